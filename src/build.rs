@@ -1,0 +1,56 @@
+//! The build pipeline, shared by `build`, `serve` and `check`:
+//! config → discover → load (front matter + Markdown) → site → render → output files.
+//! It reads sources but writes nothing: where the files go is the caller's choice.
+
+use crate::config::Config;
+use crate::content;
+use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::markdown::MarkdownOptions;
+use crate::output::OutputFile;
+use crate::render::{self, Templates};
+use crate::site::Site;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Include posts and pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// A built site, in memory.
+pub struct Built {
+    pub files: Vec<OutputFile>,
+    pub site: Site,
+}
+
+impl Built {
+    /// Number of HTML pages written.
+    pub fn html_pages(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count()
+    }
+}
+
+/// Builds the whole site. Every broken file is reported, not only the first.
+pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
+    let markdown = MarkdownOptions {
+        base_path: config.base_path().to_owned(),
+    };
+    let sources = content::discover(&config.root)?;
+    // Templates and content are independent: check both so that one run shows every error.
+    let (templates, documents) = rayon::join(
+        || Templates::load(&config.root),
+        || content::load(sources, &markdown),
+    );
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let templates = templates.map_err(|e| errors.extend(e)).ok();
+    let documents = documents.map_err(|e| errors.extend(e)).ok();
+    let (Some(templates), Some(documents)) = (templates, documents) else {
+        return Err(Diagnostics::sorted(errors));
+    };
+    let site = Site::assemble(documents, options.drafts).map_err(Diagnostics::sorted)?;
+    let mut files = render::render_site(&site, config, &templates).map_err(Diagnostics::sorted)?;
+    files.extend(render::static_files(&config.root)?);
+    Ok(Built { files, site })
+}

@@ -1,0 +1,74 @@
+//! Command-line arguments (clap derive): one struct per subcommand.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "inkpress",
+    version,
+    about = "A fast, friendly static blog generator"
+)]
+pub struct Cli {
+    /// The site's folder (holding content/ and optionally inkpress.toml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Print nothing but errors and warnings.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// List every file written.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new site that builds as it is.
+    Init(InitArgs),
+    /// Create a new post in content/blog/.
+    New(NewArgs),
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+    /// Build the site in memory and report every problem, writing nothing.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the site in (default: the current folder).
+    pub dir: Option<PathBuf>,
+    /// The site's title.
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The post's title; its file name is made from it.
+    pub title: String,
+    /// Mark the post as a draft (left out of builds unless --drafts).
+    #[arg(long)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output folder (default: `public`, or output_dir in inkpress.toml).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Include posts marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Override base_url from inkpress.toml, e.g. https://user.github.io/repo/.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Include posts marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}

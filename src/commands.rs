@@ -1,0 +1,126 @@
+//! Subcommand bodies: a few lines each over the library.
+
+use crate::build::{build, BuildOptions, Built};
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
+use crate::config::{Config, Overrides};
+use crate::error::Result;
+use crate::{output, scaffold};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Whether diagnostics on stderr get colour: only on a terminal, and never with NO_COLOR.
+pub fn stderr_is_styled() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command::Init(args) => {
+            let dir = args.dir.clone().unwrap_or_else(|| cli.root.clone());
+            let created = scaffold::init(&dir, args.title.as_deref())?;
+            if !cli.quiet {
+                println!("created a new site in {}", dir.display());
+                for f in created {
+                    println!("  {}", f.display());
+                }
+                println!(
+                    "next: cd {} && inkpress new \"My first post\" && inkpress build",
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
+        Command::New(args) => {
+            let path = scaffold::new_post(&cli.root, &args.title, args.draft)?;
+            if !cli.quiet {
+                println!("created {}", path.display());
+            }
+            Ok(())
+        }
+        Command::Build(args) => run_build(&cli, args),
+        Command::Check(args) => run_check(&cli, args),
+    }
+}
+
+fn absolute_from_cwd(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+fn report_warnings(built: &Built) {
+    for w in &built.site.warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
+    let start = Instant::now();
+    let overrides = Overrides {
+        base_url: args.base_url.clone(),
+        output_dir: args.output.as_deref().map(absolute_from_cwd),
+    };
+    let config = Config::load(&cli.root, &overrides)?;
+    // Refuse a dangerous output folder before spending time on the build.
+    output::check_output_dir(&config.output_dir, &config.root)?;
+    let built = build(
+        &config,
+        &BuildOptions {
+            drafts: args.drafts,
+        },
+    )?;
+    output::write_atomically(&built.files, &config.output_dir, &config.root)?;
+    report_warnings(&built);
+    if cli.verbose {
+        let mut paths: Vec<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
+        paths.sort_unstable();
+        for p in paths {
+            println!("  {p}");
+        }
+    }
+    if !cli.quiet {
+        println!(
+            "built {} posts, {} tags, {} pages in {} ms → {}/",
+            built.site.posts.len(),
+            built.site.tags.len(),
+            built.html_pages(),
+            start.elapsed().as_millis(),
+            shown(&config.output_dir).display()
+        );
+    }
+    Ok(())
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
+    let start = Instant::now();
+    let config = Config::load(&cli.root, &Overrides::default())?;
+    let built = build(
+        &config,
+        &BuildOptions {
+            drafts: args.drafts,
+        },
+    )?;
+    report_warnings(&built);
+    if !cli.quiet {
+        println!(
+            "ok: {} posts, {} tags, {} pages checked in {} ms (nothing written)",
+            built.site.posts.len(),
+            built.site.tags.len(),
+            built.html_pages(),
+            start.elapsed().as_millis()
+        );
+    }
+    Ok(())
+}
+
+/// A path as the writer would type it: relative to the current folder when inside it.
+fn shown(p: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let p = p.strip_prefix(&cwd).unwrap_or(p);
+    p.strip_prefix(".").unwrap_or(p).to_path_buf()
+}

@@ -1,0 +1,192 @@
+//! Site configuration: the raw `inkpress.toml` as written, and the resolved `Config` the build uses.
+
+use crate::error::{Diagnostic, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "inkpress.toml";
+
+/// `inkpress.toml` exactly as written. Unknown keys are errors, so typos never pass silently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    author: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    posts_per_page: Option<usize>,
+    home_posts: Option<usize>,
+    output_dir: Option<String>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+/// The resolved configuration: defaults applied, URLs normalised, paths absolute.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    pub author: String,
+    /// Always ends with `/`; may carry a path prefix (`https://user.github.io/repo/`).
+    pub base_url: String,
+    pub language: String,
+    pub posts_per_page: usize,
+    pub home_posts: usize,
+    pub output_dir: PathBuf,
+    /// Free-form `[extra]` table, handed to templates as `site.extra`.
+    pub extra: serde_json::Value,
+}
+
+/// Options given on the command line that override the file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub output_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads `inkpress.toml` under `root` if it exists; a site with only `content/` gets defaults.
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let raw = match std::fs::read_to_string(&path) {
+            Ok(text) => parse_raw(&path, &text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => RawConfig::default(),
+            Err(e) => return Err(Diagnostic::io(&path, "read the config file", &e).into()),
+        };
+        resolve(root, raw, overrides, &path)
+    }
+
+    /// The site's path prefix: `/` for a user site, `/repo/` for a project site.
+    pub fn base_path(&self) -> &str {
+        base_path_of(&self.base_url)
+    }
+
+    /// Absolute URL of a site path such as `blog/x/` (leading `/` optional).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+/// The path part of a base URL (`https://h/repo/` → `/repo/`).
+pub fn base_path_of(base_url: &str) -> &str {
+    let after_scheme = base_url
+        .find("://")
+        .map_or(base_url, |i| &base_url[i + 3..]);
+    after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+}
+
+/// Accepts `https://x.org`, `https://x.org/repo` and adds the trailing slash every URL is built on.
+pub fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
+    let url = url.trim();
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!(
+            "base URL `{url}` must start with http:// or https://"
+        ));
+    }
+    let mut url = url.to_owned();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+fn parse_raw(path: &Path, text: &str) -> Result<RawConfig> {
+    toml::from_str(text).map_err(|e| {
+        let mut d = Diagnostic::new(path, e.message().to_owned());
+        if let Some(span) = e.span() {
+            let (line, col) = line_col(text, span.start);
+            d = d.at(text, line, col);
+        }
+        let hint = if e.message().contains("unknown field") {
+            "remove the key or fix its spelling; theme settings of your own go under [extra]"
+        } else {
+            "inkpress.toml is TOML: key = \"value\", one per line"
+        };
+        d.hint(hint).into()
+    })
+}
+
+fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Config> {
+    let from_file = raw.base_url.as_deref().unwrap_or("http://localhost:1111/");
+    let base_url = o.base_url.as_deref().unwrap_or(from_file);
+    let base_url = normalize_base_url(base_url).map_err(|msg| {
+        Diagnostic::new(path, msg)
+            .hint("set base_url = \"https://you.github.io/\" or pass --base-url")
+    })?;
+    let per_page = raw.posts_per_page.unwrap_or(10);
+    if per_page == 0 {
+        return Err(Diagnostic::new(path, "posts_per_page must be at least 1").into());
+    }
+    let output_dir = match &o.output_dir {
+        Some(dir) => dir.clone(),
+        None => PathBuf::from(raw.output_dir.as_deref().unwrap_or("public")),
+    };
+    let output_dir = if output_dir.is_absolute() {
+        output_dir
+    } else {
+        root.join(output_dir)
+    };
+    Ok(Config {
+        root: root.to_path_buf(),
+        title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),
+        description: raw.description.unwrap_or_default(),
+        author: raw.author.unwrap_or_default(),
+        base_url,
+        language: raw.language.unwrap_or_else(|| "en".to_owned()),
+        posts_per_page: per_page,
+        home_posts: raw.home_posts.unwrap_or(5),
+        output_dir,
+        extra: serde_json::to_value(raw.extra).unwrap_or_default(),
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary_compat(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+trait FloorCharBoundary {
+    fn floor_char_boundary_compat(&self, i: usize) -> usize;
+}
+
+impl FloorCharBoundary for str {
+    fn floor_char_boundary_compat(&self, mut i: usize) -> usize {
+        while i > 0 && !self.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_of_user_and_project_sites() {
+        assert_eq!(base_path_of("https://u.github.io/"), "/");
+        assert_eq!(base_path_of("https://u.github.io/repo/"), "/repo/");
+        assert_eq!(base_path_of("http://127.0.0.1:8080/"), "/");
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err =
+            parse_raw(Path::new("inkpress.toml"), "title = \"x\"\ntitel = \"y\"\n").unwrap_err();
+        let d = &err.0[0];
+        assert!(d.message.contains("titel"), "{}", d.message);
+        assert_eq!(d.line, Some(2));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_col("", 5), (1, 1));
+    }
+}

@@ -1,0 +1,114 @@
+//! Discovery: which files under `content/` are posts, which are pages, and their default URLs.
+
+use super::slug::path_segment;
+use crate::error::Diagnostic;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Under `content/blog/`: dated, listed, tagged.
+    Post,
+    /// Any other Markdown under `content/`: a standalone page such as `/about/`.
+    Page,
+}
+
+/// A Markdown file found under `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path as shown to the writer in messages (relative to the site root).
+    pub display: PathBuf,
+    pub kind: Kind,
+    /// Site path from the file's location: `blog/<stem>/`, `about/`.
+    pub default_path: String,
+}
+
+impl SourceFile {
+    pub fn is_mdx(&self) -> bool {
+        self.path.extension().is_some_and(|e| e == "mdx")
+    }
+}
+
+/// Every `.md` and `.mdx` file under `root/content`, sorted by path. Hidden files and
+/// folders, and Hugo's `_index.md` section files, are skipped.
+pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Diagnostic::new(&content, "there is no content/ folder here")
+            .hint("run inkpress in your site's folder (or pass --root DIR), or create a site with `inkpress init`"));
+    }
+    let mut found = Vec::new();
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&content).to_path_buf();
+            Diagnostic::new(&path, format!("could not read: {e}"))
+        })?;
+        let path = entry.path();
+        let is_markdown = path
+            .extension()
+            .is_some_and(|e| e == "md" || e == "mdx" || e == "markdown");
+        if !entry.file_type().is_file() || !is_markdown || entry.file_name() == "_index.md" {
+            continue;
+        }
+        let rel = path.strip_prefix(&content).unwrap_or(path);
+        let kind = if rel.starts_with("blog") {
+            Kind::Post
+        } else {
+            Kind::Page
+        };
+        let display = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        found.push(SourceFile {
+            path: path.to_path_buf(),
+            display,
+            kind,
+            default_path: default_path(rel),
+        });
+    }
+    Ok(found)
+}
+
+/// `blog/a.md` → `blog/a/`; `blog/x/index.md` → `blog/x/`; `about.md` → `about/`.
+fn default_path(rel: &Path) -> String {
+    let mut segments: Vec<String> = rel
+        .iter()
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect();
+    let file = segments.pop().unwrap_or_default();
+    let stem = Path::new(&file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem != "index" {
+        segments.push(stem);
+    }
+    let mut out = String::new();
+    for s in segments {
+        out.push_str(&path_segment(&s));
+        out.push('/');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_paths() {
+        assert_eq!(default_path(Path::new("blog/a.md")), "blog/a/");
+        assert_eq!(default_path(Path::new("blog/x/index.md")), "blog/x/");
+        assert_eq!(
+            default_path(Path::new("blog/nested/b.mdx")),
+            "blog/nested/b/"
+        );
+        assert_eq!(default_path(Path::new("about.md")), "about/");
+        assert_eq!(default_path(Path::new("My Page.md")), "my-page/");
+        assert_eq!(default_path(Path::new("index.md")), "");
+    }
+}

@@ -1,0 +1,81 @@
+//! Content: finding source files, reading their front matter, rendering their Markdown.
+
+pub mod discover;
+pub mod front_matter;
+pub mod meta;
+pub mod slug;
+
+use crate::error::Diagnostic;
+use crate::markdown::{self, MarkdownOptions, Rendered};
+pub use discover::{discover, Kind, SourceFile};
+pub use meta::{Date, Meta};
+use rayon::prelude::*;
+
+/// A post or page, read, validated and rendered.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: SourceFile,
+    pub meta: Meta,
+    /// Site path without leading slash, with trailing slash: `blog/my-post/`.
+    pub path: String,
+    pub rendered: Rendered,
+}
+
+impl Document {
+    /// The slug in the URL (`my-post`, or `nested/my-post` for nested files).
+    pub fn slug(&self) -> &str {
+        let trimmed = self.path.trim_end_matches('/');
+        trimmed.strip_prefix("blog/").unwrap_or(trimmed)
+    }
+}
+
+/// Reads, parses and renders every source in parallel; all errors of all files come back together.
+pub fn load(
+    sources: Vec<SourceFile>,
+    options: &MarkdownOptions,
+) -> Result<Vec<Document>, Vec<Diagnostic>> {
+    let results: Vec<Result<Document, Vec<Diagnostic>>> = sources
+        .into_par_iter()
+        .map(|source| {
+            let text = std::fs::read_to_string(&source.path)
+                .map_err(|e| vec![Diagnostic::io(&source.display, "read the file", &e)])?;
+            load_one(source, &text, options)
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(docs)
+    } else {
+        Err(errors)
+    }
+}
+
+/// One file's text to a document: front matter, fields, Markdown.
+pub fn load_one(
+    source: SourceFile,
+    text: &str,
+    options: &MarkdownOptions,
+) -> Result<Document, Vec<Diagnostic>> {
+    let split = front_matter::split(&source.display, text).map_err(|d| vec![d])?;
+    let is_post = source.kind == Kind::Post;
+    let meta = meta::parse_meta(&source.display, text, &split, is_post)?;
+    let path = match (&meta.slug, source.kind) {
+        (Some(s), Kind::Post) => format!("blog/{}/", s.trim_matches('/')),
+        (Some(s), Kind::Page) => format!("{}/", s.trim_matches('/')),
+        (None, _) => source.default_path.clone(),
+    };
+    let rendered = markdown::render(&split.body, source.is_mdx(), options);
+    Ok(Document {
+        source,
+        meta,
+        path,
+        rendered,
+    })
+}

@@ -1,0 +1,184 @@
+//! Diagnostics: every user-facing error carries a file, and a line and column where known.
+//!
+//! A build collects diagnostics from every broken file and reports them together,
+//! rendered the way rustc renders its errors (source line, caret, hint).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem in one file, with enough context to fix it without guessing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    /// 1-based line in the file, counted from the top of the file.
+    pub line: Option<usize>,
+    /// 1-based column (in characters) on that line.
+    pub column: Option<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The text of the offending line, shown under the message with a caret.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (or a folder), where no line applies.
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    /// Points the diagnostic at `line`/`column` of `source` (the whole file's text).
+    pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
+        let line = line.max(1);
+        self.line = Some(line);
+        self.column = Some(column.max(1));
+        self.source_line = source.lines().nth(line - 1).map(str::to_owned);
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// An I/O failure on `path`, phrased for a person.
+    pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
+        Diagnostic::new(path, format!("could not {action}: {err}"))
+    }
+
+    /// `path:line:col` as editors and terminals understand it.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.path.display()),
+            (Some(l), None) => format!("{}:{l}", self.path.display()),
+            _ => self.path.display().to_string(),
+        }
+    }
+
+    /// Renders the diagnostic rustc-style; `styled` adds colour (only for terminals).
+    pub fn render(&self, styled: bool) -> String {
+        use annotate_snippets::{Level, Renderer, Snippet};
+        let title = format!("{}: {}", self.location(), self.message);
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let origin = self.path.display().to_string();
+        let mut message = Level::Error.title(&title);
+        if let (Some(line), Some(text)) = (self.line, &self.source_line) {
+            let column = self.column.unwrap_or(1);
+            let start: usize = text
+                .char_indices()
+                .nth(column - 1)
+                .map_or(text.len(), |(i, _)| i);
+            let end = text[start..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8());
+            message = message.snippet(
+                Snippet::source(text)
+                    .line_start(line)
+                    .origin(&origin)
+                    .annotation(Level::Error.span(start..end).label("here")),
+            );
+        }
+        if let Some(hint) = &self.hint {
+            message = message.footer(Level::Help.title(hint));
+        }
+        let rendered = renderer.render(message).to_string();
+        rendered
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem a build found, in a stable order (by file, then line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn sorted(mut list: Vec<Diagnostic>) -> Self {
+        list.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        Diagnostics(list)
+    }
+
+    pub fn render(&self, styled: bool) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            out.push_str(&d.render(styled));
+            out.push_str("\n\n");
+        }
+        let n = self.0.len();
+        out.push_str(&format!(
+            "build failed: {n} error{}",
+            if n == 1 { "" } else { "s" }
+        ));
+        out
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+pub type Result<T, E = Diagnostics> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_caret_and_hint() {
+        let src = "---\ntitle: x\ndate: nope\n---\n";
+        let d = Diagnostic::new("content/blog/a.md", "invalid date `nope`")
+            .at(src, 3, 7)
+            .hint("write dates as 2025-06-29");
+        let text = d.render(false);
+        assert!(
+            text.contains("content/blog/a.md:3:7: invalid date `nope`"),
+            "{text}"
+        );
+        assert!(text.contains("date: nope"), "{text}");
+        assert!(text.contains("^"), "{text}");
+        assert!(text.contains("help: write dates as 2025-06-29"), "{text}");
+    }
+
+    #[test]
+    fn column_past_end_of_line_does_not_panic() {
+        let d = Diagnostic::new("a.md", "x").at("ab\n", 1, 40);
+        assert!(d.render(false).contains("a.md:1:40"));
+        let d = Diagnostic::new("a.md", "x").at("", 9, 1);
+        assert!(d.render(false).contains("a.md:9:1"));
+    }
+}

@@ -1,0 +1,20 @@
+//! inkpress: a static blog generator. Markdown posts with front matter in, a complete
+//! tagged blog out.
+//!
+//! The pipeline lives in [`build`]; each stage has its own module. The binary in
+//! `main.rs` only parses arguments and calls [`commands`].
+
+// A Diagnostic is a rich, owned report on the cold path; boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod build;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;

@@ -1,0 +1,83 @@
+//! Heading ids, anchor links and the table of contents.
+
+use crate::content::slug::{heading_slug, UniqueIds};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use serde::Serialize;
+
+/// One heading of a page, for the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// Gives every heading an id (its own `{#id}` or a GitHub-style slug, unique in the page)
+/// and an anchor link, and records it in `toc`.
+pub fn anchor_headings<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> Vec<Event<'a>> {
+    let mut ids = UniqueIds::default();
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut iter = events.into_iter();
+    while let Some(event) = iter.next() {
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: _,
+        }) = event
+        else {
+            out.push(event);
+            continue;
+        };
+        let mut inner = Vec::new();
+        let mut title = String::new();
+        for e in iter.by_ref() {
+            match &e {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => title.push_str(t),
+                _ => {}
+            }
+            inner.push(e);
+        }
+        let id = ids.claim(match id {
+            Some(own) => own.to_string(),
+            None => heading_slug(&title),
+        });
+        let n = level_number(level);
+        let mut open = format!("<h{n} id=\"{}\"", escape(&id));
+        if !classes.is_empty() {
+            let joined: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+            open.push_str(&format!(" class=\"{}\"", escape(&joined.join(" "))));
+        }
+        open.push('>');
+        out.push(Event::Html(CowStr::from(open)));
+        out.extend(inner);
+        out.push(Event::Html(CowStr::from(format!(
+            "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
+            escape(&id)
+        ))));
+        toc.push(TocEntry {
+            level: n,
+            id,
+            title: title.trim().to_owned(),
+        });
+    }
+    out
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
+    out
+}

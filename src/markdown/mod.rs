@@ -1,0 +1,206 @@
+//! Markdown to HTML: pulldown-cmark's event stream through small adapters
+//! (code highlighting, heading anchors, link rewriting), plus summary, TOC and word count.
+
+pub mod headings;
+pub mod highlight;
+pub mod links;
+
+pub use headings::TocEntry;
+use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+
+/// What a Markdown body becomes.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML before `<!-- more -->`, else the first paragraph.
+    pub summary_html: String,
+    /// Whether the writer marked the summary with `<!-- more -->`.
+    pub has_more_marker: bool,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+}
+
+/// Settings that change the HTML of every page.
+#[derive(Debug, Clone)]
+pub struct MarkdownOptions {
+    /// The site's path prefix (`/` or `/repo/`), for root-relative links.
+    pub base_path: String,
+}
+
+pub const MORE_MARKER: &str = "<!-- more -->";
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders a body. MDX files have their top-level `import`/`export` lines dropped first.
+pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
+    let stripped;
+    let body = if is_mdx {
+        stripped = strip_mdx_module_lines(body);
+        stripped.as_str()
+    } else {
+        body
+    };
+    let parser = Parser::new_ext(body, parser_options());
+    let events: Vec<Event> =
+        links::rewrite_links(highlight::highlight_code(parser), &options.base_path).collect();
+    let mut toc = Vec::new();
+    let events = headings::anchor_headings(events, &mut toc);
+
+    let word_count = count_words(&events);
+    let more_at = events.iter().position(is_more_marker);
+    let summary_events: &[Event] = match more_at {
+        Some(i) => &events[..i],
+        None => first_paragraph(&events),
+    };
+    let mut summary_html = String::new();
+    html::push_html(&mut summary_html, summary_events.iter().cloned());
+
+    let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
+    html::push_html(&mut out, events.into_iter());
+    Rendered {
+        html: out,
+        summary_html: summary_html.trim_end().to_owned(),
+        has_more_marker: more_at.is_some(),
+        toc,
+        word_count,
+    }
+}
+
+fn is_more_marker(e: &Event) -> bool {
+    matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE_MARKER)
+}
+
+fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
+    let Some(start) = events
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
+    else {
+        return &[];
+    };
+    let end = events[start..]
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+        .map_or(events.len(), |i| start + i + 1);
+    &events[start..end]
+}
+
+fn count_words(events: &[Event]) -> usize {
+    events
+        .iter()
+        .map(|e| match e {
+            Event::Text(t) | Event::Code(t) => t.split_whitespace().count(),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// MDX files start with `import`/`export` statements that mean nothing outside React.
+fn strip_mdx_module_lines(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut fence: Option<&str> = None;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(f) = fence {
+            if trimmed.starts_with(f) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+        } else if line.starts_with("import ") || line.starts_with("export ") {
+            out.push('\n');
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Minutes to read at 200 words a minute, never less than one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(body: &str) -> Rendered {
+        render(
+            body,
+            false,
+            &MarkdownOptions {
+                base_path: "/".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn gfm_features() {
+        let r =
+            md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ [^1]\n\n- [x] done\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("<del>gone</del>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchors_and_toc() {
+        let r = md("# Twins fr\n\n## Setup\n\n## Setup\n\n### Custom {#mine}\n");
+        assert!(
+            r.html
+                .contains("<h1 id=\"twins-fr\">Twins fr<a class=\"anchor\" href=\"#twins-fr\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("id=\"setup-1\""));
+        assert!(r.html.contains("id=\"mine\""));
+        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["twins-fr", "setup", "setup-1", "mine"]);
+        assert_eq!(r.toc[3].level, 3);
+    }
+
+    #[test]
+    fn summary_sources() {
+        let r = md("First para.\n\nSecond.\n\n<!-- more -->\n\nRest.\n");
+        assert!(r.has_more_marker);
+        assert!(r.summary_html.contains("Second."), "{}", r.summary_html);
+        assert!(!r.summary_html.contains("Rest."));
+        let r = md("# Title\n\nOnly *this*.\n\nNot this.\n");
+        assert_eq!(r.summary_html, "<p>Only <em>this</em>.</p>");
+    }
+
+    #[test]
+    fn raw_html_passes_through_and_rule_stays() {
+        let r = md("<div class=\"note\">hi</div>\n\nabove\n\n---\n\nbelow\n");
+        assert!(r.html.contains("<div class=\"note\">hi</div>"));
+        assert!(r.html.contains("<hr />"));
+    }
+
+    #[test]
+    fn mdx_imports_are_dropped_outside_code() {
+        let r = render(
+            "import X from './x'\n\nHello\n\n```js\nimport y from 'y'\n```\n",
+            true,
+            &MarkdownOptions {
+                base_path: "/".into(),
+            },
+        );
+        assert!(!r.html.contains("from './x'"), "{}", r.html);
+        assert!(r.html.contains("from"), "code kept: {}", r.html);
+    }
+
+    #[test]
+    fn words_and_reading_time() {
+        assert_eq!(md("one two three\n").word_count, 3);
+        assert_eq!(reading_time(0), 1);
+        assert_eq!(reading_time(401), 3);
+    }
+}

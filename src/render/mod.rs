@@ -1,0 +1,383 @@
+//! Rendering: the site model through Tera templates into output files.
+
+pub mod theme;
+pub mod views;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::output::{Body, OutputFile};
+use crate::site::Site;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use tera::{Context, Tera};
+use views::{page_path, FullView, Paginator, PostLink, PostSummary, SiteView, TagLink};
+
+/// The loaded templates: the default theme with the site's own templates over it.
+pub struct Templates {
+    tera: Tera,
+    /// Where each template came from, for error messages.
+    origins: HashMap<String, PathBuf>,
+}
+
+impl Templates {
+    /// Loads the built-in theme, then every `*.html`/`*.xml` under `root/templates/`.
+    /// All syntax errors are reported together.
+    pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
+        let mut sources: HashMap<String, (PathBuf, String)> = theme::TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                let origin = PathBuf::from(format!("(built-in theme) templates/{name}"));
+                (name.to_string(), (origin, text.to_string()))
+            })
+            .collect();
+        let dir = root.join("templates");
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = entry
+                    .map_err(|e| vec![Diagnostic::new(&dir, format!("could not read: {e}"))])?;
+                let path = entry.path();
+                let wanted = path.extension().is_some_and(|e| e == "html" || e == "xml");
+                if !entry.file_type().is_file() || !wanted {
+                    continue;
+                }
+                let name = path
+                    .strip_prefix(&dir)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let display = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| vec![Diagnostic::io(&display, "read the template", &e)])?;
+                sources.insert(name, (display, text));
+            }
+        }
+        // Parse each template alone first, so that every broken one is reported.
+        let mut errors = Vec::new();
+        for (name, (origin, text)) in &sources {
+            // Alone, a child template cannot find its parent: that is checked below.
+            match Tera::default().add_raw_template(name, text) {
+                Err(e) if !e.to_string().contains("is inheriting from") => {
+                    errors.push(template_diagnostic(&e, origin, Some(text)));
+                }
+                _ => {}
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // Tera's default also escapes `/`, which turns every URL into `https:&#x2F;&#x2F;…`.
+        tera.set_escape_fn(views::escape_html);
+        let origins: HashMap<String, PathBuf> = sources
+            .iter()
+            .map(|(n, (o, _))| (n.clone(), o.clone()))
+            .collect();
+        tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
+            .map_err(|e| vec![template_diagnostic(&e, Path::new("templates"), None)])?;
+        Ok(Templates { tera, origins })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.origins.contains_key(name)
+    }
+
+    fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| {
+            let origin = self
+                .origins
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(name));
+            template_diagnostic(&e, &origin, None)
+        })
+    }
+}
+
+/// A Tera error as a diagnostic: the template's file, the line when Tera knows it, and
+/// the whole cause chain (Tera puts the useful part at the end).
+fn template_diagnostic(e: &tera::Error, origin: &Path, text: Option<&str>) -> Diagnostic {
+    let mut chain = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let full = chain.join("\n");
+    let position = full.split("--> ").nth(1).and_then(|rest| {
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((
+            nums.next()?.parse::<usize>().ok()?,
+            nums.next()?.parse::<usize>().ok()?,
+        ))
+    });
+    let message = chain
+        .iter()
+        .map(|m| m.lines().next().unwrap_or("").trim().to_owned())
+        .filter(|m| !m.is_empty() && !m.starts_with("-->"))
+        .collect::<Vec<_>>()
+        .join(": ");
+    let detail = if position.is_some() {
+        full.lines()
+            .find(|l| l.trim_start().starts_with("= "))
+            .map(|l| l.trim_start()[2..].to_owned())
+    } else {
+        None
+    };
+    let mut d = Diagnostic::new(
+        origin,
+        match detail {
+            Some(detail) => format!("template error: {message}: {detail}"),
+            None => format!("template error: {message}"),
+        },
+    )
+    .hint("the variables each template receives are listed in the README under \"Templates\"");
+    if let (Some((line, col)), Some(text)) = (position, text) {
+        d = d.at(text, line, col);
+    } else if let Some((line, col)) = position {
+        d.line = Some(line);
+        d.column = Some(col);
+    }
+    d
+}
+
+/// One page to render.
+enum Job {
+    Home,
+    List { page: usize },
+    Post(usize),
+    Page(usize),
+    TagIndex,
+    Tag { tag: usize, page: usize },
+    NotFound,
+}
+
+/// Renders every page of the site, in parallel. Identical template errors (one broken
+/// template fails every page that uses it) are reported once.
+pub fn render_site(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let per_page = config.posts_per_page;
+    let pages_of = |n: usize| n.div_ceil(per_page).max(1);
+    let mut jobs = vec![Job::Home, Job::TagIndex, Job::NotFound];
+    jobs.extend((1..=pages_of(site.posts.len())).map(|page| Job::List { page }));
+    jobs.extend((0..site.posts.len()).map(Job::Post));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    for (t, tag) in site.tags.iter().enumerate() {
+        jobs.extend((1..=pages_of(tag.posts.len())).map(|page| Job::Tag { tag: t, page }));
+    }
+
+    let mut base = Context::new();
+    base.insert("site", &SiteView::new(config));
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(job, site, config, templates, &base))
+        .collect();
+
+    let mut files = Vec::with_capacity(results.len() + 8);
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) if !errors.contains(&d) => errors.push(d),
+            Err(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    files.extend(redirects(site, config));
+    files.push(OutputFile::new("css/syntax.css", syntax_css()));
+    Ok(files)
+}
+
+fn syntax_css() -> &'static str {
+    static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CSS.get_or_init(crate::markdown::highlight::stylesheet)
+}
+
+fn render_job<'a>(
+    job: &Job,
+    site: &'a Site,
+    config: &Config,
+    templates: &Templates,
+    base: &Context,
+) -> Result<OutputFile, Diagnostic> {
+    let mut ctx = base.clone();
+    let summaries = |indices: &mut dyn Iterator<Item = usize>| -> Vec<PostSummary> {
+        indices
+            .map(|i| PostSummary::of(&site.posts[i], site, config))
+            .collect()
+    };
+    let (path, template) = match job {
+        Job::Home => {
+            ctx.insert(
+                "posts",
+                &summaries(&mut (0..site.posts.len().min(config.home_posts))),
+            );
+            ctx.insert("total_posts", &site.posts.len());
+            (String::new(), "index.html".to_owned())
+        }
+        Job::List { page } => {
+            let total = site.posts.len();
+            let range = page_range(*page, total, config.posts_per_page);
+            ctx.insert("posts", &summaries(&mut range.clone()));
+            let pages = total.div_ceil(config.posts_per_page).max(1);
+            ctx.insert(
+                "paginator",
+                &Paginator::new("blog/", *page, pages, total, config.posts_per_page, config),
+            );
+            (page_path("blog/", *page), "list.html".to_owned())
+        }
+        Job::Post(i) => {
+            let doc = &site.posts[*i];
+            ctx.insert("post", &FullView::of(doc, site, config));
+            let link = |d: &'a crate::content::Document| PostLink {
+                title: &d.meta.title,
+                url: config.url(&d.path),
+            };
+            // The list is newest first: the previous (older) post comes after this one.
+            ctx.insert("previous", &site.posts.get(i + 1).map(link));
+            ctx.insert(
+                "next",
+                &i.checked_sub(1).and_then(|j| site.posts.get(j)).map(link),
+            );
+            let template = doc
+                .meta
+                .layout
+                .as_ref()
+                .map(|l| format!("{l}.html"))
+                .filter(|t| templates.has(t))
+                .unwrap_or_else(|| "post.html".to_owned());
+            (doc.path.clone(), template)
+        }
+        Job::Page(i) => {
+            let doc = &site.pages[*i];
+            ctx.insert("page", &FullView::of(doc, site, config));
+            let template = doc
+                .meta
+                .layout
+                .as_ref()
+                .map(|l| format!("{l}.html"))
+                .filter(|t| templates.has(t))
+                .unwrap_or_else(|| "page.html".to_owned());
+            (doc.path.clone(), template)
+        }
+        Job::TagIndex => {
+            let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
+            ctx.insert("tags", &tags);
+            ("tags/".to_owned(), "tags.html".to_owned())
+        }
+        Job::Tag { tag, page } => {
+            let tag = &site.tags[*tag];
+            let total = tag.posts.len();
+            let range = page_range(*page, total, config.posts_per_page);
+            ctx.insert("tag", &TagLink::of(tag, config));
+            ctx.insert("posts", &summaries(&mut tag.posts[range].iter().copied()));
+            let pages = total.div_ceil(config.posts_per_page).max(1);
+            ctx.insert(
+                "paginator",
+                &Paginator::new(
+                    &tag.path(),
+                    *page,
+                    pages,
+                    total,
+                    config.posts_per_page,
+                    config,
+                ),
+            );
+            (page_path(&tag.path(), *page), "tag.html".to_owned())
+        }
+        Job::NotFound => {
+            ctx.insert("current_url", &config.url("404.html"));
+            ctx.insert("current_path", "404.html");
+            let html = templates.render("404.html", &ctx)?;
+            return Ok(OutputFile::new("404.html", html));
+        }
+    };
+    ctx.insert("current_url", &config.url(&path));
+    ctx.insert("current_path", &path);
+    let html = templates.render(&template, &ctx)?;
+    Ok(OutputFile::new(format!("{path}index.html"), html))
+}
+
+fn page_range(page: usize, total: usize, per_page: usize) -> std::ops::Range<usize> {
+    let start = ((page - 1) * per_page).min(total);
+    start..(start + per_page).min(total)
+}
+
+/// `…/page/1/` is the list itself: a tiny page that sends readers there.
+fn redirects(site: &Site, config: &Config) -> Vec<OutputFile> {
+    std::iter::once("blog/".to_owned())
+        .chain(site.tags.iter().map(|t| t.path()))
+        .map(|base| {
+            let target = config.url(&base);
+            let html = format!(
+                "<!doctype html><html><head><meta charset=\"utf-8\"><title>Redirect</title>\
+                 <link rel=\"canonical\" href=\"{target}\"><meta http-equiv=\"refresh\" content=\"0; url={target}\">\
+                 </head><body><a href=\"{target}\">{target}</a></body></html>\n"
+            );
+            OutputFile::new(format!("{base}page/1/index.html"), html)
+        })
+        .collect()
+}
+
+/// The theme's assets, with the site's `static/` files over them (copied, never loaded).
+pub fn static_files(root: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut files: HashMap<String, OutputFile> = theme::STATIC
+        .iter()
+        .map(|(path, bytes)| {
+            (
+                path.to_string(),
+                OutputFile {
+                    path: path.to_string(),
+                    body: Body::Embedded(bytes),
+                },
+            )
+        })
+        .collect();
+    let dir = root.join("static");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| Diagnostic::new(&dir, format!("could not read: {e}")))?;
+            if entry.file_type().is_dir() || entry.file_name() == ".git" {
+                continue;
+            }
+            let path = entry.path();
+            if entry.path_is_symlink() {
+                // Only links that stay inside static/ are followed: a site never publishes
+                // a file from elsewhere on the writer's machine by accident.
+                let inside = std::fs::canonicalize(path)
+                    .ok()
+                    .zip(std::fs::canonicalize(&dir).ok())
+                    .is_some_and(|(target, d)| target.starts_with(d) && target.is_file());
+                if !inside {
+                    continue;
+                }
+            }
+            let rel = path
+                .strip_prefix(&dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(
+                rel.clone(),
+                OutputFile {
+                    path: rel,
+                    body: Body::Copy(path.to_path_buf()),
+                },
+            );
+        }
+    }
+    let mut files: Vec<OutputFile> = files.into_values().collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}

@@ -1,0 +1,275 @@
+//! What templates see: views built for them from the site model, documented in the README.
+//!
+//! Views borrow from the model; Tera serialises them once per page. List pages receive
+//! only their own slice of posts, never the whole list.
+
+use crate::config::Config;
+use crate::content::Document;
+use crate::markdown::{reading_time, TocEntry};
+use crate::site::{Site, Tag};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// `site` in every template.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub author: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub extra: &'a Value,
+    pub generator: &'static str,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            author: &config.author,
+            base_url: &config.base_url,
+            base_path: config.base_path(),
+            language: &config.language,
+            extra: &config.extra,
+            generator: concat!("inkpress ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// A tag as a link: in a post's tag list and in the tag index.
+#[derive(Serialize)]
+pub struct TagLink<'a> {
+    pub name: &'a str,
+    pub slug: String,
+    pub url: String,
+    pub count: usize,
+}
+
+impl<'a> TagLink<'a> {
+    pub fn of(tag: &'a Tag, config: &Config) -> Self {
+        TagLink {
+            name: &tag.name,
+            slug: tag.slug.clone(),
+            url: config.url(&tag.path()),
+            count: tag.posts.len(),
+        }
+    }
+}
+
+/// A post in a list: everything but its content.
+#[derive(Serialize)]
+pub struct PostSummary<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub path: &'a str,
+    pub slug: &'a str,
+    /// RFC 3339; format it with Tera's `date` filter.
+    pub date: Option<String>,
+    pub lastmod: Option<String>,
+    pub tags: Vec<TagLink<'a>>,
+    /// HTML: front matter `summary` (escaped), else the content before `<!-- more -->`,
+    /// else the first paragraph.
+    pub summary: String,
+    /// Plain text of the summary, for meta descriptions.
+    pub description: String,
+    pub has_more: bool,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub draft: bool,
+    pub images: &'a [String],
+    pub authors: &'a [String],
+    pub extra: &'a Map<String, Value>,
+}
+
+impl<'a> PostSummary<'a> {
+    pub fn of(doc: &'a Document, site: &'a Site, config: &Config) -> Self {
+        let meta = &doc.meta;
+        let tags = meta
+            .tags
+            .iter()
+            .filter_map(|name| {
+                let slug = crate::content::slug::tag_slug(name);
+                site.tag_by_slug(&slug).map(|t| TagLink::of(t, config))
+            })
+            .fold(Vec::new(), |mut acc: Vec<TagLink>, t| {
+                if !acc.iter().any(|x| x.slug == t.slug) {
+                    acc.push(t);
+                }
+                acc
+            });
+        let (summary, description) = match &meta.summary {
+            Some(s) => (escape_html(s), s.clone()),
+            None => (
+                doc.rendered.summary_html.clone(),
+                html_to_text(&doc.rendered.summary_html),
+            ),
+        };
+        PostSummary {
+            title: &meta.title,
+            url: config.url(&doc.path),
+            path: &doc.path,
+            slug: doc.slug(),
+            date: meta.date.map(|d| d.rfc3339()),
+            lastmod: meta.lastmod.map(|d| d.rfc3339()),
+            tags,
+            summary,
+            description,
+            has_more: doc.rendered.has_more_marker,
+            word_count: doc.rendered.word_count,
+            reading_time: reading_time(doc.rendered.word_count),
+            draft: meta.draft,
+            images: &meta.images,
+            authors: &meta.authors,
+            extra: &meta.extra,
+        }
+    }
+}
+
+/// A post or page with its content: `post` in post.html, `page` in page.html.
+#[derive(Serialize)]
+pub struct FullView<'a> {
+    #[serde(flatten)]
+    pub summary: PostSummary<'a>,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub canonical_url: String,
+    pub layout: Option<&'a str>,
+}
+
+impl<'a> FullView<'a> {
+    pub fn of(doc: &'a Document, site: &'a Site, config: &Config) -> Self {
+        let summary = PostSummary::of(doc, site, config);
+        let canonical_url = doc
+            .meta
+            .canonical_url
+            .clone()
+            .unwrap_or_else(|| summary.url.clone());
+        FullView {
+            summary,
+            content: &doc.rendered.html,
+            toc: &doc.rendered.toc,
+            canonical_url,
+            layout: doc.meta.layout.as_deref(),
+        }
+    }
+}
+
+/// A neighbouring post, for previous/next links.
+#[derive(Serialize)]
+pub struct PostLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// Pagination of a list: `paginator` in list.html and tag.html.
+#[derive(Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total_pages: usize,
+    pub total_items: usize,
+    pub per_page: usize,
+    pub first_url: String,
+    pub last_url: String,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+}
+
+/// Site path of page `n` of a list at `base` (`blog/`): page 1 is `base` itself.
+pub fn page_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_owned()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+impl Paginator {
+    pub fn new(
+        base: &str,
+        current: usize,
+        total_pages: usize,
+        total_items: usize,
+        per_page: usize,
+        config: &Config,
+    ) -> Self {
+        let url = |n: usize| config.url(&page_path(base, n));
+        Paginator {
+            current,
+            total_pages,
+            total_items,
+            per_page,
+            first_url: url(1),
+            last_url: url(total_pages),
+            previous_url: (current > 1).then(|| url(current - 1)),
+            next_url: (current < total_pages).then(|| url(current + 1)),
+            pages: (1..=total_pages)
+                .map(|n| PageLink {
+                    number: n,
+                    url: url(n),
+                })
+                .collect(),
+        }
+    }
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
+    out
+}
+
+/// Plain text of a small HTML fragment (a summary), for meta descriptions and feeds.
+pub fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                if !text.ends_with(' ') {
+                    text.push(' ');
+                }
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let collapsed: Vec<&str> = text.split_whitespace().collect();
+    collapsed.join(" ").replace(" .", ".").replace(" ,", ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_to_text_strips_tags_and_entities() {
+        assert_eq!(
+            html_to_text("<p>Hello <em>you</em> &amp; me.</p>"),
+            "Hello you & me."
+        );
+    }
+
+    #[test]
+    fn page_paths() {
+        assert_eq!(page_path("blog/", 1), "blog/");
+        assert_eq!(page_path("blog/", 2), "blog/page/2/");
+        assert_eq!(page_path("tags/rust/", 3), "tags/rust/page/3/");
+    }
+}

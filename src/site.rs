@@ -1,0 +1,160 @@
+//! The site model: posts in order, pages, tags. Built once from documents; read-only after.
+
+use crate::content::slug::tag_slug;
+use crate::content::{Document, Kind};
+use crate::error::Diagnostic;
+use std::collections::HashMap;
+
+/// One tag, merged over spellings that share a slug (`TIL` and `til`).
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// The spelling most posts use.
+    pub name: String,
+    pub slug: String,
+    /// Indices into `Site::posts`, newest first.
+    pub posts: Vec<usize>,
+}
+
+impl Tag {
+    pub fn path(&self) -> String {
+        format!("tags/{}/", self.slug)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Published posts (and drafts, when asked for), newest first.
+    pub posts: Vec<Document>,
+    pub pages: Vec<Document>,
+    /// Sorted by name, case-insensitively.
+    pub tags: Vec<Tag>,
+    /// Things worth a writer's attention that do not fail the build.
+    pub warnings: Vec<String>,
+}
+
+/// Paths the site generates itself; a page there would be overwritten.
+const RESERVED: &[&str] = &["", "blog/", "tags/", "404/"];
+
+impl Site {
+    pub fn assemble(
+        documents: Vec<Document>,
+        include_drafts: bool,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        let (mut posts, pages): (Vec<Document>, Vec<Document>) = documents
+            .into_iter()
+            .filter(|d| include_drafts || !d.meta.draft)
+            .partition(|d| d.source.kind == Kind::Post);
+        check_unique_paths(&posts, &pages)?;
+        posts.sort_by(|a, b| {
+            b.meta
+                .date
+                .cmp(&a.meta.date)
+                .then_with(|| a.meta.title.cmp(&b.meta.title))
+                .then_with(|| a.path.cmp(&b.path))
+        });
+        let (tags, warnings) = collect_tags(&posts);
+        Ok(Site {
+            posts,
+            pages,
+            tags,
+            warnings,
+        })
+    }
+
+    /// Index of the tag with this slug.
+    pub fn tag_by_slug(&self, slug: &str) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.slug == slug)
+    }
+}
+
+fn check_unique_paths(posts: &[Document], pages: &[Document]) -> Result<(), Vec<Diagnostic>> {
+    let mut seen: HashMap<&str, &Document> = HashMap::new();
+    let mut errors = Vec::new();
+    for doc in posts.iter().chain(pages) {
+        if doc.source.kind == Kind::Page
+            && (RESERVED.contains(&doc.path.as_str())
+                || doc.path.starts_with("tags/")
+                || doc.path.starts_with("blog/"))
+        {
+            errors.push(
+                Diagnostic::new(
+                    &doc.source.display,
+                    format!(
+                        "this page's URL /{} is one inkpress generates itself",
+                        doc.path
+                    ),
+                )
+                .hint("give the page a `slug:` of its own, or move it"),
+            );
+            continue;
+        }
+        if let Some(other) = seen.insert(&doc.path, doc) {
+            errors.push(
+                Diagnostic::new(
+                    &doc.source.display,
+                    format!(
+                        "this file and {} both want the URL /{}",
+                        other.source.display.display(),
+                        doc.path
+                    ),
+                )
+                .hint("give one of them a different `slug:` in its front matter"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn collect_tags(posts: &[Document]) -> (Vec<Tag>, Vec<String>) {
+    /// Spellings of one tag with their number of uses, and the posts that carry it.
+    #[derive(Default)]
+    struct Uses {
+        spellings: Vec<(String, usize)>,
+        posts: Vec<usize>,
+    }
+    let mut by_slug: HashMap<String, Uses> = HashMap::new();
+    for (i, post) in posts.iter().enumerate() {
+        for name in &post.meta.tags {
+            let entry = by_slug.entry(tag_slug(name)).or_default();
+            match entry.spellings.iter_mut().find(|(n, _)| n == name) {
+                Some((_, uses)) => *uses += 1,
+                None => entry.spellings.push((name.clone(), 1)),
+            }
+            if entry.posts.last() != Some(&i) {
+                entry.posts.push(i);
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    let mut tags: Vec<Tag> = by_slug
+        .into_iter()
+        .map(|(slug, Uses { mut spellings, posts })| {
+            spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            if spellings.len() > 1 {
+                let all: Vec<String> = spellings.iter().map(|(n, c)| format!("`{n}` ({c})")).collect();
+                warnings.push(format!(
+                    "tags {} are one tag (/tags/{slug}/), shown as `{}`; use one spelling to silence this",
+                    all.join(", "),
+                    spellings[0].0
+                ));
+            }
+            Tag {
+                name: spellings.swap_remove(0).0,
+                slug,
+                posts,
+            }
+        })
+        .collect();
+    tags.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    warnings.sort();
+    (tags, warnings)
+}

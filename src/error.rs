@@ -61,7 +61,8 @@ impl Diagnostic {
         }
     }
 
-    /// Renders the diagnostic rustc-style; `styled` adds colour (only for terminals).
+    /// Renders the diagnostic rustc-style, `path:line:col: message` first, then the source
+    /// line with a caret and the hint; `styled` adds colour (only for terminals).
     pub fn render(&self, styled: bool) -> String {
         use annotate_snippets::{Level, Renderer, Snippet};
         let title = format!("{}: {}", self.location(), self.message);
@@ -70,7 +71,6 @@ impl Diagnostic {
         } else {
             Renderer::plain()
         };
-        let origin = self.path.display().to_string();
         let mut message = Level::Error.title(&title);
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
             let column = self.column.unwrap_or(1);
@@ -78,14 +78,19 @@ impl Diagnostic {
                 .char_indices()
                 .nth(column - 1)
                 .map_or(text.len(), |(i, _)| i);
-            let end = text[start..]
-                .chars()
-                .next()
-                .map_or(start, |c| start + c.len_utf8());
+            // Underline the whole value at the column, as far as the line goes.
+            let end = text.trim_end().len().max(start);
+            let end = if end == start {
+                text[start..]
+                    .chars()
+                    .next()
+                    .map_or(start, |c| start + c.len_utf8())
+            } else {
+                end
+            };
             message = message.snippet(
                 Snippet::source(text)
                     .line_start(line)
-                    .origin(&origin)
                     .annotation(Level::Error.span(start..end).label("here")),
             );
         }

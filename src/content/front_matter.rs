@@ -40,7 +40,21 @@ impl Split {
             let indent = line.len() - trimmed.len();
             let hit = patterns.iter().any(|p| trimmed.starts_with(p.as_str()))
                 || (self.format == Format::Toml && trimmed.starts_with(&format!("{key}=")));
-            hit.then(|| (self.raw_first_line + i, indent + 1))
+            // Point at the value, where the mistake usually is.
+            let after_key = trimmed.find([':', '=']).map(|i| i + 1).unwrap_or(0);
+            let value_offset =
+                after_key + (trimmed.len() - after_key - trimmed[after_key..].trim_start().len());
+            let column = if trimmed[after_key..].trim().is_empty() {
+                0
+            } else {
+                value_offset
+            };
+            hit.then(|| {
+                (
+                    self.raw_first_line + i,
+                    indent + trimmed[..column].chars().count() + 1,
+                )
+            })
         })
     }
 }
@@ -289,6 +303,6 @@ mod tests {
     #[test]
     fn key_position_counts_from_top_of_file() {
         let s = ok("---\ntitle: A\ndate: nope\n---\n");
-        assert_eq!(s.key_position("date"), Some((3, 1)));
+        assert_eq!(s.key_position("date"), Some((3, 7)));
     }
 }

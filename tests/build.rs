@@ -579,3 +579,57 @@ fn the_example_site_builds_with_the_seed_post() {
         "the example draft stays out"
     );
 }
+
+#[test]
+fn two_posts_wanting_one_url_are_both_named() {
+    let site = TestSite::empty();
+    site.post("a", "title: A\ndate: 2024-01-01\nslug: same", "x");
+    site.post("b", "title: B\ndate: 2024-01-02\nslug: same", "x");
+    site.write("content/tags.md", "---\ntitle: Clash\n---\nx\n");
+    let run = site.build(&[]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr.contains("content/blog/a.md") && run.stderr.contains("content/blog/b.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("both want the URL /blog/same/"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/tags.md: this page's URL /tags/ is one inkpress generates itself"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_template_extending_a_missing_parent_is_reported() {
+    let site = TestSite::fixture("override");
+    site.write("templates/post.html", "{% extends \"nope.html\" %}\n");
+    let run = site.build(&[]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("nope.html"), "{}", run.stderr);
+}
+
+#[test]
+fn check_reports_without_writing() {
+    let site = TestSite::fixture("broken");
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr.contains("build failed: 3 errors"),
+        "{}",
+        run.stderr
+    );
+    site.remove("content/blog/bad-yaml.md");
+    site.remove("content/blog/no-title.md");
+    site.remove("content/blog/bad-date.md");
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    assert!(run.stdout.starts_with("ok: 1 posts"), "{}", run.stdout);
+    assert!(!site.exists("public"));
+}

@@ -52,20 +52,6 @@ impl Templates {
                 sources.insert(name, (display, text));
             }
         }
-        // Parse each template alone first, so that every broken one is reported.
-        let mut errors = Vec::new();
-        for (name, (origin, text)) in &sources {
-            // Alone, a child template cannot find its parent: that is checked below.
-            match Tera::default().add_raw_template(name, text) {
-                Err(e) if !e.to_string().contains("is inheriting from") => {
-                    errors.push(template_diagnostic(&e, origin, Some(text)));
-                }
-                _ => {}
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         // Tera's default also escapes `/`, which turns every URL into `https:&#x2F;&#x2F;…`.
@@ -74,8 +60,11 @@ impl Templates {
             .iter()
             .map(|(n, (o, _))| (n.clone(), o.clone()))
             .collect();
-        tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
-            .map_err(|e| vec![template_diagnostic(&e, Path::new("templates"), None)])?;
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
+        {
+            return Err(every_template_error(&sources, &e));
+        }
         Ok(Templates { tera, origins })
     }
 
@@ -93,6 +82,28 @@ impl Templates {
             template_diagnostic(&e, &origin, None)
         })
     }
+}
+
+/// Tera stops at the first broken template; parse each alone to report every one.
+fn every_template_error(
+    sources: &HashMap<String, (PathBuf, String)>,
+    first: &tera::Error,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, (origin, text)) in sources {
+        // Alone, a child template cannot find its parent: that is not its fault.
+        match Tera::default().add_raw_template(name, text) {
+            Err(e) if !e.to_string().contains("is inheriting from") => {
+                errors.push(template_diagnostic(&e, origin, Some(text)));
+            }
+            _ => {}
+        }
+    }
+    if errors.is_empty() {
+        // Every template parses alone: the problem is between them (a missing parent).
+        errors.push(template_diagnostic(first, Path::new("templates"), None));
+    }
+    errors
 }
 
 /// A Tera error as a diagnostic: the template's file, the line when Tera knows it, and

@@ -30,6 +30,16 @@ impl Built {
             .filter(|f| f.path.ends_with(".html"))
             .count()
     }
+
+    /// `3 posts, 8 tags, 25 pages`, for the closing line of a command.
+    pub fn counts(&self) -> String {
+        format!(
+            "{} posts, {} tags, {} pages",
+            self.site.posts.len(),
+            self.site.tags.len(),
+            self.html_pages()
+        )
+    }
 }
 
 /// Builds the whole site. Every broken file is reported, not only the first.

@@ -85,10 +85,8 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
     }
     if !cli.quiet {
         println!(
-            "built {} posts, {} tags, {} pages in {} ms → {}/",
-            built.site.posts.len(),
-            built.site.tags.len(),
-            built.html_pages(),
+            "built {} in {} ms → {}/",
+            built.counts(),
             start.elapsed().as_millis(),
             shown(&config.output_dir).display()
         );
@@ -108,10 +106,8 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
     report_warnings(&built);
     if !cli.quiet {
         println!(
-            "ok: {} posts, {} tags, {} pages checked in {} ms (nothing written)",
-            built.site.posts.len(),
-            built.site.tags.len(),
-            built.html_pages(),
+            "ok: {} checked in {} ms (nothing written)",
+            built.counts(),
             start.elapsed().as_millis()
         );
     }

@@ -57,43 +57,33 @@ pub fn rewrite_links<'a>(
     events: impl Iterator<Item = Event<'a>>,
     base_path: &'a str,
 ) -> impl Iterator<Item = Event<'a>> {
+    let url = move |dest: CowStr<'a>| rewrite_url(&dest, base_path).map_or(dest, CowStr::from);
+    let html = move |h: CowStr<'a>| rewrite_html(&h, base_path).map_or(h, CowStr::from);
     events.map(move |event| match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => {
-            let dest_url = rewrite_url(&dest_url, base_path).map_or(dest_url, CowStr::from);
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
-        }
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: url(dest_url),
+            title,
+            id,
+        }),
         Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) => {
-            let dest_url = rewrite_url(&dest_url, base_path).map_or(dest_url, CowStr::from);
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
-        }
-        Event::Html(html) => match rewrite_html(&html, base_path) {
-            Some(new) => Event::Html(new.into()),
-            None => Event::Html(html),
-        },
-        Event::InlineHtml(html) => match rewrite_html(&html, base_path) {
-            Some(new) => Event::InlineHtml(new.into()),
-            None => Event::InlineHtml(html),
-        },
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: url(dest_url),
+            title,
+            id,
+        }),
+        Event::Html(h) => Event::Html(html(h)),
+        Event::InlineHtml(h) => Event::InlineHtml(html(h)),
         other => other,
     })
 }

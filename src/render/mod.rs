@@ -68,8 +68,13 @@ impl Templates {
         Ok(Templates { tera, origins })
     }
 
-    pub fn has(&self, name: &str) -> bool {
-        self.origins.contains_key(name)
+    /// The template a document asks for with `layout:`, if the site has it, else `default`.
+    /// Layouts from other generators (`PostSimple`) fall back quietly.
+    fn for_layout(&self, layout: Option<&str>, default: &str) -> String {
+        layout
+            .map(|l| format!("{l}.html"))
+            .filter(|t| self.origins.contains_key(t))
+            .unwrap_or_else(|| default.to_owned())
     }
 
     fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
@@ -258,25 +263,13 @@ fn render_job<'a>(
                 "next",
                 &i.checked_sub(1).and_then(|j| site.posts.get(j)).map(link),
             );
-            let template = doc
-                .meta
-                .layout
-                .as_ref()
-                .map(|l| format!("{l}.html"))
-                .filter(|t| templates.has(t))
-                .unwrap_or_else(|| "post.html".to_owned());
+            let template = templates.for_layout(doc.meta.layout.as_deref(), "post.html");
             (doc.path.clone(), template)
         }
         Job::Page(i) => {
             let doc = &site.pages[*i];
             ctx.insert("page", &FullView::of(doc, site, config));
-            let template = doc
-                .meta
-                .layout
-                .as_ref()
-                .map(|l| format!("{l}.html"))
-                .filter(|t| templates.has(t))
-                .unwrap_or_else(|| "page.html".to_owned());
+            let template = templates.for_layout(doc.meta.layout.as_deref(), "page.html");
             (doc.path.clone(), template)
         }
         Job::TagIndex => {

@@ -38,6 +38,27 @@ fn main() {
     let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("syntaxes.packdump");
     syntect::dumps::dump_to_uncompressed_file(&set, &out).expect("write the syntax dump");
+    write_grammar_version(&out);
+}
+
+/// A fingerprint of the grammar set for the highlight cache: the dump's bytes and the
+/// versions of the crates that turn grammars into HTML, as `Cargo.lock` pins them.
+fn write_grammar_version(dump: &std::path::Path) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::fs::read(dump)
+        .expect("read the syntax dump")
+        .hash(&mut h);
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    let lock = std::fs::read_to_string("Cargo.lock").unwrap_or_default();
+    for name in ["syntect", "two-face", "onig", "onig_sys", "fancy-regex"] {
+        let needle = format!("name = \"{name}\"\nversion = ");
+        if let Some(at) = lock.find(&needle) {
+            lock[at..].lines().nth(1).hash(&mut h);
+        }
+    }
+    let path = dump.with_file_name("grammar_version.txt");
+    std::fs::write(path, format!("{:016x}", h.finish())).expect("write the grammar version");
 }
 
 fn patch(syntax: &mut syntect::parsing::SyntaxDefinition, applied: &mut usize) {

@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::content;
 use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::markdown::highlight_cache::HighlightCache;
 use crate::markdown::MarkdownOptions;
 use crate::output::OutputFile;
 use crate::render::{self, Templates};
@@ -14,6 +15,8 @@ use crate::site::Site;
 pub struct BuildOptions {
     /// Include posts and pages marked `draft: true`.
     pub drafts: bool,
+    /// Folder for caches kept between builds (highlighted code); `None` keeps nothing.
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 /// A built site, in memory.
@@ -46,6 +49,10 @@ impl Built {
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
     let markdown = MarkdownOptions {
         base_path: config.base_path().to_owned(),
+        highlight_cache: options
+            .cache_dir
+            .as_ref()
+            .map(|dir| HighlightCache::new(dir.join("highlight"))),
     };
     let sources = content::discover(&config.root)?;
     // Templates and content are independent: check both so that one run shows every error.

@@ -64,6 +64,9 @@ pub struct BuildArgs {
     /// Override base_url from inkpress.toml, e.g. https://user.github.io/repo/.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Neither use nor fill the cache of highlighted code (`.inkpress-cache/`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

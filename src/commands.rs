@@ -59,6 +59,9 @@ fn report_warnings(built: &Built) {
     }
 }
 
+/// Caches kept between builds, in the site's root; safe to delete at any time.
+pub const CACHE_DIR: &str = ".inkpress-cache";
+
 fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
     let start = Instant::now();
     let overrides = Overrides {
@@ -72,6 +75,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
         &config,
         &BuildOptions {
             drafts: args.drafts,
+            cache_dir: (!args.no_cache).then(|| config.root.join(CACHE_DIR)),
         },
     )?;
     output::write_atomically(&built.files, &config.output_dir, &config.root)?;
@@ -101,6 +105,7 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
         &config,
         &BuildOptions {
             drafts: args.drafts,
+            cache_dir: None,
         },
     )?;
     report_warnings(&built);

@@ -3,6 +3,7 @@
 //! The grammars come from `two-face` (the set bat maintains): syntect's bundled ones are
 //! years old and miss TypeScript, TOML, Dockerfile and modern Rust syntax.
 
+use super::highlight_cache::HighlightCache;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use std::sync::OnceLock;
 use syntect::highlighting::Theme;
@@ -123,9 +124,11 @@ fn css_of(theme: &Theme) -> String {
     css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap_or_default()
 }
 
-/// Event adapter: replaces each fenced or indented code block with highlighted HTML.
+/// Event adapter: replaces each fenced or indented code block with highlighted HTML,
+/// taken from `cache` when it holds this block.
 pub fn highlight_code<'a>(
     events: impl Iterator<Item = Event<'a>>,
+    cache: Option<&'a HighlightCache>,
 ) -> impl Iterator<Item = Event<'a>> {
     let mut in_block: Option<(String, String)> = None;
     events.filter_map(move |event| match event {
@@ -145,7 +148,14 @@ pub fn highlight_code<'a>(
         }
         Event::End(TagEnd::CodeBlock) => {
             let (info, code) = in_block.take().unwrap_or_default();
-            Some(Event::Html(CowStr::from(highlight_block(&code, &info))))
+            // The HTML depends on the info string only through its language token.
+            let html = match cache {
+                Some(cache) => cache.get_or_insert_with(language_token(&info), &code, || {
+                    highlight_block(&code, &info)
+                }),
+                None => highlight_block(&code, &info),
+            };
+            Some(Event::Html(CowStr::from(html)))
         }
         other => Some(other),
     })

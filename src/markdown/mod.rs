@@ -3,6 +3,7 @@
 
 pub mod headings;
 pub mod highlight;
+pub mod highlight_cache;
 pub mod links;
 
 pub use headings::TocEntry;
@@ -25,6 +26,8 @@ pub struct Rendered {
 pub struct MarkdownOptions {
     /// The site's path prefix (`/` or `/repo/`), for root-relative links.
     pub base_path: String,
+    /// Where highlighted code blocks are kept between builds; `None` highlights every time.
+    pub highlight_cache: Option<highlight_cache::HighlightCache>,
 }
 
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -48,8 +51,11 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
         body
     };
     let parser = Parser::new_ext(body, parser_options());
-    let events: Vec<Event> =
-        links::rewrite_links(highlight::highlight_code(parser), &options.base_path).collect();
+    let events: Vec<Event> = links::rewrite_links(
+        highlight::highlight_code(parser, options.highlight_cache.as_ref()),
+        &options.base_path,
+    )
+    .collect();
     let mut toc = Vec::new();
     let events = headings::anchor_headings(events, &mut toc);
 
@@ -137,6 +143,7 @@ mod tests {
             false,
             &MarkdownOptions {
                 base_path: "/".into(),
+                highlight_cache: None,
             },
         )
     }
@@ -191,6 +198,7 @@ mod tests {
             true,
             &MarkdownOptions {
                 base_path: "/".into(),
+                highlight_cache: None,
             },
         );
         assert!(!r.html.contains("from './x'"), "{}", r.html);

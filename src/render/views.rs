@@ -163,6 +163,11 @@ pub struct PostLink<'a> {
     pub url: String,
 }
 
+/// How many numbered page links `Paginator::pages` holds on each side of the current page.
+/// A window, not every page: a list of every page on every page grows with the square of
+/// the number of posts (a million links over the list pages of a 10,000-post blog).
+pub const PAGE_LINKS: usize = 5;
+
 /// Pagination of a list: `paginator` in list.html and tag.html.
 #[derive(Serialize)]
 pub struct Paginator {
@@ -211,7 +216,8 @@ impl Paginator {
             last_url: url(total_pages),
             previous_url: (current > 1).then(|| url(current - 1)),
             next_url: (current < total_pages).then(|| url(current + 1)),
-            pages: (1..=total_pages)
+            pages: (current.saturating_sub(PAGE_LINKS).max(1)
+                ..=(current + PAGE_LINKS).min(total_pages))
                 .map(|n| PageLink {
                     number: n,
                     url: url(n),
@@ -257,6 +263,7 @@ pub fn html_to_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn html_to_text_strips_tags_and_entities() {
@@ -264,6 +271,29 @@ mod tests {
             html_to_text("<p>Hello <em>you</em> &amp; me.</p>"),
             "Hello you & me."
         );
+    }
+
+    #[test]
+    fn paginator_links_a_window_of_pages_not_all_of_them() {
+        let config = Config::load(Path::new("/nonexistent"), &Default::default()).unwrap();
+        let numbers = |current, total| -> Vec<usize> {
+            Paginator::new("blog/", current, total, total * 10, 10, &config)
+                .pages
+                .iter()
+                .map(|p| p.number)
+                .collect()
+        };
+        assert_eq!(numbers(1, 3), [1, 2, 3]);
+        assert_eq!(numbers(1, 1000), (1..=6).collect::<Vec<_>>());
+        assert_eq!(numbers(500, 1000), (495..=505).collect::<Vec<_>>());
+        assert_eq!(numbers(1000, 1000), (995..=1000).collect::<Vec<_>>());
+        let last = Paginator::new("blog/", 500, 1000, 10_000, 10, &config);
+        assert!(
+            last.last_url.ends_with("/blog/page/1000/"),
+            "{}",
+            last.last_url
+        );
+        assert!(last.first_url.ends_with("/blog/"), "{}", last.first_url);
     }
 
     #[test]

@@ -633,3 +633,24 @@ fn check_reports_without_writing() {
     assert!(run.stdout.starts_with("ok: 1 posts"), "{}", run.stdout);
     assert!(!site.exists("public"));
 }
+
+/// The whole output tree of a small site, compared with `tests/snapshots/urls-output.txt`.
+/// After an intended change, regenerate it with `INKPRESS_BLESS=1 cargo test --test build`.
+#[test]
+fn output_tree_snapshot() {
+    let site = TestSite::fixture("urls");
+    site.build(&[]).assert_ok();
+    let mut files = site.files("public");
+    files.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    let actual = files.join("\n") + "\n";
+    let snapshot =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/urls-output.txt");
+    if std::env::var_os("INKPRESS_BLESS").is_some() {
+        std::fs::write(&snapshot, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snapshot).unwrap();
+    assert_eq!(
+        actual, expected,
+        "output tree changed; if intended, rerun with INKPRESS_BLESS=1"
+    );
+}

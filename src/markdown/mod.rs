@@ -14,6 +14,8 @@ pub struct Rendered {
     pub html: String,
     /// HTML before `<!-- more -->`, else the first paragraph.
     pub summary_html: String,
+    /// The summary as plain text, for meta descriptions.
+    pub summary_text: String,
     /// Whether the writer marked the summary with `<!-- more -->`.
     pub has_more_marker: bool,
     pub toc: Vec<TocEntry>,
@@ -61,12 +63,14 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
     };
     let mut summary_html = String::new();
     html::push_html(&mut summary_html, summary_events.iter().cloned());
+    let summary_text = plain_text(summary_events);
 
     let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
     html::push_html(&mut out, events.into_iter());
     Rendered {
         html: out,
         summary_html: summary_html.trim_end().to_owned(),
+        summary_text,
         has_more_marker: more_at.is_some(),
         toc,
         word_count,
@@ -89,6 +93,19 @@ fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
         .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
         .map_or(events.len(), |i| start + i + 1);
     &events[start..end]
+}
+
+/// The words of some events, without markup, on one line.
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn count_words(events: &[Event]) -> usize {
@@ -175,6 +192,7 @@ mod tests {
         assert!(!r.summary_html.contains("Rest."));
         let r = md("# Title\n\nOnly *this*.\n\nNot this.\n");
         assert_eq!(r.summary_html, "<p>Only <em>this</em>.</p>");
+        assert_eq!(r.summary_text, "Only this.");
     }
 
     #[test]

@@ -52,10 +52,10 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
     let parser = Parser::new_ext(body, parser_options());
     let events: Vec<Event> =
         links::rewrite_links(highlight::highlight_code(parser), &options.base_path).collect();
-    let mut toc = Vec::new();
-    let events = headings::anchor_headings(events, &mut toc);
 
     let word_count = count_words(&events);
+    // The summary is taken before headings get anchors: in a list, `#id` links would
+    // point into the list page, not the post.
     let more_at = events.iter().position(is_more_marker);
     let summary_events: &[Event] = match more_at {
         Some(i) => &events[..i],
@@ -64,6 +64,9 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
     let mut summary_html = String::new();
     html::push_html(&mut summary_html, summary_events.iter().cloned());
     let summary_text = plain_text(summary_events);
+
+    let mut toc = Vec::new();
+    let events = headings::anchor_headings(events, &mut toc);
 
     let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
     html::push_html(&mut out, events.into_iter());
@@ -193,6 +196,13 @@ mod tests {
         let r = md("# Title\n\nOnly *this*.\n\nNot this.\n");
         assert_eq!(r.summary_html, "<p>Only <em>this</em>.</p>");
         assert_eq!(r.summary_text, "Only this.");
+    }
+
+    #[test]
+    fn summary_headings_have_no_anchor_links() {
+        let r = md("## Intro\n\nText.\n\n<!-- more -->\n\nRest.\n");
+        assert_eq!(r.summary_html, "<h2>Intro</h2>\n<p>Text.</p>");
+        assert!(r.html.contains("href=\"#intro\""));
     }
 
     #[test]

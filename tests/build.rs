@@ -659,3 +659,52 @@ fn output_tree_snapshot() {
         "output tree changed; if intended, rerun with INKPRESS_BLESS=1"
     );
 }
+
+#[test]
+fn old_urls_redirect_and_jekyll_names_work() {
+    let site = TestSite::fixture("migration");
+    site.build(&[]).assert_ok();
+    let post = site.read("public/blog/from-jekyll/index.html");
+    assert!(
+        post.contains("datetime=\"2019-05-04T00:00:00+00:00\""),
+        "date from the file name: {post}"
+    );
+    for (old, target) in [
+        (
+            "public/2019/05/04/from-jekyll.html",
+            "http://localhost:1111/blog/from-jekyll/",
+        ),
+        (
+            "public/posts/from-hugo/index.html",
+            "http://localhost:1111/blog/from-hugo/",
+        ),
+        (
+            "public/p/123/index.html",
+            "http://localhost:1111/blog/from-hugo/",
+        ),
+    ] {
+        let html = site.read(old);
+        assert!(
+            html.contains(&format!(
+                "<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
+            )),
+            "{old}: {html}"
+        );
+        assert!(
+            html.contains(&format!("<link rel=\"canonical\" href=\"{target}\">")),
+            "{old}"
+        );
+    }
+    // An alias may not take another page's URL.
+    site.write(
+        "content/blog/other.md",
+        "---\ntitle: Other\ndate: 2021-01-01\naliases: [/blog/from-hugo/]\n---\nx\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr.contains("both want the URL /blog/from-hugo/"),
+        "{}",
+        run.stderr
+    );
+}

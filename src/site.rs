@@ -68,14 +68,14 @@ impl Site {
 }
 
 fn check_unique_paths(posts: &[Document], pages: &[Document]) -> Result<(), Vec<Diagnostic>> {
-    let mut seen: HashMap<&str, &Document> = HashMap::new();
+    // Output file -> the document that writes it (its page, or a redirect from an alias).
+    let mut seen: HashMap<String, &Document> = HashMap::new();
     let mut errors = Vec::new();
     for doc in posts.iter().chain(pages) {
-        if doc.source.kind == Kind::Page
-            && (RESERVED.contains(&doc.path.as_str())
-                || doc.path.starts_with("tags/")
-                || doc.path.starts_with("blog/"))
-        {
+        let generated = RESERVED.contains(&doc.path.as_str())
+            || doc.path.starts_with("tags/")
+            || doc.path.starts_with("blog/");
+        if doc.source.kind == Kind::Page && generated {
             errors.push(
                 Diagnostic::new(
                     &doc.source.display,
@@ -88,24 +88,39 @@ fn check_unique_paths(posts: &[Document], pages: &[Document]) -> Result<(), Vec<
             );
             continue;
         }
-        if let Some(other) = seen.insert(&doc.path, doc) {
-            errors.push(
-                Diagnostic::new(
-                    &doc.source.display,
+        let own = std::iter::once(format!("{}index.html", doc.path));
+        let aliases = doc.meta.aliases.iter().map(|a| alias_file(a));
+        for file in own.chain(aliases) {
+            if let Some(other) = seen.insert(file.clone(), doc) {
+                let url = file.trim_end_matches("index.html");
+                let message = if std::ptr::eq(other, doc) {
+                    format!("this file lists its own URL /{url} among its aliases")
+                } else {
                     format!(
-                        "this file and {} both want the URL /{}",
-                        other.source.display.display(),
-                        doc.path
-                    ),
-                )
-                .hint("give one of them a different `slug:` in its front matter"),
-            );
+                        "this file and {} both want the URL /{url}",
+                        other.source.display.display()
+                    )
+                };
+                errors.push(
+                    Diagnostic::new(&doc.source.display, message)
+                        .hint("give one of them a different `slug:`, or remove the alias"),
+                );
+            }
         }
     }
     if errors.is_empty() {
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+/// The file a redirect for `alias` (a site path from `meta::alias_path`) is written to.
+pub fn alias_file(alias: &str) -> String {
+    if alias.ends_with('/') {
+        format!("{alias}index.html")
+    } else {
+        alias.to_owned()
     }
 }
 

@@ -342,7 +342,12 @@ fn broken_posts_are_all_reported_with_location_and_exit_1() {
     let run = site.build(&[]);
     assert_eq!(run.status, 1, "{}", run.stderr);
     let err = &run.stderr;
-    assert!(err.contains("content/blog/bad-yaml.md:"), "{err}");
+    assert!(
+        err.contains(
+            "content/blog/bad-yaml.md:4:7: invalid YAML front matter: this list is never closed"
+        ),
+        "{err}"
+    );
     assert!(err.contains("invalid YAML front matter"), "{err}");
     assert!(
         err.contains("content/blog/no-title.md:1:1: the front matter has no `title`"),
@@ -632,4 +637,74 @@ fn check_reports_without_writing() {
     run.assert_ok();
     assert!(run.stdout.starts_with("ok: 1 posts"), "{}", run.stdout);
     assert!(!site.exists("public"));
+}
+
+/// The whole output tree of a small site, compared with `tests/snapshots/urls-output.txt`.
+/// After an intended change, regenerate it with `INKPRESS_BLESS=1 cargo test --test build`.
+#[test]
+fn output_tree_snapshot() {
+    let site = TestSite::fixture("urls");
+    site.build(&[]).assert_ok();
+    let mut files = site.files("public");
+    files.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    let actual = files.join("\n") + "\n";
+    let snapshot =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/urls-output.txt");
+    if std::env::var_os("INKPRESS_BLESS").is_some() {
+        std::fs::write(&snapshot, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snapshot).unwrap();
+    assert_eq!(
+        actual, expected,
+        "output tree changed; if intended, rerun with INKPRESS_BLESS=1"
+    );
+}
+
+#[test]
+fn old_urls_redirect_and_jekyll_names_work() {
+    let site = TestSite::fixture("migration");
+    site.build(&[]).assert_ok();
+    let post = site.read("public/blog/from-jekyll/index.html");
+    assert!(
+        post.contains("datetime=\"2019-05-04T00:00:00+00:00\""),
+        "date from the file name: {post}"
+    );
+    for (old, target) in [
+        (
+            "public/2019/05/04/from-jekyll.html",
+            "http://localhost:1111/blog/from-jekyll/",
+        ),
+        (
+            "public/posts/from-hugo/index.html",
+            "http://localhost:1111/blog/from-hugo/",
+        ),
+        (
+            "public/p/123/index.html",
+            "http://localhost:1111/blog/from-hugo/",
+        ),
+    ] {
+        let html = site.read(old);
+        assert!(
+            html.contains(&format!(
+                "<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
+            )),
+            "{old}: {html}"
+        );
+        assert!(
+            html.contains(&format!("<link rel=\"canonical\" href=\"{target}\">")),
+            "{old}"
+        );
+    }
+    // An alias may not take another page's URL.
+    site.write(
+        "content/blog/other.md",
+        "---\ntitle: Other\ndate: 2021-01-01\naliases: [/blog/from-hugo/]\n---\nx\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr.contains("both want the URL /blog/from-hugo/"),
+        "{}",
+        run.stderr
+    );
 }

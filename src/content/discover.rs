@@ -85,7 +85,7 @@ fn default_path(rel: &Path) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     if stem != "index" {
-        segments.push(stem);
+        segments.push(without_jekyll_date(&stem).to_owned());
     }
     let mut out = String::new();
     for s in segments {
@@ -93,6 +93,19 @@ fn default_path(rel: &Path) -> String {
         out.push('/');
     }
     out
+}
+
+/// Jekyll's `2019-05-04-title` becomes `title`: the date lives in the front matter or
+/// is taken from the name (see `meta::jekyll_date`).
+fn without_jekyll_date(stem: &str) -> &str {
+    let dated = stem.len() > 11
+        && stem.as_bytes()[10] == b'-'
+        && chrono::NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d").is_ok();
+    if dated {
+        &stem[11..]
+    } else {
+        stem
+    }
 }
 
 #[cfg(test)]
@@ -110,5 +123,13 @@ mod tests {
         assert_eq!(default_path(Path::new("about.md")), "about/");
         assert_eq!(default_path(Path::new("My Page.md")), "my-page/");
         assert_eq!(default_path(Path::new("index.md")), "");
+        assert_eq!(
+            default_path(Path::new("blog/2019-05-04-jekyll-post.md")),
+            "blog/jekyll-post/"
+        );
+        assert_eq!(
+            default_path(Path::new("blog/2019-05-04.md")),
+            "blog/2019-05-04/"
+        );
     }
 }

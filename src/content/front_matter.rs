@@ -172,6 +172,16 @@ fn locate_syntax_error(
 ) -> Diagnostic {
     let (raw_line, raw_col, message) = match format {
         Format::Yaml => match yaml_rust2::YamlLoader::load_from_str(raw) {
+            // The parser notices an unclosed `[` or `{` only at the end of the block;
+            // the line that opened it is where the writer needs to look.
+            Err(e) if e.marker().line() > raw.lines().count() => match unclosed_bracket(raw) {
+                Some((line, col, close)) => (
+                    line,
+                    col,
+                    format!("this list is never closed with `{close}`"),
+                ),
+                None => (e.marker().line(), e.marker().col() + 1, e.info().to_owned()),
+            },
             Err(e) => (e.marker().line(), e.marker().col() + 1, e.info().to_owned()),
             Ok(_) => (1, 1, fallback),
         },
@@ -194,6 +204,7 @@ fn locate_syntax_error(
         Format::Json => "JSON",
     };
     let hint = match format {
+        Format::Yaml if message.contains("never closed") => "close the list where it starts: tags: ['a', 'b']",
         Format::Yaml => "quote values that contain `: ` or start with a special character, e.g. title: \"Rust: a love story\"",
         Format::Toml => "TOML values need quotes: title = \"My post\"",
         Format::Json => "front matter in JSON is one object: {\"title\": \"My post\"}",
@@ -201,6 +212,29 @@ fn locate_syntax_error(
     Diagnostic::new(path, format!("invalid {name} front matter: {message}"))
         .at(text, first_line + raw_line.max(1) - 1, raw_col)
         .hint(hint)
+}
+
+/// The first line whose `[` or `{` (outside quotes) is not closed on it: (line, column, closer).
+fn unclosed_bracket(raw: &str) -> Option<(usize, usize, char)> {
+    raw.lines().enumerate().find_map(|(i, line)| {
+        let mut open: Vec<(usize, char)> = Vec::new();
+        let mut quote: Option<char> = None;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[') => open.push((col, ']')),
+                (None, '{') => open.push((col, '}')),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        open.first().map(|&(col, close)| (i + 1, col + 1, close))
+    })
 }
 
 /// Hugo's JSON front matter: a bare object at the top of the file, body after it.

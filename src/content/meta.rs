@@ -55,6 +55,9 @@ pub struct Meta {
     pub canonical_url: Option<String>,
     pub layout: Option<String>,
     pub slug: Option<String>,
+    /// Old URLs of this document (`aliases`, or Jekyll's `redirect_from`), as site paths
+    /// without a leading slash: each gets a page that redirects here.
+    pub aliases: Vec<String>,
     pub extra: Map<String, Value>,
 }
 
@@ -70,6 +73,8 @@ const KNOWN: &[&str] = &[
     "canonicalUrl",
     "layout",
     "slug",
+    "aliases",
+    "redirect_from",
 ];
 
 /// Validates the fields of one file; every problem in it is reported, not just the first.
@@ -142,7 +147,10 @@ pub fn parse_meta(
             }
         }
     };
-    let date = date_field("date", is_post);
+    let date = match jekyll_date(path) {
+        Some(from_name) if !fields.contains_key("date") => Some(from_name),
+        _ => date_field("date", is_post),
+    };
     let lastmod = date_field("lastmod", false);
 
     let mut list_field = |key: &str| -> Vec<String> {
@@ -180,6 +188,8 @@ pub fn parse_meta(
     let tags = list_field("tags");
     let images = list_field("images");
     let authors = list_field("authors");
+    let mut aliases = list_field("aliases");
+    aliases.extend(list_field("redirect_from"));
 
     let draft = match fields.get("draft") {
         None | Some(Value::Null) => false,
@@ -228,6 +238,22 @@ pub fn parse_meta(
         }
     }
 
+    let aliases: Vec<String> = aliases
+        .into_iter()
+        .filter_map(|alias| match alias_path(&alias) {
+            Some(p) => Some(p),
+            None => {
+                let key = if fields.contains_key("aliases") { "aliases" } else { "redirect_from" };
+                errors.push(error_at(
+                    key,
+                    format!("`{alias}` is not a path on this site"),
+                    "write old URLs as site paths, such as /2019/05/old-post.html or /posts/old-post/",
+                ));
+                None
+            }
+        })
+        .collect();
+
     let extra = fields
         .iter()
         .filter(|(k, _)| !KNOWN.contains(&k.as_str()) && k.as_str() != "canonical_url")
@@ -249,8 +275,37 @@ pub fn parse_meta(
         canonical_url,
         layout,
         slug,
+        aliases,
         extra,
     })
+}
+
+/// A site path for an old URL: `/posts/x` → `posts/x/`, `/2019/x.html` kept as a file.
+/// Full URLs, `..` and empty paths are refused.
+pub fn alias_path(alias: &str) -> Option<String> {
+    let trimmed = alias.trim().trim_start_matches('/');
+    let bad = trimmed.is_empty()
+        || alias.contains("://")
+        || trimmed.contains('\\')
+        || trimmed.split('/').any(|seg| seg == ".." || seg == ".");
+    if bad {
+        return None;
+    }
+    if trimmed.ends_with('/') || trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        Some(trimmed.to_owned())
+    } else {
+        Some(format!("{trimmed}/"))
+    }
+}
+
+/// Jekyll names posts `2019-05-04-title.md`: the date in the name stands in for a missing `date`.
+pub fn jekyll_date(path: &Path) -> Option<Date> {
+    let stem = path.file_stem()?.to_str()?;
+    let prefix = stem.get(..11)?;
+    prefix
+        .ends_with('-')
+        .then(|| Date::parse(&prefix[..10]))
+        .flatten()
 }
 
 /// Text of a scalar: strings as they are, numbers and booleans written out.
@@ -314,6 +369,33 @@ mod tests {
         assert!(!m.draft);
         assert_eq!(m.date.unwrap().day(), "2025-06-29");
         assert_eq!(m.extra["foo"], "bar");
+    }
+
+    #[test]
+    fn aliases_become_site_paths() {
+        assert_eq!(alias_path("/posts/old").as_deref(), Some("posts/old/"));
+        assert_eq!(
+            alias_path("/2019/05/04/x.html").as_deref(),
+            Some("2019/05/04/x.html")
+        );
+        assert_eq!(alias_path("old/"), Some("old/".to_owned()));
+        for bad in ["", "/", "https://x.org/a", "/../etc", "/a/./b"] {
+            assert_eq!(alias_path(bad), None, "{bad}");
+        }
+        let m = meta(
+            "---\ntitle: K\ndate: 2025-06-29\naliases: [/old/]\nredirect_from: /older.html\n---\n",
+        )
+        .unwrap();
+        assert_eq!(m.aliases, vec!["old/", "older.html"]);
+    }
+
+    #[test]
+    fn jekyll_file_names_give_the_date() {
+        let text = "---\ntitle: K\n---\n";
+        let s = split(Path::new("2019-05-04-k.md"), text).unwrap();
+        let m = parse_meta(Path::new("content/blog/2019-05-04-k.md"), text, &s, true).unwrap();
+        assert_eq!(m.date.unwrap().day(), "2019-05-04");
+        assert!(jekyll_date(Path::new("2019-5-4-k.md")).is_none());
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub struct Rendered {
     pub html: String,
     /// HTML before `<!-- more -->`, else the first paragraph.
     pub summary_html: String,
+    /// The summary as plain text, for meta descriptions.
+    pub summary_text: String,
     /// Whether the writer marked the summary with `<!-- more -->`.
     pub has_more_marker: bool,
     pub toc: Vec<TocEntry>,
@@ -56,10 +58,10 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
         &options.base_path,
     )
     .collect();
-    let mut toc = Vec::new();
-    let events = headings::anchor_headings(events, &mut toc);
 
     let word_count = count_words(&events);
+    // The summary is taken before headings get anchors: in a list, `#id` links would
+    // point into the list page, not the post.
     let more_at = events.iter().position(is_more_marker);
     let summary_events: &[Event] = match more_at {
         Some(i) => &events[..i],
@@ -67,12 +69,17 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
     };
     let mut summary_html = String::new();
     html::push_html(&mut summary_html, summary_events.iter().cloned());
+    let summary_text = plain_text(summary_events);
+
+    let mut toc = Vec::new();
+    let events = headings::anchor_headings(events, &mut toc);
 
     let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
     html::push_html(&mut out, events.into_iter());
     Rendered {
         html: out,
         summary_html: summary_html.trim_end().to_owned(),
+        summary_text,
         has_more_marker: more_at.is_some(),
         toc,
         word_count,
@@ -95,6 +102,19 @@ fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
         .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
         .map_or(events.len(), |i| start + i + 1);
     &events[start..end]
+}
+
+/// The words of some events, without markup, on one line.
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn count_words(events: &[Event]) -> usize {
@@ -182,6 +202,14 @@ mod tests {
         assert!(!r.summary_html.contains("Rest."));
         let r = md("# Title\n\nOnly *this*.\n\nNot this.\n");
         assert_eq!(r.summary_html, "<p>Only <em>this</em>.</p>");
+        assert_eq!(r.summary_text, "Only this.");
+    }
+
+    #[test]
+    fn summary_headings_have_no_anchor_links() {
+        let r = md("## Intro\n\nText.\n\n<!-- more -->\n\nRest.\n");
+        assert_eq!(r.summary_html, "<h2>Intro</h2>\n<p>Text.</p>");
+        assert!(r.html.contains("href=\"#intro\""));
     }
 
     #[test]

@@ -315,20 +315,32 @@ fn page_range(page: usize, total: usize, per_page: usize) -> std::ops::Range<usi
     start..(start + per_page).min(total)
 }
 
-/// `…/page/1/` is the list itself: a tiny page that sends readers there.
+/// Pages that only send readers elsewhere: `…/page/1/` to the list itself, and each old
+/// URL in a document's `aliases` to the document.
 fn redirects(site: &Site, config: &Config) -> Vec<OutputFile> {
-    std::iter::once("blog/".to_owned())
+    let first_pages = std::iter::once("blog/".to_owned())
         .chain(site.tags.iter().map(|t| t.path()))
-        .map(|base| {
-            let target = config.url(&base);
-            let html = format!(
-                "<!doctype html><html><head><meta charset=\"utf-8\"><title>Redirect</title>\
-                 <link rel=\"canonical\" href=\"{target}\"><meta http-equiv=\"refresh\" content=\"0; url={target}\">\
-                 </head><body><a href=\"{target}\">{target}</a></body></html>\n"
-            );
-            OutputFile::new(format!("{base}page/1/index.html"), html)
-        })
+        .map(|base| (format!("{base}page/1/index.html"), config.url(&base)));
+    let aliases = site.posts.iter().chain(&site.pages).flat_map(|doc| {
+        doc.meta
+            .aliases
+            .iter()
+            .map(|alias| (crate::site::alias_file(alias), config.url(&doc.path)))
+    });
+    first_pages
+        .chain(aliases)
+        .map(|(file, target)| OutputFile::new(file, redirect_page(&target)))
         .collect()
+}
+
+fn redirect_page(target: &str) -> String {
+    let target = views::escape_html(target);
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
+         <link rel=\"canonical\" href=\"{target}\"><meta name=\"robots\" content=\"noindex\">\
+         <meta http-equiv=\"refresh\" content=\"0; url={target}\"></head>\
+         <body><p>This page has moved to <a href=\"{target}\">{target}</a>.</p></body></html>\n"
+    )
 }
 
 /// The theme's assets, with the site's `static/` files over them (copied, never loaded).

@@ -103,7 +103,7 @@ impl<'a> PostSummary<'a> {
             Some(s) => (escape_html(s), s.clone()),
             None => (
                 doc.rendered.summary_html.clone(),
-                html_to_text(&doc.rendered.summary_html),
+                doc.rendered.summary_text.clone(),
             ),
         };
         PostSummary {
@@ -233,45 +233,10 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Plain text of a small HTML fragment (a summary), for meta descriptions and feeds.
-pub fn html_to_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                if !text.ends_with(' ') {
-                    text.push(' ');
-                }
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    let collapsed: Vec<&str> = text.split_whitespace().collect();
-    collapsed.join(" ").replace(" .", ".").replace(" ,", ",")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
-
-    #[test]
-    fn html_to_text_strips_tags_and_entities() {
-        assert_eq!(
-            html_to_text("<p>Hello <em>you</em> &amp; me.</p>"),
-            "Hello you & me."
-        );
-    }
 
     #[test]
     fn paginator_links_a_window_of_pages_not_all_of_them() {

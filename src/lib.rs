@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod error;
 pub mod feed;
 pub mod markdown;

@@ -344,6 +344,71 @@ mod tests {
         assert_eq!(d.line, Some(2));
     }
 
+    fn load(text: &str) -> std::result::Result<Config, String> {
+        let path = Path::new("inkpress.toml");
+        parse_raw(path, text)
+            .and_then(|raw| resolve(Path::new("/site"), raw, &Overrides::default(), path))
+            .map_err(|e| e.0[0].message.clone())
+    }
+
+    #[test]
+    fn absolute_url_of_images_under_a_project_site() {
+        let c =
+            load("base_url = \"https://u.github.io/repo\"\nimage = \"/static/card.png\"").unwrap();
+        assert_eq!(
+            c.image.as_deref(),
+            Some("https://u.github.io/repo/card.png")
+        );
+        assert_eq!(
+            c.absolute_url("/img/a.png", "blog/x/"),
+            "https://u.github.io/repo/img/a.png"
+        );
+        assert_eq!(
+            c.absolute_url("a.png", "blog/x/"),
+            "https://u.github.io/repo/blog/x/a.png"
+        );
+        assert_eq!(
+            c.absolute_url("https://cdn.example/a.png", ""),
+            "https://cdn.example/a.png"
+        );
+        assert_eq!(
+            c.absolute_url("//cdn.example/a.png", ""),
+            "https://cdn.example/a.png"
+        );
+    }
+
+    #[test]
+    fn feed_and_deploy_defaults_and_checks() {
+        let c = load("").unwrap();
+        assert_eq!(c.feeds.rss.as_deref(), Some("rss.xml"));
+        assert_eq!(c.feeds.atom.as_deref(), Some("atom.xml"));
+        assert_eq!(
+            (c.feeds.limit, c.feeds.content, c.feeds.tags),
+            (20, FeedContent::Full, true)
+        );
+        assert!(c.sitemap && c.robots);
+        assert_eq!(
+            (c.deploy.branch.as_str(), c.deploy.remote.as_str()),
+            ("gh-pages", "origin")
+        );
+        assert_eq!(load("[feeds]\natom = \"\"").unwrap().feeds.atom, None);
+        assert!(load("[feeds]\nrss = \"a.xml\"\natom = \"a.xml\"")
+            .unwrap_err()
+            .contains("same file name"));
+        assert!(load("[feeds]\ncontent = \"excerpt\"")
+            .unwrap_err()
+            .contains("unknown variant"));
+        assert!(load("[deploy]\ncname = \"https://blog.example.org\"")
+            .unwrap_err()
+            .contains("bare domain"));
+        assert!(load("[deploy]\nbrnch = \"x\"")
+            .unwrap_err()
+            .contains("unknown field"));
+        let c = load("[deploy]\ncname = \"blog.example.org\"\nbranch = \"site\"").unwrap();
+        assert_eq!(c.deploy.cname.as_deref(), Some("blog.example.org"));
+        assert_eq!(c.deploy.branch, "site");
+    }
+
     #[test]
     fn line_col_counts_characters() {
         assert_eq!(line_col("ab\ncé d", 7), (2, 4));

@@ -72,6 +72,14 @@ pub fn links(config: &Config, folder: &str, title: &str) -> Vec<FeedLink> {
         .collect()
 }
 
+/// A tag's own feeds as links: none when `[feeds] tags = false`.
+pub fn tag_links(config: &Config, tag: &Tag, site_title: &str) -> Vec<FeedLink> {
+    if !config.feeds.tags {
+        return Vec::new();
+    }
+    links(config, &tag.path(), &format!("{} · {site_title}", tag.name))
+}
+
 /// One feed file to render.
 pub struct FeedJob {
     /// Site path of the file: `rss.xml`, `tags/rust/atom.xml`.

@@ -134,6 +134,11 @@ fn feed_names_content_and_tag_feeds_are_configurable() {
     let home = site.read("public/index.html");
     assert!(home.contains(r#"<link rel="alternate" type="application/rss+xml" title="My Blog (RSS)" href="https://example.org/index.xml">"#), "{home}");
     assert!(!home.contains("application/atom+xml"));
+    let tag = site.read("public/tags/rust/index.html");
+    assert!(
+        !tag.contains("tags/rust/index.xml"),
+        "tag page links a feed that is not written"
+    );
 
     site.write("inkpress.toml", "[feeds]\nrss = \"feeds/rss\"\n");
     let run = site.build(&[]);

@@ -310,8 +310,7 @@ fn render_job<'a>(
             let total = tag.posts.len();
             let range = page_range(*page, total, config.posts_per_page);
             ctx.insert("tag", &TagLink::of(tag, config));
-            let title = format!("{} · {}", tag.name, config.title);
-            ctx.insert("feeds", &crate::feed::links(config, &tag.path(), &title));
+            ctx.insert("feeds", &crate::feed::tag_links(config, tag, &config.title));
             ctx.insert("posts", &summaries(&mut tag.posts[range].iter().copied()));
             let pages = total.div_ceil(config.posts_per_page).max(1);
             ctx.insert(

@@ -244,17 +244,60 @@ fn entry(doc: &Document, site: &Site, config: &Config) -> EntryView {
             }
             acc
         });
+    let url = config.url(&doc.path);
     EntryView {
         title: xml_text(&meta.title),
-        url: config.url(&doc.path),
         published: rfc3339(published),
         published_rfc822: published.to_rfc2822(),
         updated: rfc3339(updated),
         authors: meta.authors.iter().map(|a| xml_text(a)).collect(),
         tags,
-        summary: xml_text(&summary),
-        content: (config.feeds.content == FeedContent::Full).then(|| xml_text(&doc.rendered.html)),
+        summary: xml_text(&absolute_links(&summary, &url, config)),
+        content: (config.feeds.content == FeedContent::Full)
+            .then(|| xml_text(&absolute_links(&doc.rendered.html, &url, config))),
+        url,
     }
+}
+
+/// Feed readers show a post far from its site, where `/about/` or `img.png` lead nowhere:
+/// every `href`/`src` in feed HTML is made absolute, against the post's own URL.
+fn absolute_links(html: &str, page_url: &str, config: &Config) -> String {
+    // `https://host` from `https://host/prefix/`: root-relative links already carry the prefix.
+    let origin = config
+        .base_url
+        .strip_suffix(config.base_path())
+        .unwrap_or(&config.base_url);
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    // Attributes are found by name, not by pairing quotes: an apostrophe in the text
+    // (`it's`) must not hide the links after it.
+    while let Some((at, name_len)) = next_url_attribute(rest) {
+        let value_start = at + name_len + 1;
+        let quote = rest.as_bytes()[value_start - 1] as char;
+        out.push_str(&rest[..value_start]);
+        let after = &rest[value_start..];
+        let end = after.find(quote).unwrap_or(after.len());
+        let value = &after[..end];
+        let has_scheme = value
+            .split(['/', '?', '#'])
+            .next()
+            .is_some_and(|first| first.contains(':'));
+        if has_scheme || value.starts_with("//") || value.is_empty() {
+            out.push_str(value);
+        } else if value.starts_with('/') {
+            out.push_str(origin);
+            out.push_str(value);
+        } else if value.starts_with('#') {
+            out.push_str(page_url);
+            out.push_str(value);
+        } else {
+            out.push_str(page_url);
+            out.push_str(value.trim_start_matches("./"));
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Drops the characters XML 1.0 forbids (most C0 controls): one stray byte pasted into a
@@ -267,6 +310,24 @@ pub fn xml_text(s: &str) -> String {
         .collect()
 }
 
+/// Byte offset and length of the next ` href="` / ` src='`-style attribute start (up to
+/// and including `=`), when a quote follows.
+fn next_url_attribute(html: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    loop {
+        let (i, name) = ["href=", "src="]
+            .iter()
+            .filter_map(|n| html[from..].find(n).map(|i| (from + i, *n)))
+            .min()?;
+        let spaced = html[..i].ends_with(char::is_whitespace);
+        let quoted = matches!(html.as_bytes().get(i + name.len()), Some(b'"' | b'\''));
+        if spaced && quoted {
+            return Some((i, name.len()));
+        }
+        from = i + name.len();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +335,22 @@ mod tests {
     #[test]
     fn xml_text_drops_forbidden_controls_only() {
         assert_eq!(xml_text("a\u{1}b\tc\u{7f}é"), "ab\tc\u{7f}é");
+    }
+
+    #[test]
+    fn links_in_feed_html_become_absolute() {
+        let overrides = crate::config::Overrides {
+            base_url: Some("https://u.github.io/repo/".into()),
+            output_dir: None,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), &overrides).unwrap();
+        let page = "https://u.github.io/repo/blog/x/";
+        let html = r##"<a href="/repo/about/">a</a> <img src='pic.png'> <a href="#h">it's</a> <a href="https://o.example/">o</a> <a href="mailto:a@b.c">m</a> <p title="/not/a/link">"##;
+        assert_eq!(
+            absolute_links(html, page, &config),
+            r##"<a href="https://u.github.io/repo/about/">a</a> <img src='https://u.github.io/repo/blog/x/pic.png'> <a href="https://u.github.io/repo/blog/x/#h">it's</a> <a href="https://o.example/">o</a> <a href="mailto:a@b.c">m</a> <p title="/not/a/link">"##
+        );
     }
 
     #[test]

@@ -106,6 +106,16 @@ fn feeds_parse_with_entries_dates_links_and_never_drafts() {
     assert_eq!(first.authors[0].name.as_deref(), Some("Bea Writer"));
     let terms: Vec<&str> = first.categories.iter().map(|c| c.term.as_str()).collect();
     assert_eq!(terms, ["Rust", "Web"]);
+    // Links inside feed HTML are absolute: readers show posts far from the site.
+    let body = first.content.as_ref().and_then(|c| c.body.clone()).unwrap();
+    assert!(
+        body.contains(r#"href="https://example.org/about/""#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"src="https://example.org/images/cover.png""#),
+        "{body}"
+    );
     let rust_rss = parse_feed(&site, "public/tags/rust/rss.xml");
     assert_eq!(titles(&rust_rss), ["Second", "First <post>"]);
     assert!(site.exists("public/tags/web/rss.xml"));

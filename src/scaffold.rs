@@ -63,6 +63,10 @@ pub fn init(dir: &Path, title: Option<&str>) -> Result<Vec<PathBuf>> {
             PathBuf::from(".gitignore"),
             "/public\n/.inkpress-cache\n".to_owned(),
         ),
+        (
+            PathBuf::from(".github/workflows/pages.yml"),
+            crate::deploy::pages_workflow(),
+        ),
     ];
     for (rel, text) in &files {
         let path = dir.join(rel);

@@ -1,5 +1,6 @@
 //! Rendering: the site model through Tera templates into output files.
 
+pub mod head;
 pub mod theme;
 pub mod views;
 
@@ -7,6 +8,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{Body, OutputFile};
 use crate::site::Site;
+use head::PageMeta;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -204,10 +206,27 @@ pub fn render_site(
             Err(_) => {}
         }
     }
+    let feeds: Vec<Result<OutputFile, Diagnostic>> = crate::feed::jobs(site, config)
+        .par_iter()
+        .map(|job| {
+            let mut ctx = base.clone();
+            ctx.insert("feed", &job.view);
+            let xml = templates.render(job.format.template(), &ctx)?;
+            Ok(OutputFile::new(job.path.clone(), xml))
+        })
+        .collect();
+    for r in feeds {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) if !errors.contains(&d) => errors.push(d),
+            Err(_) => {}
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
     files.extend(redirects(site, config));
+    files.extend(crate::sitemap::files(site, config));
     files.push(OutputFile::new("css/syntax.css", syntax_css()));
     Ok(files)
 }
@@ -230,14 +249,15 @@ fn render_job<'a>(
             .map(|i| PostSummary::of(&site.posts[i], site, config))
             .collect()
     };
-    let (path, template) = match job {
+    let (path, template, meta) = match job {
         Job::Home => {
             ctx.insert(
                 "posts",
                 &summaries(&mut (0..site.posts.len().min(config.home_posts))),
             );
             ctx.insert("total_posts", &site.posts.len());
-            (String::new(), "index.html".to_owned())
+            let meta = PageMeta::page(config, None, None, config.url(""));
+            (String::new(), "index.html".to_owned(), meta)
         }
         Job::List { page } => {
             let total = site.posts.len();
@@ -248,11 +268,16 @@ fn render_job<'a>(
                 "paginator",
                 &Paginator::new("blog/", *page, pages, total, config.posts_per_page, config),
             );
-            (page_path("blog/", *page), "list.html".to_owned())
+            let path = page_path("blog/", *page);
+            let title = numbered("All posts", *page);
+            let meta = PageMeta::page(config, Some(&title), None, config.url(&path));
+            (path, "list.html".to_owned(), meta)
         }
         Job::Post(i) => {
             let doc = &site.posts[*i];
-            ctx.insert("post", &FullView::of(doc, site, config));
+            let view = FullView::of(doc, site, config);
+            let meta = PageMeta::document(doc, &view.summary.description, config, true);
+            ctx.insert("post", &view);
             let link = |d: &'a crate::content::Document| PostLink {
                 title: &d.meta.title,
                 url: config.url(&d.path),
@@ -264,24 +289,28 @@ fn render_job<'a>(
                 &i.checked_sub(1).and_then(|j| site.posts.get(j)).map(link),
             );
             let template = templates.for_layout(doc.meta.layout.as_deref(), "post.html");
-            (doc.path.clone(), template)
+            (doc.path.clone(), template, meta)
         }
         Job::Page(i) => {
             let doc = &site.pages[*i];
-            ctx.insert("page", &FullView::of(doc, site, config));
+            let view = FullView::of(doc, site, config);
+            let meta = PageMeta::document(doc, &view.summary.description, config, false);
+            ctx.insert("page", &view);
             let template = templates.for_layout(doc.meta.layout.as_deref(), "page.html");
-            (doc.path.clone(), template)
+            (doc.path.clone(), template, meta)
         }
         Job::TagIndex => {
             let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
             ctx.insert("tags", &tags);
-            ("tags/".to_owned(), "tags.html".to_owned())
+            let meta = PageMeta::page(config, Some("Tags"), None, config.url("tags/"));
+            ("tags/".to_owned(), "tags.html".to_owned(), meta)
         }
         Job::Tag { tag, page } => {
             let tag = &site.tags[*tag];
             let total = tag.posts.len();
             let range = page_range(*page, total, config.posts_per_page);
             ctx.insert("tag", &TagLink::of(tag, config));
+            ctx.insert("feeds", &crate::feed::tag_links(config, tag, &config.title));
             ctx.insert("posts", &summaries(&mut tag.posts[range].iter().copied()));
             let pages = total.div_ceil(config.posts_per_page).max(1);
             ctx.insert(
@@ -295,19 +324,35 @@ fn render_job<'a>(
                     config,
                 ),
             );
-            (page_path(&tag.path(), *page), "tag.html".to_owned())
+            let path = page_path(&tag.path(), *page);
+            let description = format!("Posts tagged {}", tag.name);
+            let title = numbered(&tag.name, *page);
+            let meta = PageMeta::page(config, Some(&title), Some(description), config.url(&path));
+            (path, "tag.html".to_owned(), meta)
         }
         Job::NotFound => {
             ctx.insert("current_url", &config.url("404.html"));
             ctx.insert("current_path", "404.html");
+            let meta = PageMeta::page(config, Some("Page not found"), None, config.url("404.html"));
+            ctx.insert("meta", &meta);
             let html = templates.render("404.html", &ctx)?;
             return Ok(OutputFile::new("404.html", html));
         }
     };
     ctx.insert("current_url", &config.url(&path));
     ctx.insert("current_path", &path);
+    ctx.insert("meta", &meta);
     let html = templates.render(&template, &ctx)?;
     Ok(OutputFile::new(format!("{path}index.html"), html))
+}
+
+/// `All posts (page 2)`: list pages after the first say which they are.
+fn numbered(title: &str, page: usize) -> String {
+    if page > 1 {
+        format!("{title} (page {page})")
+    } else {
+        title.to_owned()
+    }
 }
 
 fn page_range(page: usize, total: usize, per_page: usize) -> std::ops::Range<usize> {

@@ -2,12 +2,13 @@
 //! config → discover → load (front matter + Markdown) → site → render → output files.
 //! It reads sources but writes nothing: where the files go is the caller's choice.
 
+use crate::cache::BuildCache;
 use crate::config::Config;
 use crate::content;
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::markdown::MarkdownOptions;
 use crate::output::OutputFile;
-use crate::render::{self, Templates};
+use crate::render;
 use crate::site::Site;
 
 #[derive(Debug, Clone, Default)]
@@ -44,15 +45,22 @@ impl Built {
 
 /// Builds the whole site. Every broken file is reported, not only the first.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
+    build_cached(config, options, &mut BuildCache::default())
+}
+
+/// [`build`], reusing from `cache` what earlier builds made of inputs that have not
+/// changed since, and keeping this build's work for the next one (serve's rebuilds).
+pub fn build_cached(
+    config: &Config,
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+) -> Result<Built> {
     let markdown = MarkdownOptions {
         base_path: config.base_path().to_owned(),
     };
     let sources = content::discover(&config.root)?;
     // Templates and content are independent: check both so that one run shows every error.
-    let (templates, documents) = rayon::join(
-        || Templates::load(&config.root),
-        || content::load(sources, &markdown),
-    );
+    let (templates, documents) = cache.load_in_parallel(&config.root, sources, &markdown);
     let mut errors: Vec<Diagnostic> = Vec::new();
     let templates = templates.map_err(|e| errors.extend(e)).ok();
     let documents = documents.map_err(|e| errors.extend(e)).ok();

@@ -24,34 +24,12 @@ impl Templates {
     /// Loads the built-in theme, then every `*.html`/`*.xml` under `root/templates/`.
     /// All syntax errors are reported together.
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
-        let mut sources: HashMap<String, (PathBuf, String)> = theme::TEMPLATES
-            .iter()
-            .map(|(name, text)| {
-                let origin = PathBuf::from(format!("(built-in theme) templates/{name}"));
-                (name.to_string(), (origin, text.to_string()))
-            })
-            .collect();
-        let dir = root.join("templates");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry
-                    .map_err(|e| vec![Diagnostic::new(&dir, format!("could not read: {e}"))])?;
-                let path = entry.path();
-                let wanted = path.extension().is_some_and(|e| e == "html" || e == "xml");
-                if !entry.file_type().is_file() || !wanted {
-                    continue;
-                }
-                let name = path
-                    .strip_prefix(&dir)
-                    .unwrap_or(path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let display = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| vec![Diagnostic::io(&display, "read the template", &e)])?;
-                sources.insert(name, (display, text));
-            }
-        }
+        Templates::compile(&read_template_sources(root)?)
+    }
+
+    /// Parses template texts; reading and parsing are apart so that a cache can skip
+    /// the parse when no text changed.
+    pub fn compile(sources: &TemplateSources) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         // Tera's default also escapes `/`, which turns every URL into `https:&#x2F;&#x2F;…`.
@@ -63,7 +41,7 @@ impl Templates {
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
         {
-            return Err(every_template_error(&sources, &e));
+            return Err(every_template_error(sources, &e));
         }
         Ok(Templates { tera, origins })
     }
@@ -89,11 +67,44 @@ impl Templates {
     }
 }
 
+/// Every template's text by name, with the file it came from (for messages).
+pub type TemplateSources = HashMap<String, (PathBuf, String)>;
+
+/// Reads the built-in theme's templates, then the site's own `templates/**/*.{html,xml}` over them.
+pub fn read_template_sources(root: &Path) -> Result<TemplateSources, Vec<Diagnostic>> {
+    let mut sources: TemplateSources = theme::TEMPLATES
+        .iter()
+        .map(|(name, text)| {
+            let origin = PathBuf::from(format!("(built-in theme) templates/{name}"));
+            (name.to_string(), (origin, text.to_string()))
+        })
+        .collect();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry =
+                entry.map_err(|e| vec![Diagnostic::new(&dir, format!("could not read: {e}"))])?;
+            let path = entry.path();
+            let wanted = path.extension().is_some_and(|e| e == "html" || e == "xml");
+            if !entry.file_type().is_file() || !wanted {
+                continue;
+            }
+            let name = path
+                .strip_prefix(&dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let display = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| vec![Diagnostic::io(&display, "read the template", &e)])?;
+            sources.insert(name, (display, text));
+        }
+    }
+    Ok(sources)
+}
+
 /// Tera stops at the first broken template; parse each alone to report every one.
-fn every_template_error(
-    sources: &HashMap<String, (PathBuf, String)>,
-    first: &tera::Error,
-) -> Vec<Diagnostic> {
+fn every_template_error(sources: &TemplateSources, first: &tera::Error) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (name, (origin, text)) in sources {
         // Alone, a child template cannot find its parent: that is not its fault.

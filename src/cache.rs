@@ -1,0 +1,122 @@
+//! What a long-running build (serve) keeps between rebuilds, so an edit redoes only what it touched.
+//!
+//! A cached value is reused only when every input it was made from is equal to the
+//! current one, compared in full (the text itself, not a hash or a modification time):
+//! a cached build is the same as a fresh one, and never stale. Only the expensive,
+//! per-file stages are cached (front matter and Markdown of each document, parsing of the
+//! templates); the site model and the pages are always made anew from them, so lists,
+//! tags and neighbours follow every edit, rename and deletion.
+
+use crate::content::{self, Document, SourceFile};
+use crate::error::Diagnostic;
+use crate::markdown::MarkdownOptions;
+use crate::render::{read_template_sources, TemplateSources, Templates};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Loaded documents and parsed templates from the previous build. Empty by default,
+/// which makes a build with it exactly a fresh build.
+#[derive(Default)]
+pub struct BuildCache {
+    templates: TemplateCache,
+    documents: DocumentCache,
+}
+
+impl BuildCache {
+    /// Templates and documents, loaded side by side (they are independent).
+    #[allow(clippy::type_complexity)]
+    pub fn load_in_parallel(
+        &mut self,
+        root: &Path,
+        sources: Vec<SourceFile>,
+        options: &MarkdownOptions,
+    ) -> (
+        Result<Arc<Templates>, Vec<Diagnostic>>,
+        Result<Vec<Document>, Vec<Diagnostic>>,
+    ) {
+        let (templates, documents) = (&mut self.templates, &mut self.documents);
+        rayon::join(|| templates.load(root), || documents.load(sources, options))
+    }
+}
+
+/// The parsed templates with the texts they were parsed from.
+#[derive(Default)]
+struct TemplateCache(Option<(TemplateSources, Arc<Templates>)>);
+
+/// Each loaded document by its file's path.
+#[derive(Default)]
+struct DocumentCache(HashMap<PathBuf, CachedDocument>);
+
+/// A document with everything it was made from.
+#[derive(Clone)]
+struct CachedDocument {
+    source: SourceFile,
+    text: String,
+    options: MarkdownOptions,
+    document: Document,
+}
+
+impl TemplateCache {
+    /// The site's templates; parsed again only when a template's text changed.
+    fn load(&mut self, root: &Path) -> Result<Arc<Templates>, Vec<Diagnostic>> {
+        // Reading a handful of templates costs little; parsing them is what is saved.
+        let sources = read_template_sources(root)?;
+        if let Some((cached, templates)) = &self.0 {
+            if *cached == sources {
+                return Ok(Arc::clone(templates));
+            }
+        }
+        let templates = Arc::new(Templates::compile(&sources)?);
+        self.0 = Some((sources, Arc::clone(&templates)));
+        Ok(templates)
+    }
+}
+
+impl DocumentCache {
+    /// Like [`content::load`], but a file whose text, place and options are unchanged
+    /// is not parsed or rendered again. Files that are gone or broken leave the cache.
+    fn load(
+        &mut self,
+        sources: Vec<SourceFile>,
+        options: &MarkdownOptions,
+    ) -> Result<Vec<Document>, Vec<Diagnostic>> {
+        let previous = std::mem::take(&mut self.0);
+        let results: Vec<Result<CachedDocument, Vec<Diagnostic>>> = sources
+            .into_par_iter()
+            .map(|source| {
+                let text = content::read_source(&source)?;
+                if let Some(hit) = previous
+                    .get(&source.path)
+                    .filter(|c| c.source == source && c.text == text && c.options == *options)
+                {
+                    return Ok(hit.clone());
+                }
+                let document = content::load_one(source.clone(), &text, options)?;
+                Ok(CachedDocument {
+                    source,
+                    text,
+                    options: options.clone(),
+                    document,
+                })
+            })
+            .collect();
+        let mut documents = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(cached) => {
+                    documents.push(cached.document.clone());
+                    self.0.insert(cached.source.path.clone(), cached);
+                }
+                Err(e) => errors.extend(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(documents)
+        } else {
+            Err(errors)
+        }
+    }
+}

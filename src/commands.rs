@@ -4,7 +4,7 @@ use crate::build::{build, BuildOptions, Built};
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
 use crate::config::{Config, Overrides};
 use crate::error::Result;
-use crate::{output, scaffold};
+use crate::{output, scaffold, serve};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -40,6 +40,16 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Build(args) => run_build(&cli, args),
         Command::Check(args) => run_check(&cli, args),
+        Command::Serve(args) => serve::serve(&serve::ServeOptions {
+            root: cli.root.clone(),
+            bind: args.bind,
+            port: args.port,
+            drafts: args.drafts,
+            open: args.open,
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+            styled: stderr_is_styled(),
+        }),
     }
 }
 

@@ -109,10 +109,27 @@ fn request_bytes(addr: SocketAddr, request_line: &[u8]) -> Response {
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let mut req = request_line.to_vec();
-    req.extend_from_slice(b"\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    req.extend_from_slice(format!("\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes());
     stream.write_all(&req).unwrap();
+    // Read to the end, or to Content-Length for servers that keep the connection open.
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read the response");
+    let mut buf = [0u8; 16384];
+    loop {
+        if let Some(head_end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if length.is_some_and(|n| raw.len() >= head_end + 4 + n) {
+                break;
+            }
+        }
+        match stream.read(&mut buf).expect("read the response") {
+            0 => break,
+            n => raw.extend_from_slice(&buf[..n]),
+        }
+    }
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
@@ -569,4 +586,220 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0));
+}
+
+/// Headless Chromium with the DevTools protocol open, killed on drop.
+struct Browser {
+    child: Child,
+    devtools: SocketAddr,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Launches Debian's `chromium` on `url`. A missing browser fails the test: it is
+    /// part of what the suite needs (scripts/test installs it).
+    fn open(url: &str) -> Browser {
+        let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("chromium is not installed: run scripts/test, or apt-get install chromium");
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Command::new(binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start chromium");
+        let (tx, rx) = mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("DevTools listening on ws://").nth(1) {
+                    let _ = tx.send(rest.split('/').next().unwrap_or("").to_owned());
+                }
+            }
+        });
+        let devtools = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(addr) => addr.parse().expect("a DevTools address"),
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("chromium did not open its DevTools port within 30 s");
+            }
+        };
+        Browser {
+            child,
+            devtools,
+            _profile: profile,
+        }
+    }
+
+    /// A DevTools session on the page showing `url_prefix`.
+    fn page(&self, url_prefix: &str) -> Page {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let list = request(self.devtools, "GET /json/list HTTP/1.1");
+            let targets: Value = serde_json::from_str(&list.body).unwrap_or(Value::Null);
+            let found = targets.as_array().and_then(|all| {
+                all.iter().find(|t| {
+                    t["type"] == "page" && t["url"].as_str().unwrap_or("").starts_with(url_prefix)
+                })
+            });
+            if let Some(ws) = found.and_then(|t| t["webSocketDebuggerUrl"].as_str()) {
+                return Page::connect(ws);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no page for {url_prefix}: {}",
+                list.body
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One page, driven over the DevTools protocol.
+struct Page {
+    socket: tungstenite::WebSocket<TcpStream>,
+    next_id: u64,
+}
+
+impl Page {
+    fn connect(ws_url: &str) -> Page {
+        let hostport = ws_url
+            .trim_start_matches("ws://")
+            .split('/')
+            .next()
+            .unwrap();
+        let stream =
+            TcpStream::connect(hostport).unwrap_or_else(|e| panic!("connect to {ws_url}: {e}"));
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let (socket, _) = tungstenite::client(ws_url, stream).expect("DevTools handshake");
+        Page { socket, next_id: 1 }
+    }
+
+    /// Evaluates `expression` in the page; `Null` if the page was between documents.
+    fn eval(&mut self, expression: &str) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let call = serde_json::json!({
+            "id": id,
+            "method": "Runtime.evaluate",
+            "params": { "expression": expression, "returnByValue": true },
+        });
+        self.socket
+            .send(tungstenite::Message::Text(call.to_string().into()))
+            .expect("send to DevTools");
+        for _ in 0..1000 {
+            let message = self.socket.read().expect("read from DevTools");
+            let tungstenite::Message::Text(text) = message else {
+                continue;
+            };
+            let reply: Value = serde_json::from_str(text.as_str()).unwrap();
+            if reply["id"] == id {
+                return reply["result"]["result"]["value"].clone();
+            }
+        }
+        panic!("no DevTools reply to {expression}");
+    }
+
+    /// Polls `expression` until it evaluates to `true`, within `timeout`.
+    fn wait_until(&mut self, expression: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.eval(expression) == Value::Bool(true) {
+                return;
+            }
+            if Instant::now() > deadline {
+                let text = self.eval("document.documentElement.outerHTML");
+                panic!("in the browser, `{expression}` never became true; page:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn browser_page_follows_edits_stylesheets_and_errors_by_itself() {
+    let site = TestSite::fixture("serve-basic");
+    let server = Server::start(&site, &[]);
+    let post_url = format!("{}blog/first/", server.url);
+    let browser = Browser::open(&post_url);
+    let mut page = browser.page(&post_url);
+    let step = Duration::from_secs(15);
+    page.wait_until(
+        "document.readyState === 'complete' && document.body.innerText.includes('The original words')",
+        step,
+    );
+
+    // A stylesheet change is swapped in place: the page is not reloaded (the marker stays).
+    page.eval("window.inkpressMarker = 'same document'");
+    site.write(
+        "static/css/inkpress.css",
+        "body { background-color: rgb(10, 20, 30); }\n",
+    );
+    page.wait_until(
+        "getComputedStyle(document.body).backgroundColor === 'rgb(10, 20, 30)' \
+         && window.inkpressMarker === 'same document'",
+        step,
+    );
+
+    // An edit to the post shows up without anyone reloading the page.
+    site.post(
+        "first",
+        "title: First post\ndate: 2025-01-02\ntags: [alpha]",
+        "Words edited while the browser watched.",
+    );
+    page.wait_until(
+        "document.body.innerText.includes('Words edited while the browser watched.')",
+        step,
+    );
+
+    // A broken edit brings the overlay, with file, line and message, over the last good page.
+    site.write(
+        "content/blog/first.md",
+        "---\ntitle: First post\ndate: [oops\n---\nBroken.\n",
+    );
+    page.wait_until(
+        "(document.getElementById('inkpress-error-overlay')?.innerText ?? '')\
+         .includes('content/blog/first.md:3')",
+        step,
+    );
+    assert_eq!(
+        page.eval("document.body.innerText.includes('Words edited while the browser watched.')"),
+        Value::Bool(true)
+    );
+
+    // Fixed: the overlay goes away by itself and the new text shows.
+    site.post(
+        "first",
+        "title: First post\ndate: 2025-01-02",
+        "Fixed in the browser test.",
+    );
+    page.wait_until(
+        "document.getElementById('inkpress-error-overlay') === null \
+         && document.body.innerText.includes('Fixed in the browser test.')",
+        step,
+    );
 }

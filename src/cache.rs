@@ -120,3 +120,93 @@ impl DocumentCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::build::{build, build_cached, BuildOptions};
+    use crate::cache::BuildCache;
+    use crate::config::{Config, Overrides};
+    use std::path::Path;
+
+    fn files_of(built: &crate::build::Built) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = built
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// The cached build and a fresh one agree, file for file.
+    fn assert_same_as_fresh(root: &Path, cache: &mut BuildCache) {
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        let options = BuildOptions::default();
+        let cached = build_cached(&config, &options, cache).unwrap();
+        let fresh = build(&config, &options).unwrap();
+        assert_eq!(files_of(&cached), files_of(&fresh));
+    }
+
+    fn post(root: &Path, name: &str, title: &str, tag: &str, body: &str) {
+        std::fs::write(
+            root.join(format!("content/blog/{name}.md")),
+            format!(
+                "---\ntitle: {title}\ndate: 2025-01-0{}\ntags: [{tag}]\n---\n{body}\n",
+                name.len() % 9 + 1
+            ),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn cached_builds_equal_fresh_builds_through_edits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        post(root, "a", "Alpha", "one", "First *words*.");
+        post(root, "bb", "Beta", "two", "Second words.");
+        let mut cache = BuildCache::default();
+        assert_same_as_fresh(root, &mut cache);
+
+        post(root, "a", "Alpha edited", "three", "Edited words.");
+        assert_same_as_fresh(root, &mut cache);
+        post(root, "ccc", "Gamma", "one", "New post.");
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::remove_file(root.join("content/blog/bb.md")).unwrap();
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::rename(
+            root.join("content/blog/ccc.md"),
+            root.join("content/blog/dddd.md"),
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::write(
+            root.join("templates/post.html"),
+            "<h1>{{ post.title }}</h1>{{ post.content | safe }}",
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::write(
+            root.join("inkpress.toml"),
+            "base_url = \"https://x.org/sub/\"\n",
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut cache);
+    }
+
+    #[test]
+    fn a_broken_file_fails_the_cached_build_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        post(root, "a", "Alpha", "one", "Words.");
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        let mut cache = BuildCache::default();
+        build_cached(&config, &BuildOptions::default(), &mut cache).unwrap();
+        std::fs::write(root.join("content/blog/a.md"), "---\ntitle: [x\n---\n").unwrap();
+        assert!(build_cached(&config, &BuildOptions::default(), &mut cache).is_err());
+        post(root, "a", "Alpha", "one", "Words again.");
+        assert_same_as_fresh(root, &mut cache);
+    }
+}

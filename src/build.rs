@@ -45,7 +45,7 @@ impl Built {
 
 /// Builds the whole site. Every broken file is reported, not only the first.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
-    build_cached(config, options, &mut BuildCache::default())
+    build_cached(config, options, &mut BuildCache::one_off())
 }
 
 /// [`build`], reusing from `cache` what earlier builds made of inputs that have not
@@ -68,7 +68,9 @@ pub fn build_cached(
         return Err(Diagnostics::sorted(errors));
     };
     let site = Site::assemble(documents, options.drafts).map_err(Diagnostics::sorted)?;
-    let mut files = render::render_site(&site, config, &templates).map_err(Diagnostics::sorted)?;
+    let mut files = cache
+        .render(&site, config, &templates)
+        .map_err(Diagnostics::sorted)?;
     files.extend(render::static_files(&config.root)?);
     Ok(Built { files, site })
 }

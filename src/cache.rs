@@ -3,28 +3,70 @@
 //! A cached value is reused only when every input it was made from is equal to the
 //! current one, compared in full (the text itself, not a hash or a modification time):
 //! a cached build is the same as a fresh one, and never stale. Only the expensive,
-//! per-file stages are cached (front matter and Markdown of each document, parsing of the
-//! templates); the site model and the pages are always made anew from them, so lists,
-//! tags and neighbours follow every edit, rename and deletion.
+//! expensive stages are cached: front matter and Markdown of each document, parsing of the
+//! templates, and rendering of each page (reused only when its template and its whole
+//! context are equal). The site model and every page's context are always made anew,
+//! so lists, tags and neighbours follow every edit, rename and deletion.
 
+use crate::config::Config;
 use crate::content::{self, Document, SourceFile};
 use crate::error::Diagnostic;
 use crate::markdown::MarkdownOptions;
-use crate::render::{read_template_sources, TemplateSources, Templates};
+use crate::output::OutputFile;
+use crate::render::page_cache::PageCache;
+use crate::render::{self, read_template_sources, TemplateSources, Templates};
+use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Loaded documents and parsed templates from the previous build. Empty by default,
-/// which makes a build with it exactly a fresh build.
-#[derive(Default)]
+/// Loaded documents, parsed templates and rendered pages from the previous build. A new
+/// cache is empty, which makes a build with it exactly a fresh build.
 pub struct BuildCache {
+    /// Whether to keep this build's work for a next one (not worth it for a one-off build).
+    keep: bool,
     templates: TemplateCache,
     documents: DocumentCache,
+    pages: PageCache,
+}
+
+impl Default for BuildCache {
+    /// A cache that keeps each build's work for the next (serve).
+    fn default() -> Self {
+        BuildCache {
+            keep: true,
+            templates: TemplateCache::default(),
+            documents: DocumentCache::default(),
+            pages: PageCache::default(),
+        }
+    }
 }
 
 impl BuildCache {
+    /// A cache for a single build (`build`, `check`): it keeps nothing, so a big site's
+    /// pages are not held in memory twice for a next build that never comes.
+    pub fn one_off() -> Self {
+        BuildCache {
+            keep: false,
+            ..BuildCache::default()
+        }
+    }
+
+    /// Renders every page, reusing the pages of the last build whose inputs are equal.
+    pub fn render(
+        &mut self,
+        site: &Site,
+        config: &Config,
+        templates: &Arc<Templates>,
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        if self.keep {
+            render::render_site_cached(site, config, templates, &mut self.pages)
+        } else {
+            render::render_site(site, config, templates)
+        }
+    }
+
     /// Templates and documents, loaded side by side (they are independent).
     #[allow(clippy::type_complexity)]
     pub fn load_in_parallel(
@@ -37,7 +79,11 @@ impl BuildCache {
         Result<Vec<Document>, Vec<Diagnostic>>,
     ) {
         let (templates, documents) = (&mut self.templates, &mut self.documents);
-        rayon::join(|| templates.load(root), || documents.load(sources, options))
+        let keep = self.keep;
+        rayon::join(
+            || templates.load(root),
+            || documents.load(sources, options, keep),
+        )
     }
 }
 
@@ -81,6 +127,7 @@ impl DocumentCache {
         &mut self,
         sources: Vec<SourceFile>,
         options: &MarkdownOptions,
+        keep: bool,
     ) -> Result<Vec<Document>, Vec<Diagnostic>> {
         let previous = std::mem::take(&mut self.0);
         let results: Vec<Result<CachedDocument, Vec<Diagnostic>>> = sources
@@ -106,10 +153,11 @@ impl DocumentCache {
         let mut errors = Vec::new();
         for result in results {
             match result {
-                Ok(cached) => {
+                Ok(cached) if keep => {
                     documents.push(cached.document.clone());
                     self.0.insert(cached.source.path.clone(), cached);
                 }
+                Ok(cached) => documents.push(cached.document),
                 Err(e) => errors.extend(e),
             }
         }

@@ -1,5 +1,6 @@
 //! Rendering: the site model through Tera templates into output files.
 
+pub mod page_cache;
 pub mod theme;
 pub mod views;
 
@@ -7,9 +8,11 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{Body, OutputFile};
 use crate::site::Site;
+use page_cache::{PageCache, RenderedPage};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tera::{Context, Tera};
 use views::{page_path, FullView, Paginator, PostLink, PostSummary, SiteView, TagLink};
 
@@ -18,6 +21,8 @@ pub struct Templates {
     tera: Tera,
     /// Where each template came from, for error messages.
     origins: HashMap<String, PathBuf>,
+    /// Whether rendering a template twice with the same context gives the same page.
+    repeatable: bool,
 }
 
 impl Templates {
@@ -43,7 +48,23 @@ impl Templates {
         {
             return Err(every_template_error(sources, &e));
         }
-        Ok(Templates { tera, origins })
+        // Tera's functions that read the clock, randomness or the environment make a
+        // page differ from one render to the next even with the same context.
+        let repeatable = !sources.values().any(|(_, text)| {
+            ["now(", "get_random(", "get_env("]
+                .iter()
+                .any(|f| text.contains(f))
+        });
+        Ok(Templates {
+            tera,
+            origins,
+            repeatable,
+        })
+    }
+
+    /// Whether a page rendered once can stand for the same template and context later.
+    pub fn repeatable(&self) -> bool {
+        self.repeatable
     }
 
     /// The template a document asks for with `layout:`, if the site has it, else `default`.
@@ -189,6 +210,27 @@ pub fn render_site(
     config: &Config,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_pages(site, config, templates, None)
+}
+
+/// [`render_site`], reusing each page of an earlier build whose template and context are
+/// unchanged (serve's rebuilds), and keeping this build's pages for the next.
+pub fn render_site_cached(
+    site: &Site,
+    config: &Config,
+    templates: &Arc<Templates>,
+    cache: &mut PageCache,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    cache.use_templates(templates);
+    render_pages(site, config, templates, Some(cache))
+}
+
+fn render_pages(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    mut cache: Option<&mut PageCache>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let per_page = config.posts_per_page;
     let pages_of = |n: usize| n.div_ceil(per_page).max(1);
     let mut jobs = vec![Job::Home, Job::TagIndex, Job::NotFound];
@@ -201,16 +243,36 @@ pub fn render_site(
 
     let mut base = Context::new();
     base.insert("site", &SiteView::new(config));
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let previous = cache.as_deref();
+    let results: Vec<Result<(PageToRender, String), Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(job, site, config, templates, &base))
+        .map(|job| {
+            let page = page_context(job, site, config, templates, &base);
+            let html = match previous.and_then(|c| c.get(&page.path, &page.template, &page.context))
+            {
+                Some(html) => html.to_owned(),
+                None => templates.render(&page.template, &page.context)?,
+            };
+            Ok((page, html))
+        })
         .collect();
 
     let mut files = Vec::with_capacity(results.len() + 8);
+    let mut kept = HashMap::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok((page, html)) => {
+                if cache.is_some() {
+                    let rendered = RenderedPage {
+                        template: page.template,
+                        context: page.context,
+                        html: html.clone(),
+                    };
+                    kept.insert(page.path.clone(), rendered);
+                }
+                files.push(OutputFile::new(page.path, html));
+            }
             Err(d) if !errors.contains(&d) => errors.push(d),
             Err(_) => {}
         }
@@ -218,9 +280,19 @@ pub fn render_site(
     if !errors.is_empty() {
         return Err(errors);
     }
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.replace(kept);
+    }
     files.extend(redirects(site, config));
     files.push(OutputFile::new("css/syntax.css", syntax_css()));
     Ok(files)
+}
+
+/// A page ready for its template: the output file's path, the template, the context.
+struct PageToRender {
+    path: String,
+    template: String,
+    context: Context,
 }
 
 fn syntax_css() -> &'static str {
@@ -228,13 +300,13 @@ fn syntax_css() -> &'static str {
     CSS.get_or_init(crate::markdown::highlight::stylesheet)
 }
 
-fn render_job<'a>(
+fn page_context<'a>(
     job: &Job,
     site: &'a Site,
     config: &Config,
     templates: &Templates,
     base: &Context,
-) -> Result<OutputFile, Diagnostic> {
+) -> PageToRender {
     let mut ctx = base.clone();
     let summaries = |indices: &mut dyn Iterator<Item = usize>| -> Vec<PostSummary> {
         indices
@@ -311,14 +383,20 @@ fn render_job<'a>(
         Job::NotFound => {
             ctx.insert("current_url", &config.url("404.html"));
             ctx.insert("current_path", "404.html");
-            let html = templates.render("404.html", &ctx)?;
-            return Ok(OutputFile::new("404.html", html));
+            return PageToRender {
+                path: "404.html".to_owned(),
+                template: "404.html".to_owned(),
+                context: ctx,
+            };
         }
     };
     ctx.insert("current_url", &config.url(&path));
     ctx.insert("current_path", &path);
-    let html = templates.render(&template, &ctx)?;
-    Ok(OutputFile::new(format!("{path}index.html"), html))
+    PageToRender {
+        path: format!("{path}index.html"),
+        template,
+        context: ctx,
+    }
 }
 
 fn page_range(page: usize, total: usize, per_page: usize) -> std::ops::Range<usize> {

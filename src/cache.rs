@@ -87,6 +87,14 @@ impl BuildCache {
     }
 }
 
+/// Frees a large value on another thread: freeing the last build's many allocations is
+/// work nobody needs to wait for before the new site is served.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("inkpress-free".into())
+        .spawn(move || drop(value));
+}
+
 /// The parsed templates with the texts they were parsed from.
 #[derive(Default)]
 struct TemplateCache(Option<(TemplateSources, Arc<Templates>)>);
@@ -161,6 +169,7 @@ impl DocumentCache {
                 Err(e) => errors.extend(e),
             }
         }
+        drop_in_background(previous);
         if errors.is_empty() {
             Ok(documents)
         } else {

@@ -229,7 +229,7 @@ fn render_pages(
     site: &Site,
     config: &Config,
     templates: &Templates,
-    mut cache: Option<&mut PageCache>,
+    cache: Option<&mut PageCache>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let per_page = config.posts_per_page;
     let pages_of = |n: usize| n.div_ceil(per_page).max(1);
@@ -280,7 +280,7 @@ fn render_pages(
     if !errors.is_empty() {
         return Err(errors);
     }
-    if let Some(cache) = cache.as_deref_mut() {
+    if let Some(cache) = cache {
         cache.replace(kept);
     }
     files.extend(redirects(site, config));

@@ -49,6 +49,25 @@ impl PageCache {
 
     /// Replaces the cached pages with this build's: pages the site no longer has go.
     pub(super) fn replace(&mut self, pages: HashMap<String, RenderedPage>) {
-        self.pages = pages;
+        crate::cache::drop_in_background(std::mem::replace(&mut self.pages, pages));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{TemplateSources, Templates};
+    use std::path::PathBuf;
+
+    fn compile(text: &str) -> Templates {
+        let mut sources = TemplateSources::new();
+        sources.insert("a.html".into(), (PathBuf::from("a.html"), text.into()));
+        Templates::compile(&sources).unwrap()
+    }
+
+    #[test]
+    fn templates_that_read_the_clock_or_randomness_are_not_repeatable() {
+        assert!(compile("<p>{{ x }}</p>").repeatable());
+        assert!(!compile("<p>{{ now() }}</p>").repeatable());
+        assert!(!compile("<p>{{ get_random(end=9) }}</p>").repeatable());
     }
 }

@@ -65,10 +65,12 @@ impl Shared {
     }
 
     fn replace_site(&self, site: ServedSite) {
-        *self
+        let old = self
             .site
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Arc::new(site));
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .replace(Arc::new(site));
+        crate::cache::drop_in_background(old);
     }
 }
 

@@ -53,6 +53,15 @@ impl BuildCache {
         }
     }
 
+    /// Takes back the documents of the site the last build returned, so that the next
+    /// build can reuse them without copying. `site` must be that build's, unchanged.
+    pub fn reclaim(&mut self, site: Site) {
+        if self.keep {
+            self.documents
+                .reclaim(site.posts.into_iter().chain(site.pages));
+        }
+    }
+
     /// Renders every page, reusing the pages of the last build whose inputs are equal.
     pub fn render(
         &mut self,
@@ -104,12 +113,12 @@ struct TemplateCache(Option<(TemplateSources, Arc<Templates>)>);
 struct DocumentCache(HashMap<PathBuf, CachedDocument>);
 
 /// A document with everything it was made from.
-#[derive(Clone)]
 struct CachedDocument {
     source: SourceFile,
     text: String,
     options: MarkdownOptions,
-    document: Document,
+    /// `None` while the document is out in a build (see [`BuildCache::reclaim`]).
+    document: Option<Document>,
 }
 
 impl TemplateCache {
@@ -131,49 +140,87 @@ impl TemplateCache {
 impl DocumentCache {
     /// Like [`content::load`], but a file whose text, place and options are unchanged
     /// is not parsed or rendered again. Files that are gone or broken leave the cache.
+    ///
+    /// The documents themselves are moved into the build, not copied: they come back
+    /// with [`BuildCache::reclaim`]. One that does not come back is simply made again.
     fn load(
         &mut self,
         sources: Vec<SourceFile>,
         options: &MarkdownOptions,
         keep: bool,
     ) -> Result<Vec<Document>, Vec<Diagnostic>> {
-        let previous = std::mem::take(&mut self.0);
-        let results: Vec<Result<CachedDocument, Vec<Diagnostic>>> = sources
-            .into_par_iter()
+        let mut previous = std::mem::take(&mut self.0);
+        let paired: Vec<(SourceFile, Option<CachedDocument>)> = sources
+            .into_iter()
             .map(|source| {
+                let cached = previous.remove(&source.path);
+                (source, cached)
+            })
+            .collect();
+        drop_in_background(previous);
+        let results: Vec<Result<(CachedDocument, Document), Vec<Diagnostic>>> = paired
+            .into_par_iter()
+            .map(|(source, cached)| {
                 let text = content::read_source(&source)?;
-                if let Some(hit) = previous
-                    .get(&source.path)
-                    .filter(|c| c.source == source && c.text == text && c.options == *options)
-                {
-                    return Ok(hit.clone());
-                }
-                let document = content::load_one(source.clone(), &text, options)?;
-                Ok(CachedDocument {
-                    source,
-                    text,
-                    options: options.clone(),
-                    document,
-                })
+                let reusable = cached
+                    .filter(|c| c.source == source && c.text == text && c.options == *options);
+                let (entry, document) = match reusable {
+                    Some(CachedDocument {
+                        document: Some(document),
+                        source,
+                        text,
+                        options,
+                    }) => (
+                        CachedDocument {
+                            source,
+                            text,
+                            options,
+                            document: None,
+                        },
+                        document,
+                    ),
+                    _ => {
+                        let document = content::load_one(source.clone(), &text, options)?;
+                        let entry = CachedDocument {
+                            source,
+                            text,
+                            options: options.clone(),
+                            document: None,
+                        };
+                        (entry, document)
+                    }
+                };
+                Ok((entry, document))
             })
             .collect();
         let mut documents = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
         for result in results {
             match result {
-                Ok(cached) if keep => {
-                    documents.push(cached.document.clone());
-                    self.0.insert(cached.source.path.clone(), cached);
+                Ok((entry, document)) => {
+                    if keep {
+                        self.0.insert(entry.source.path.clone(), entry);
+                    }
+                    documents.push(document);
                 }
-                Ok(cached) => documents.push(cached.document),
                 Err(e) => errors.extend(e),
             }
         }
-        drop_in_background(previous);
         if errors.is_empty() {
             Ok(documents)
         } else {
             Err(errors)
+        }
+    }
+
+    /// Puts documents of the last build back beside the inputs they were made from.
+    fn reclaim(&mut self, documents: impl Iterator<Item = Document>) {
+        for document in documents {
+            if let Some(entry) = self.0.get_mut(&document.source.path) {
+                if entry.document.is_none() && entry.source == document.source {
+                    entry.document = Some(document);
+                }
+            }
         }
     }
 }
@@ -202,6 +249,8 @@ mod tests {
         let cached = build_cached(&config, &options, cache).unwrap();
         let fresh = build(&config, &options).unwrap();
         assert_eq!(files_of(&cached), files_of(&fresh));
+        // As serve does: the documents go back for the next build to reuse.
+        cache.reclaim(cached.site);
     }
 
     fn post(root: &Path, name: &str, title: &str, tag: &str, body: &str) {

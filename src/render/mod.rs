@@ -244,39 +244,53 @@ fn render_pages(
     let mut base = Context::new();
     base.insert("site", &SiteView::new(config));
     let previous = cache.as_deref();
-    let results: Vec<Result<(PageToRender, String), Diagnostic>> = jobs
+    // `None` for a page the cache already has: its HTML is moved out of the cache below
+    // rather than copied here.
+    let results: Vec<Result<(PageToRender, Option<String>), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let page = page_context(job, site, config, templates, &base);
-            let html = match previous.and_then(|c| c.get(&page.path, &page.template, &page.context))
-            {
-                Some(html) => html.to_owned(),
-                None => templates.render(&page.template, &page.context)?,
+            let cached = previous.is_some_and(|c| c.has(&page.path, &page.template, &page.context));
+            let html = if cached {
+                None
+            } else {
+                Some(templates.render(&page.template, &page.context)?)
             };
             Ok((page, html))
         })
         .collect();
 
+    let mut cache = cache;
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut kept = HashMap::new();
+    let mut unused_contexts = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
-            Ok((page, html)) => {
-                if cache.is_some() {
+            Ok((page, html)) => match (cache.as_mut(), html) {
+                (None, Some(html)) => files.push(OutputFile::new(page.path, html)),
+                (Some(_), Some(html)) => {
+                    files.push(OutputFile::new(page.path.clone(), html.clone()));
                     let rendered = RenderedPage {
                         template: page.template,
                         context: page.context,
-                        html: html.clone(),
+                        html,
                     };
-                    kept.insert(page.path.clone(), rendered);
+                    kept.insert(page.path, rendered);
                 }
-                files.push(OutputFile::new(page.path, html));
-            }
+                (Some(cache), None) => {
+                    let rendered = cache.take(&page.path);
+                    files.push(OutputFile::new(page.path.clone(), rendered.html.clone()));
+                    kept.insert(page.path, rendered);
+                    unused_contexts.push(page.context);
+                }
+                (None, None) => unreachable!("a page is only skipped when the cache has it"),
+            },
             Err(d) if !errors.contains(&d) => errors.push(d),
             Err(_) => {}
         }
     }
+    crate::cache::drop_in_background(unused_contexts);
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -36,15 +36,20 @@ impl PageCache {
         }
     }
 
-    /// The HTML of `path` if it was rendered from this template and this very context.
-    pub(super) fn get(&self, path: &str, template: &str, context: &Context) -> Option<&str> {
-        if !self.templates.as_ref().is_some_and(|t| t.repeatable()) {
-            return None;
-        }
+    /// Whether `path` was rendered from this template and this very context.
+    pub(super) fn has(&self, path: &str, template: &str, context: &Context) -> bool {
+        self.templates.as_ref().is_some_and(|t| t.repeatable())
+            && self
+                .pages
+                .get(path)
+                .is_some_and(|p| p.template == template && p.context == *context)
+    }
+
+    /// Moves a page out of the cache; only for a page [`PageCache::has`] found.
+    pub(super) fn take(&mut self, path: &str) -> RenderedPage {
         self.pages
-            .get(path)
-            .filter(|p| p.template == template && p.context == *context)
-            .map(|p| p.html.as_str())
+            .remove(path)
+            .expect("a page found in the cache is still there")
     }
 
     /// Replaces the cached pages with this build's: pages the site no longer has go.

@@ -4,7 +4,7 @@
 use super::live::{LiveState, Problem};
 use super::served::ServedSite;
 use super::Shared;
-use crate::build::{build_cached, BuildOptions};
+use crate::build::{build_cached, BuildOptions, Built};
 use crate::cache::BuildCache;
 use crate::config::{Config, Overrides};
 use std::collections::HashSet;
@@ -52,12 +52,13 @@ impl Rebuilder {
         for w in &built.site.warnings {
             eprintln!("warning: {w}");
         }
-        let previous = self.shared.current_site();
-        let changed = previous
-            .as_ref()
-            .map(|site| site.changes(&built.files, touched));
-        let had_errors = !self.shared.live.borrow().errors.is_empty();
         let summary = built.counts();
+        let Built { files, site } = built;
+        // The documents go back to the cache: the next rebuild reuses them without a copy.
+        self.cache.reclaim(site);
+        let previous = self.shared.current_site();
+        let changed = previous.as_ref().map(|site| site.changes(&files, touched));
+        let had_errors = !self.shared.live.borrow().errors.is_empty();
         let (generation, css_only) = match &changed {
             // Nothing to reload; pages only drop an overlay they may be showing.
             Some(changed) if changed.is_empty() => {
@@ -75,7 +76,7 @@ impl Rebuilder {
             ),
             None => (1, false),
         };
-        let site = ServedSite::new(generation, built.files, &self.root);
+        let site = ServedSite::new(generation, files, &self.root);
         self.shared.replace_site(site);
         self.shared.live.send_replace(LiveState {
             generation,

@@ -164,21 +164,26 @@ impl DocumentCache {
                 let text = content::read_source(&source)?;
                 let reusable = cached
                     .filter(|c| c.source == source && c.text == text && c.options == *options);
-                let (entry, document) = match reusable {
+                let (mut entry, document) = match reusable {
+                    // A draft whose copy the cache kept (see below).
+                    Some(entry) if entry.document.as_ref().is_some_and(|d| d.meta.draft) => {
+                        let document = entry.document.clone().expect("checked by the guard");
+                        (entry, document)
+                    }
                     Some(CachedDocument {
                         document: Some(document),
                         source,
                         text,
                         options,
-                    }) => (
-                        CachedDocument {
+                    }) => {
+                        let entry = CachedDocument {
                             source,
                             text,
                             options,
                             document: None,
-                        },
-                        document,
-                    ),
+                        };
+                        (entry, document)
+                    }
                     _ => {
                         let document = content::load_one(source.clone(), &text, options)?;
                         let entry = CachedDocument {
@@ -190,6 +195,11 @@ impl DocumentCache {
                         (entry, document)
                     }
                 };
+                // Drafts may be left out of the site, and so never come back through
+                // `reclaim`: the cache keeps a copy of its own (they are few).
+                if document.meta.draft {
+                    entry.document = Some(document.clone());
+                }
                 Ok((entry, document))
             })
             .collect();
@@ -272,7 +282,20 @@ mod tests {
         std::fs::create_dir_all(root.join("templates")).unwrap();
         post(root, "a", "Alpha", "one", "First *words*.");
         post(root, "bb", "Beta", "two", "Second words.");
+        let draft = root.join("content/blog/draft.md");
+        std::fs::write(
+            &draft,
+            "---\ntitle: Draft\ndate: 2025-03-01\ndraft: true\n---\nNot yet.\n",
+        )
+        .unwrap();
         let mut cache = BuildCache::default();
+        assert_same_as_fresh(root, &mut cache);
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::write(
+            &draft,
+            "---\ntitle: Draft\ndraft: false\ndate: 2025-03-01\n---\nOut.\n",
+        )
+        .unwrap();
         assert_same_as_fresh(root, &mut cache);
 
         post(root, "a", "Alpha edited", "three", "Edited words.");

@@ -71,6 +71,11 @@ pub fn build_cached(
     let mut files = cache
         .render(&site, config, &templates)
         .map_err(Diagnostics::sorted)?;
-    files.extend(render::static_files(&config.root)?);
+    // A site's own static file wins over a generated one at the same path (its own
+    // robots.txt, say): otherwise both would be written and the last one would win.
+    let statics = render::static_files(&config.root)?;
+    let own: std::collections::HashSet<&str> = statics.iter().map(|f| f.path.as_str()).collect();
+    files.retain(|f| !own.contains(f.path.as_str()));
+    files.extend(statics);
     Ok(Built { files, site })
 }

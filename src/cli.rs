@@ -35,6 +35,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Serve the site locally, rebuilding and reloading open pages on every change.
     Serve(ServeArgs),
+    /// Build the site, commit it to a branch (gh-pages) and push it, for GitHub Pages'
+    /// "Deploy from a branch" source. Your working tree, index and branch stay as they are.
+    Deploy(DeployArgs),
 }
 
 #[derive(Debug, Args)]
@@ -89,4 +92,26 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// Output folder to build into before committing (default: as for `build`).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Override base_url from inkpress.toml, e.g. https://user.github.io/repo/.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Branch to publish to (default: [deploy] branch, else gh-pages).
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// Remote to push to (default: [deploy] remote, else origin).
+    #[arg(long)]
+    pub remote: Option<String>,
+    /// First line of the commit message.
+    #[arg(short, long)]
+    pub message: Option<String>,
+    /// Show what would be built, committed and pushed, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -1,10 +1,10 @@
 //! Subcommand bodies: a few lines each over the library.
 
 use crate::build::{build, BuildOptions, Built};
-use crate::cli::{BuildArgs, CheckArgs, Cli, Command};
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DeployArgs};
 use crate::config::{Config, Overrides};
 use crate::error::Result;
-use crate::{output, scaffold, serve};
+use crate::{deploy, output, scaffold, serve};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -50,6 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
             verbose: cli.verbose,
             styled: stderr_is_styled(),
         }),
+        Command::Deploy(args) => run_deploy(&cli, args),
     }
 }
 
@@ -120,6 +121,72 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
             built.counts(),
             start.elapsed().as_millis()
         );
+    }
+    Ok(())
+}
+
+fn run_deploy(cli: &Cli, args: &DeployArgs) -> Result<()> {
+    let overrides = Overrides {
+        base_url: args.base_url.clone(),
+        output_dir: args.output.as_deref().map(absolute_from_cwd),
+    };
+    let config = Config::load(&cli.root, &overrides)?;
+    output::check_output_dir(&config.output_dir, &config.root)?;
+    // Drafts are never published.
+    let built = build(&config, &BuildOptions::default())?;
+    report_warnings(&built);
+    let target = deploy::Target {
+        branch: args.branch.clone().unwrap_or(config.deploy.branch.clone()),
+        remote: args.remote.clone().unwrap_or(config.deploy.remote.clone()),
+        cname: config.deploy.cname.clone(),
+        message: args.message.clone(),
+    };
+    let plan = deploy::plan(&config.root, target, &built.counts(), &config.title)?;
+    let onto = match &plan.parent {
+        Some(p) => format!("on top of {}", &p[..p.len().min(12)]),
+        None => "as its first commit".to_owned(),
+    };
+    if args.dry_run {
+        println!(
+            "dry run: nothing built to disk, committed or pushed\n\
+             would build {} ({} files, base URL {}) into {}/\n\
+             would commit it to branch `{}` {onto}, with .nojekyll{}\n\
+             would push `{}` to `{}` ({})\n\
+             commit message:\n  {}",
+            built.counts(),
+            built.files.len(),
+            config.base_url,
+            shown(&config.output_dir).display(),
+            plan.target.branch,
+            plan.target
+                .cname
+                .as_ref()
+                .map_or(String::new(), |c| format!(" and CNAME ({c})")),
+            plan.target.branch,
+            plan.target.remote,
+            plan.remote_url,
+            plan.message.trim_end().replace('\n', "\n  "),
+        );
+        return Ok(());
+    }
+    output::write_atomically(&built.files, &config.output_dir, &config.root)?;
+    let outcome = plan.publish(&config.output_dir)?;
+    if !cli.quiet {
+        match outcome {
+            deploy::Outcome::Published { commit, files } => println!(
+                "deployed {} ({files} files) to `{}` at {} and pushed to `{}`",
+                built.counts(),
+                plan.target.branch,
+                &commit[..commit.len().min(12)],
+                plan.target.remote
+            ),
+            deploy::Outcome::Unchanged { commit } => println!(
+                "nothing changed since {}; `{}` pushed to `{}` as it is",
+                &commit[..commit.len().min(12)],
+                plan.target.branch,
+                plan.target.remote
+            ),
+        }
     }
     Ok(())
 }

@@ -18,8 +18,67 @@ struct RawConfig {
     posts_per_page: Option<usize>,
     home_posts: Option<usize>,
     output_dir: Option<String>,
+    /// Default social card image (site path or absolute URL) for pages without `images`.
+    image: Option<String>,
+    sitemap: Option<bool>,
+    robots: Option<bool>,
+    #[serde(default)]
+    feeds: RawFeeds,
+    #[serde(default)]
+    deploy: RawDeploy,
     #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[feeds]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeeds {
+    rss: Option<String>,
+    atom: Option<String>,
+    limit: Option<usize>,
+    content: Option<FeedContent>,
+    tags: Option<bool>,
+}
+
+/// `[deploy]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeploy {
+    branch: Option<String>,
+    remote: Option<String>,
+    cname: Option<String>,
+}
+
+/// What a feed entry carries: the whole post, or only its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    Full,
+    Summary,
+}
+
+/// The feeds to write, resolved.
+#[derive(Debug, Clone)]
+pub struct Feeds {
+    /// File name of the RSS 2.0 feed (`rss.xml`), or `None` when turned off.
+    pub rss: Option<String>,
+    /// File name of the Atom feed (`atom.xml`), or `None` when turned off.
+    pub atom: Option<String>,
+    /// Most entries in one feed; `0` means every post.
+    pub limit: usize,
+    pub content: FeedContent,
+    /// Whether each tag gets feeds of its own under `tags/<slug>/`.
+    pub tags: bool,
+}
+
+/// Where `inkpress deploy` publishes, resolved.
+#[derive(Debug, Clone)]
+pub struct Deploy {
+    pub branch: String,
+    pub remote: String,
+    /// Custom domain written to `CNAME` on the published branch.
+    pub cname: Option<String>,
 }
 
 /// The resolved configuration: defaults applied, URLs normalised, paths absolute.
@@ -35,6 +94,12 @@ pub struct Config {
     pub posts_per_page: usize,
     pub home_posts: usize,
     pub output_dir: PathBuf,
+    /// Default social card image, as an absolute URL.
+    pub image: Option<String>,
+    pub sitemap: bool,
+    pub robots: bool,
+    pub feeds: Feeds,
+    pub deploy: Deploy,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
 }
@@ -66,6 +131,22 @@ impl Config {
     /// Absolute URL of a site path such as `blog/x/` (leading `/` optional).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// A URL as a writer gives it (an image in front matter) made absolute: full URLs are
+    /// kept, `/static/x` and `/x` are site paths, anything else is relative to `page`.
+    pub fn absolute_url(&self, url: &str, page: &str) -> String {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            return url.to_owned();
+        }
+        if let Some(rest) = url.strip_prefix("//") {
+            let scheme = self.base_url.split("//").next().unwrap_or("https:");
+            return format!("{scheme}//{rest}");
+        }
+        match url.strip_prefix('/') {
+            Some(rest) => self.url(rest.strip_prefix("static/").unwrap_or(rest)),
+            None => self.url(&format!("{page}{url}")),
+        }
     }
 }
 
@@ -128,7 +209,9 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     } else {
         root.join(output_dir)
     };
-    Ok(Config {
+    let feeds = resolve_feeds(raw.feeds, path)?;
+    let deploy = resolve_deploy(raw.deploy, path)?;
+    let mut config = Config {
         root: root.to_path_buf(),
         title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),
         description: raw.description.unwrap_or_default(),
@@ -138,7 +221,84 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         posts_per_page: per_page,
         home_posts: raw.home_posts.unwrap_or(5),
         output_dir,
+        image: None,
+        sitemap: raw.sitemap.unwrap_or(true),
+        robots: raw.robots.unwrap_or(true),
+        feeds,
+        deploy,
         extra: serde_json::to_value(raw.extra).unwrap_or_default(),
+    };
+    // Needs the base URL: a site path such as `/images/card.png` becomes absolute.
+    config.image = raw.image.map(|i| config.absolute_url(&i, ""));
+    Ok(config)
+}
+
+fn resolve_feeds(raw: RawFeeds, path: &Path) -> Result<Feeds> {
+    // An empty name turns a feed off; a name with a folder would clash with pages.
+    let name = |value: Option<String>, default: &str, key: &str| -> Result<Option<String>> {
+        let value = value.unwrap_or_else(|| default.to_owned());
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(None);
+        }
+        if value.contains(['/', '\\']) || !value.ends_with(".xml") || value.starts_with('.') {
+            return Err(Diagnostic::new(
+                path,
+                format!("[feeds] {key} = {value:?} must be a file name ending in .xml"),
+            )
+            .hint("for example rss = \"index.xml\" or atom = \"feed.xml\"; \"\" turns the feed off")
+            .into());
+        }
+        Ok(Some(value.to_owned()))
+    };
+    let rss = name(raw.rss, "rss.xml", "rss")?;
+    let atom = name(raw.atom, "atom.xml", "atom")?;
+    if rss.is_some() && rss == atom {
+        return Err(
+            Diagnostic::new(path, "[feeds] rss and atom have the same file name")
+                .hint("give each feed a name of its own, or turn one off with \"\"")
+                .into(),
+        );
+    }
+    Ok(Feeds {
+        rss,
+        atom,
+        limit: raw.limit.unwrap_or(20),
+        content: raw.content.unwrap_or(FeedContent::Full),
+        tags: raw.tags.unwrap_or(true),
+    })
+}
+
+fn resolve_deploy(raw: RawDeploy, path: &Path) -> Result<Deploy> {
+    let non_empty = |v: Option<String>, key: &str, default: &str| -> Result<String> {
+        let v = v.unwrap_or_else(|| default.to_owned());
+        if v.trim().is_empty() || v.contains(char::is_whitespace) {
+            return Err(
+                Diagnostic::new(path, format!("[deploy] {key} = {v:?} is not a git name"))
+                    .hint(format!("leave it out for the default, {default:?}"))
+                    .into(),
+            );
+        }
+        Ok(v)
+    };
+    let cname = raw
+        .cname
+        .map(|c| c.trim().trim_end_matches('/').to_owned())
+        .filter(|c| !c.is_empty());
+    if let Some(c) = &cname {
+        if c.contains("://") || c.contains('/') {
+            return Err(Diagnostic::new(
+                path,
+                format!("[deploy] cname = {c:?} must be a bare domain"),
+            )
+            .hint("write cname = \"blog.example.com\", without https:// or a path")
+            .into());
+        }
+    }
+    Ok(Deploy {
+        branch: non_empty(raw.branch, "branch", "gh-pages")?,
+        remote: non_empty(raw.remote, "remote", "origin")?,
+        cname,
     })
 }
 
@@ -182,6 +342,71 @@ mod tests {
         let d = &err.0[0];
         assert!(d.message.contains("titel"), "{}", d.message);
         assert_eq!(d.line, Some(2));
+    }
+
+    fn load(text: &str) -> std::result::Result<Config, String> {
+        let path = Path::new("inkpress.toml");
+        parse_raw(path, text)
+            .and_then(|raw| resolve(Path::new("/site"), raw, &Overrides::default(), path))
+            .map_err(|e| e.0[0].message.clone())
+    }
+
+    #[test]
+    fn absolute_url_of_images_under_a_project_site() {
+        let c =
+            load("base_url = \"https://u.github.io/repo\"\nimage = \"/static/card.png\"").unwrap();
+        assert_eq!(
+            c.image.as_deref(),
+            Some("https://u.github.io/repo/card.png")
+        );
+        assert_eq!(
+            c.absolute_url("/img/a.png", "blog/x/"),
+            "https://u.github.io/repo/img/a.png"
+        );
+        assert_eq!(
+            c.absolute_url("a.png", "blog/x/"),
+            "https://u.github.io/repo/blog/x/a.png"
+        );
+        assert_eq!(
+            c.absolute_url("https://cdn.example/a.png", ""),
+            "https://cdn.example/a.png"
+        );
+        assert_eq!(
+            c.absolute_url("//cdn.example/a.png", ""),
+            "https://cdn.example/a.png"
+        );
+    }
+
+    #[test]
+    fn feed_and_deploy_defaults_and_checks() {
+        let c = load("").unwrap();
+        assert_eq!(c.feeds.rss.as_deref(), Some("rss.xml"));
+        assert_eq!(c.feeds.atom.as_deref(), Some("atom.xml"));
+        assert_eq!(
+            (c.feeds.limit, c.feeds.content, c.feeds.tags),
+            (20, FeedContent::Full, true)
+        );
+        assert!(c.sitemap && c.robots);
+        assert_eq!(
+            (c.deploy.branch.as_str(), c.deploy.remote.as_str()),
+            ("gh-pages", "origin")
+        );
+        assert_eq!(load("[feeds]\natom = \"\"").unwrap().feeds.atom, None);
+        assert!(load("[feeds]\nrss = \"a.xml\"\natom = \"a.xml\"")
+            .unwrap_err()
+            .contains("same file name"));
+        assert!(load("[feeds]\ncontent = \"excerpt\"")
+            .unwrap_err()
+            .contains("unknown variant"));
+        assert!(load("[deploy]\ncname = \"https://blog.example.org\"")
+            .unwrap_err()
+            .contains("bare domain"));
+        assert!(load("[deploy]\nbrnch = \"x\"")
+            .unwrap_err()
+            .contains("unknown field"));
+        let c = load("[deploy]\ncname = \"blog.example.org\"\nbranch = \"site\"").unwrap();
+        assert_eq!(c.deploy.cname.as_deref(), Some("blog.example.org"));
+        assert_eq!(c.deploy.branch, "site");
     }
 
     #[test]

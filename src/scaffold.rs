@@ -60,6 +60,10 @@ pub fn init(dir: &Path, title: Option<&str>) -> Result<Vec<PathBuf>> {
         (PathBuf::from("content/about.md"), ABOUT_PAGE.to_owned()),
         (PathBuf::from("static/.gitkeep"), String::new()),
         (PathBuf::from(".gitignore"), "/public\n".to_owned()),
+        (
+            PathBuf::from(".github/workflows/pages.yml"),
+            crate::deploy::pages_workflow(),
+        ),
     ];
     for (rel, text) in &files {
         let path = dir.join(rel);

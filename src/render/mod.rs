@@ -1,5 +1,6 @@
 //! Rendering: the site model through Tera templates into output files.
 
+pub mod head;
 pub mod page_cache;
 pub mod theme;
 pub mod views;
@@ -8,6 +9,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{Body, OutputFile};
 use crate::site::Site;
+use head::PageMeta;
 use page_cache::{PageCache, RenderedPage};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -291,6 +293,22 @@ fn render_pages(
         }
     }
     crate::cache::drop_in_background(unused_contexts);
+    let feeds: Vec<Result<OutputFile, Diagnostic>> = crate::feed::jobs(site, config)
+        .par_iter()
+        .map(|job| {
+            let mut ctx = base.clone();
+            ctx.insert("feed", &job.view);
+            let xml = templates.render(job.format.template(), &ctx)?;
+            Ok(OutputFile::new(job.path.clone(), xml))
+        })
+        .collect();
+    for r in feeds {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) if !errors.contains(&d) => errors.push(d),
+            Err(_) => {}
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -298,6 +316,7 @@ fn render_pages(
         cache.replace(kept);
     }
     files.extend(redirects(site, config));
+    files.extend(crate::sitemap::files(site, config));
     files.push(OutputFile::new("css/syntax.css", syntax_css()));
     Ok(files)
 }
@@ -327,14 +346,15 @@ fn page_context<'a>(
             .map(|i| PostSummary::of(&site.posts[i], site, config))
             .collect()
     };
-    let (path, template) = match job {
+    let (path, template, meta) = match job {
         Job::Home => {
             ctx.insert(
                 "posts",
                 &summaries(&mut (0..site.posts.len().min(config.home_posts))),
             );
             ctx.insert("total_posts", &site.posts.len());
-            (String::new(), "index.html".to_owned())
+            let meta = PageMeta::page(config, None, None, config.url(""));
+            (String::new(), "index.html".to_owned(), meta)
         }
         Job::List { page } => {
             let total = site.posts.len();
@@ -345,11 +365,16 @@ fn page_context<'a>(
                 "paginator",
                 &Paginator::new("blog/", *page, pages, total, config.posts_per_page, config),
             );
-            (page_path("blog/", *page), "list.html".to_owned())
+            let path = page_path("blog/", *page);
+            let title = numbered("All posts", *page);
+            let meta = PageMeta::page(config, Some(&title), None, config.url(&path));
+            (path, "list.html".to_owned(), meta)
         }
         Job::Post(i) => {
             let doc = &site.posts[*i];
-            ctx.insert("post", &FullView::of(doc, site, config));
+            let view = FullView::of(doc, site, config);
+            let meta = PageMeta::document(doc, &view.summary.description, config, true);
+            ctx.insert("post", &view);
             let link = |d: &'a crate::content::Document| PostLink {
                 title: &d.meta.title,
                 url: config.url(&d.path),
@@ -361,24 +386,28 @@ fn page_context<'a>(
                 &i.checked_sub(1).and_then(|j| site.posts.get(j)).map(link),
             );
             let template = templates.for_layout(doc.meta.layout.as_deref(), "post.html");
-            (doc.path.clone(), template)
+            (doc.path.clone(), template, meta)
         }
         Job::Page(i) => {
             let doc = &site.pages[*i];
-            ctx.insert("page", &FullView::of(doc, site, config));
+            let view = FullView::of(doc, site, config);
+            let meta = PageMeta::document(doc, &view.summary.description, config, false);
+            ctx.insert("page", &view);
             let template = templates.for_layout(doc.meta.layout.as_deref(), "page.html");
-            (doc.path.clone(), template)
+            (doc.path.clone(), template, meta)
         }
         Job::TagIndex => {
             let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
             ctx.insert("tags", &tags);
-            ("tags/".to_owned(), "tags.html".to_owned())
+            let meta = PageMeta::page(config, Some("Tags"), None, config.url("tags/"));
+            ("tags/".to_owned(), "tags.html".to_owned(), meta)
         }
         Job::Tag { tag, page } => {
             let tag = &site.tags[*tag];
             let total = tag.posts.len();
             let range = page_range(*page, total, config.posts_per_page);
             ctx.insert("tag", &TagLink::of(tag, config));
+            ctx.insert("feeds", &crate::feed::tag_links(config, tag, &config.title));
             ctx.insert("posts", &summaries(&mut tag.posts[range].iter().copied()));
             let pages = total.div_ceil(config.posts_per_page).max(1);
             ctx.insert(
@@ -392,11 +421,17 @@ fn page_context<'a>(
                     config,
                 ),
             );
-            (page_path(&tag.path(), *page), "tag.html".to_owned())
+            let path = page_path(&tag.path(), *page);
+            let description = format!("Posts tagged {}", tag.name);
+            let title = numbered(&tag.name, *page);
+            let meta = PageMeta::page(config, Some(&title), Some(description), config.url(&path));
+            (path, "tag.html".to_owned(), meta)
         }
         Job::NotFound => {
             ctx.insert("current_url", &config.url("404.html"));
             ctx.insert("current_path", "404.html");
+            let meta = PageMeta::page(config, Some("Page not found"), None, config.url("404.html"));
+            ctx.insert("meta", &meta);
             return PageToRender {
                 path: "404.html".to_owned(),
                 template: "404.html".to_owned(),
@@ -406,10 +441,20 @@ fn page_context<'a>(
     };
     ctx.insert("current_url", &config.url(&path));
     ctx.insert("current_path", &path);
+    ctx.insert("meta", &meta);
     PageToRender {
         path: format!("{path}index.html"),
         template,
         context: ctx,
+    }
+}
+
+/// `All posts (page 2)`: list pages after the first say which they are.
+fn numbered(title: &str, page: usize) -> String {
+    if page > 1 {
+        format!("{title} (page {page})")
+    } else {
+        title.to_owned()
     }
 }
 

@@ -13,6 +13,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("tags.html", include_str!("../../templates/tags.html")),
     ("tag.html", include_str!("../../templates/tag.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("rss.xml", include_str!("../../templates/rss.xml")),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
 ];
 
 /// Theme assets by output path. A test keeps this list equal to the files in `static/`.

@@ -21,6 +21,10 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     pub extra: &'a Value,
     pub generator: &'static str,
+    /// The blog's feeds, for `<link rel="alternate">` and subscribe links.
+    pub feeds: Vec<crate::feed::FeedLink>,
+    /// Absolute URL of the default social card image, if configured.
+    pub image: Option<&'a str>,
 }
 
 impl<'a> SiteView<'a> {
@@ -34,6 +38,8 @@ impl<'a> SiteView<'a> {
             language: &config.language,
             extra: &config.extra,
             generator: concat!("inkpress ", env!("CARGO_PKG_VERSION")),
+            feeds: crate::feed::links(config, "", &config.title),
+            image: config.image.as_deref(),
         }
     }
 }

@@ -1,0 +1,362 @@
+//! Feeds: RSS 2.0 and Atom views of the newest posts, for the whole blog and for each tag.
+//!
+//! This module decides what goes in a feed (which posts, which URLs, which dates in which
+//! format); the `rss.xml` and `atom.xml` templates only place the values, with Tera's
+//! XML escaping. That keeps feeds themeable like every other page, with no XML library.
+
+use crate::config::{Config, FeedContent};
+use crate::content::Document;
+use crate::site::{Site, Tag};
+use serde::Serialize;
+
+/// The two feed formats, with what a `<link rel="alternate">` needs to know of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Rss,
+    Atom,
+}
+
+impl Format {
+    pub fn template(self) -> &'static str {
+        match self {
+            Format::Rss => "rss.xml",
+            Format::Atom => "atom.xml",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml",
+            Format::Atom => "application/atom+xml",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Rss => "RSS",
+            Format::Atom => "Atom",
+        }
+    }
+
+    /// The configured file name, or `None` when this format is turned off.
+    fn file_name(self, config: &Config) -> Option<&str> {
+        match self {
+            Format::Rss => config.feeds.rss.as_deref(),
+            Format::Atom => config.feeds.atom.as_deref(),
+        }
+    }
+}
+
+/// A feed as a `<link rel="alternate">` in a page head: `site.feeds` and `feeds` in tag.html.
+#[derive(Debug, Serialize)]
+pub struct FeedLink {
+    /// `RSS` or `Atom`.
+    pub format: &'static str,
+    pub mime: &'static str,
+    pub title: String,
+    pub url: String,
+}
+
+/// The feeds of a folder (`""` for the blog, `tags/rust/` for a tag), as links.
+pub fn links(config: &Config, folder: &str, title: &str) -> Vec<FeedLink> {
+    [Format::Rss, Format::Atom]
+        .into_iter()
+        .filter_map(|f| {
+            f.file_name(config).map(|name| FeedLink {
+                format: f.label(),
+                mime: f.mime(),
+                title: format!("{title} ({})", f.label()),
+                url: config.url(&format!("{folder}{name}")),
+            })
+        })
+        .collect()
+}
+
+/// A tag's own feeds as links: none when `[feeds] tags = false`.
+pub fn tag_links(config: &Config, tag: &Tag, site_title: &str) -> Vec<FeedLink> {
+    if !config.feeds.tags {
+        return Vec::new();
+    }
+    links(config, &tag.path(), &format!("{} · {site_title}", tag.name))
+}
+
+/// One feed file to render.
+pub struct FeedJob {
+    /// Site path of the file: `rss.xml`, `tags/rust/atom.xml`.
+    pub path: String,
+    pub format: Format,
+    pub view: FeedView,
+}
+
+/// `feed` in rss.xml and atom.xml.
+#[derive(Debug, Serialize)]
+pub struct FeedView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub author: String,
+    /// The HTML page the feed follows (home page, or the tag's page).
+    pub home_url: String,
+    /// This feed's own URL (`rel="self"`), also the Atom feed's id.
+    pub self_url: String,
+    /// Newest change of any entry: RFC 3339 for Atom, RFC 2822 (RFC 822 with four-digit
+    /// years, which every reader accepts) for RSS.
+    pub updated: String,
+    pub updated_rfc822: String,
+    pub generator: &'static str,
+    pub entries: Vec<EntryView>,
+}
+
+/// One post in a feed.
+#[derive(Debug, Serialize)]
+pub struct EntryView {
+    pub title: String,
+    pub url: String,
+    pub published: String,
+    pub published_rfc822: String,
+    pub updated: String,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    /// HTML of the summary.
+    pub summary: String,
+    /// HTML of the whole post, when `[feeds] content = "full"`.
+    pub content: Option<String>,
+}
+
+/// Every feed the site publishes: the blog's, then each tag's.
+pub fn jobs(site: &Site, config: &Config) -> Vec<FeedJob> {
+    let mut jobs = Vec::new();
+    let all: Vec<usize> = (0..site.posts.len()).collect();
+    push_feeds(&mut jobs, site, config, "", &config.title, &all);
+    if config.feeds.tags {
+        for tag in &site.tags {
+            let title = format!("{} · {}", tag.name, config.title);
+            push_feeds(&mut jobs, site, config, &tag.path(), &title, &tag.posts);
+        }
+    }
+    jobs
+}
+
+fn push_feeds(
+    jobs: &mut Vec<FeedJob>,
+    site: &Site,
+    config: &Config,
+    folder: &str,
+    title: &str,
+    posts: &[usize],
+) {
+    for format in [Format::Rss, Format::Atom] {
+        let Some(name) = format.file_name(config) else {
+            continue;
+        };
+        let path = format!("{folder}{name}");
+        let view = feed_view(site, config, folder, title, posts, &path);
+        jobs.push(FeedJob { path, format, view });
+    }
+}
+
+fn feed_view(
+    site: &Site,
+    config: &Config,
+    folder: &str,
+    title: &str,
+    posts: &[usize],
+    path: &str,
+) -> FeedView {
+    let limit = match config.feeds.limit {
+        0 => usize::MAX,
+        n => n,
+    };
+    // `--drafts` builds show drafts on pages for a preview, never in a feed: a feed
+    // reader keeps what it has seen.
+    let docs: Vec<&Document> = posts
+        .iter()
+        .map(|&i| &site.posts[i])
+        .filter(|d| !d.meta.draft)
+        .take(limit)
+        .collect();
+    let entries: Vec<EntryView> = docs.iter().map(|d| entry(d, site, config)).collect();
+    let newest = docs.iter().filter_map(|d| updated(d)).max();
+    // An empty feed has no entry to date it: the build time is the honest answer.
+    let newest = newest.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let description = if folder.is_empty() {
+        config.description.clone()
+    } else {
+        format!("Posts tagged {}", tag_name(site, folder))
+    };
+    FeedView {
+        title: xml_text(title),
+        description: xml_text(&description),
+        language: config.language.clone(),
+        author: xml_text(if config.author.is_empty() {
+            &config.title
+        } else {
+            &config.author
+        }),
+        home_url: config.url(folder),
+        self_url: config.url(path),
+        updated: rfc3339(newest),
+        updated_rfc822: newest.to_rfc2822(),
+        generator: concat!("inkpress ", env!("CARGO_PKG_VERSION")),
+        entries,
+    }
+}
+
+fn tag_name<'a>(site: &'a Site, folder: &str) -> &'a str {
+    site.tags
+        .iter()
+        .find(|t: &&Tag| t.path() == folder)
+        .map_or("", |t| t.name.as_str())
+}
+
+type Moment = chrono::DateTime<chrono::FixedOffset>;
+
+/// A post's last change: `lastmod`, else its date.
+fn updated(doc: &Document) -> Option<Moment> {
+    doc.meta.lastmod.or(doc.meta.date).map(|d| d.0)
+}
+
+/// RFC 3339 with seconds and `Z` for UTC, the form Atom's own examples use.
+fn rfc3339(m: Moment) -> String {
+    m.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn entry(doc: &Document, site: &Site, config: &Config) -> EntryView {
+    let meta = &doc.meta;
+    // Posts always have a date (the loader requires one); the fallback only keeps types honest.
+    let published = meta
+        .date
+        .map(|d| d.0)
+        .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
+    let updated = updated(doc).unwrap_or(published).max(published);
+    let summary = match &meta.summary {
+        Some(s) => crate::render::views::escape_html(s),
+        None => doc.rendered.summary_html.clone(),
+    };
+    let tags = meta
+        .tags
+        .iter()
+        .filter_map(|name| site.tag_by_slug(&crate::content::slug::tag_slug(name)))
+        .map(|t| xml_text(&t.name))
+        .fold(Vec::new(), |mut acc: Vec<String>, t| {
+            if !acc.contains(&t) {
+                acc.push(t);
+            }
+            acc
+        });
+    let url = config.url(&doc.path);
+    EntryView {
+        title: xml_text(&meta.title),
+        published: rfc3339(published),
+        published_rfc822: published.to_rfc2822(),
+        updated: rfc3339(updated),
+        authors: meta.authors.iter().map(|a| xml_text(a)).collect(),
+        tags,
+        summary: xml_text(&absolute_links(&summary, &url, config)),
+        content: (config.feeds.content == FeedContent::Full)
+            .then(|| xml_text(&absolute_links(&doc.rendered.html, &url, config))),
+        url,
+    }
+}
+
+/// Feed readers show a post far from its site, where `/about/` or `img.png` lead nowhere:
+/// every `href`/`src` in feed HTML is made absolute, against the post's own URL.
+fn absolute_links(html: &str, page_url: &str, config: &Config) -> String {
+    // `https://host` from `https://host/prefix/`: root-relative links already carry the prefix.
+    let origin = config
+        .base_url
+        .strip_suffix(config.base_path())
+        .unwrap_or(&config.base_url);
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    // Attributes are found by name, not by pairing quotes: an apostrophe in the text
+    // (`it's`) must not hide the links after it.
+    while let Some((at, name_len)) = next_url_attribute(rest) {
+        let value_start = at + name_len + 1;
+        let quote = rest.as_bytes()[value_start - 1] as char;
+        out.push_str(&rest[..value_start]);
+        let after = &rest[value_start..];
+        let end = after.find(quote).unwrap_or(after.len());
+        let value = &after[..end];
+        let has_scheme = value
+            .split(['/', '?', '#'])
+            .next()
+            .is_some_and(|first| first.contains(':'));
+        if has_scheme || value.starts_with("//") || value.is_empty() {
+            out.push_str(value);
+        } else if value.starts_with('/') {
+            out.push_str(origin);
+            out.push_str(value);
+        } else if value.starts_with('#') {
+            out.push_str(page_url);
+            out.push_str(value);
+        } else {
+            out.push_str(page_url);
+            out.push_str(value.trim_start_matches("./"));
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Drops the characters XML 1.0 forbids (most C0 controls): one stray byte pasted into a
+/// post must not make the whole feed unreadable.
+pub fn xml_text(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
+        .collect()
+}
+
+/// Byte offset and length of the next ` href="` / ` src='`-style attribute start (up to
+/// and including `=`), when a quote follows.
+fn next_url_attribute(html: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    loop {
+        let (i, name) = ["href=", "src="]
+            .iter()
+            .filter_map(|n| html[from..].find(n).map(|i| (from + i, *n)))
+            .min()?;
+        let spaced = html[..i].ends_with(char::is_whitespace);
+        let quoted = matches!(html.as_bytes().get(i + name.len()), Some(b'"' | b'\''));
+        if spaced && quoted {
+            return Some((i, name.len()));
+        }
+        from = i + name.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_drops_forbidden_controls_only() {
+        assert_eq!(xml_text("a\u{1}b\tc\u{7f}é"), "ab\tc\u{7f}é");
+    }
+
+    #[test]
+    fn links_in_feed_html_become_absolute() {
+        let overrides = crate::config::Overrides {
+            base_url: Some("https://u.github.io/repo/".into()),
+            output_dir: None,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), &overrides).unwrap();
+        let page = "https://u.github.io/repo/blog/x/";
+        let html = r##"<a href="/repo/about/">a</a> <img src='pic.png'> <a href="#h">it's</a> <a href="https://o.example/">o</a> <a href="mailto:a@b.c">m</a> <p title="/not/a/link">"##;
+        assert_eq!(
+            absolute_links(html, page, &config),
+            r##"<a href="https://u.github.io/repo/about/">a</a> <img src='https://u.github.io/repo/blog/x/pic.png'> <a href="https://u.github.io/repo/blog/x/#h">it's</a> <a href="https://o.example/">o</a> <a href="mailto:a@b.c">m</a> <p title="/not/a/link">"##
+        );
+    }
+
+    #[test]
+    fn rfc3339_uses_z_for_utc() {
+        let m = chrono::DateTime::parse_from_rfc3339("2025-06-29T18:30:00+00:00").unwrap();
+        assert_eq!(rfc3339(m), "2025-06-29T18:30:00Z");
+        assert_eq!(m.to_rfc2822(), "Sun, 29 Jun 2025 18:30:00 +0000");
+    }
+}

@@ -2,14 +2,18 @@
 //! config → discover → load (front matter + Markdown) → site → render → output files.
 //! It reads sources but writes nothing: where the files go is the caller's choice.
 
+use crate::cache::BuildCache;
 use crate::config::Config;
 use crate::content;
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::markdown::highlight_cache::HighlightCache;
 use crate::markdown::MarkdownOptions;
 use crate::output::OutputFile;
-use crate::render::{self, Templates};
+use crate::render;
 use crate::site::Site;
+
+/// Caches kept between builds, in the site's root; safe to delete at any time.
+pub const CACHE_DIR: &str = ".inkpress-cache";
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -47,6 +51,16 @@ impl Built {
 
 /// Builds the whole site. Every broken file is reported, not only the first.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
+    build_cached(config, options, &mut BuildCache::one_off())
+}
+
+/// [`build`], reusing from `cache` what earlier builds made of inputs that have not
+/// changed since, and keeping this build's work for the next one (serve's rebuilds).
+pub fn build_cached(
+    config: &Config,
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+) -> Result<Built> {
     let markdown = MarkdownOptions {
         base_path: config.base_path().to_owned(),
         highlight_cache: options
@@ -56,10 +70,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
     };
     let sources = content::discover(&config.root)?;
     // Templates and content are independent: check both so that one run shows every error.
-    let (templates, documents) = rayon::join(
-        || Templates::load(&config.root),
-        || content::load(sources, &markdown),
-    );
+    let (templates, documents) = cache.load_in_parallel(&config.root, sources, &markdown);
     let mut errors: Vec<Diagnostic> = Vec::new();
     let templates = templates.map_err(|e| errors.extend(e)).ok();
     let documents = documents.map_err(|e| errors.extend(e)).ok();
@@ -67,7 +78,9 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
         return Err(Diagnostics::sorted(errors));
     };
     let site = Site::assemble(documents, options.drafts).map_err(Diagnostics::sorted)?;
-    let mut files = render::render_site(&site, config, &templates).map_err(Diagnostics::sorted)?;
+    let mut files = cache
+        .render(&site, config, &templates)
+        .map_err(Diagnostics::sorted)?;
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
     let statics = render::static_files(&config.root)?;

@@ -33,6 +33,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Build the site in memory and report every problem, writing nothing.
     Check(CheckArgs),
+    /// Serve the site locally, rebuilding and reloading open pages on every change.
+    Serve(ServeArgs),
     /// Build the site, commit it to a branch (gh-pages) and push it, for GitHub Pages'
     /// "Deploy from a branch" source. Your working tree, index and branch stay as they are.
     Deploy(DeployArgs),
@@ -77,6 +79,22 @@ pub struct CheckArgs {
     /// Include posts marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on; 0 picks a free one (the URL is printed).
+    #[arg(short, long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; 0.0.0.0 makes the preview reachable from other devices.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include posts marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

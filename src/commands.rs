@@ -4,7 +4,7 @@ use crate::build::{build, BuildOptions, Built};
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DeployArgs};
 use crate::config::{Config, Overrides};
 use crate::error::Result;
-use crate::{deploy, output, scaffold};
+use crate::{deploy, output, scaffold, serve};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -40,6 +40,16 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Build(args) => run_build(&cli, args),
         Command::Check(args) => run_check(&cli, args),
+        Command::Serve(args) => serve::serve(&serve::ServeOptions {
+            root: cli.root.clone(),
+            bind: args.bind,
+            port: args.port,
+            drafts: args.drafts,
+            open: args.open,
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+            styled: stderr_is_styled(),
+        }),
         Command::Deploy(args) => run_deploy(&cli, args),
     }
 }
@@ -60,9 +70,6 @@ fn report_warnings(built: &Built) {
     }
 }
 
-/// Caches kept between builds, in the site's root; safe to delete at any time.
-pub const CACHE_DIR: &str = ".inkpress-cache";
-
 fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
     let start = Instant::now();
     let overrides = Overrides {
@@ -76,7 +83,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
         &config,
         &BuildOptions {
             drafts: args.drafts,
-            cache_dir: (!args.no_cache).then(|| config.root.join(CACHE_DIR)),
+            cache_dir: (!args.no_cache).then(|| config.root.join(crate::build::CACHE_DIR)),
         },
     )?;
     output::write_atomically(&built.files, &config.output_dir, &config.root)?;

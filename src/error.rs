@@ -33,6 +33,15 @@ impl Diagnostic {
         }
     }
 
+    /// A problem with no file behind it (a port already in use): shown as one line.
+    pub fn plain(message: impl Into<String>) -> Self {
+        Diagnostic::new(PathBuf::new(), message)
+    }
+
+    fn is_plain(&self) -> bool {
+        self.path.as_os_str().is_empty() && self.line.is_none()
+    }
+
     /// Points the diagnostic at `line`/`column` of `source` (the whole file's text).
     pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
         let line = line.max(1);
@@ -64,6 +73,9 @@ impl Diagnostic {
     /// Renders the diagnostic rustc-style, `path:line:col: message` first, then the source
     /// line with a caret and the hint; `styled` adds colour (only for terminals).
     pub fn render(&self, styled: bool) -> String {
+        if self.is_plain() {
+            return format!("error: {}", self.message);
+        }
         use annotate_snippets::{Level, Renderer, Snippet};
         let title = format!("{}: {}", self.location(), self.message);
         let renderer = if styled {
@@ -127,6 +139,9 @@ impl Diagnostics {
         for d in &self.0 {
             out.push_str(&d.render(styled));
             out.push_str("\n\n");
+        }
+        if self.0.iter().all(Diagnostic::is_plain) {
+            return out.trim_end().to_owned();
         }
         let n = self.0.len();
         out.push_str(&format!(

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -19,5 +20,6 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod sitemap;

@@ -37,21 +37,33 @@ pub fn load(
     let results: Vec<Result<Document, Vec<Diagnostic>>> = sources
         .into_par_iter()
         .map(|source| {
-            let text = std::fs::read_to_string(&source.path)
-                .map_err(|e| vec![Diagnostic::io(&source.display, "read the file", &e)])?;
+            let text = read_source(&source)?;
             load_one(source, &text, options)
         })
         .collect();
-    let mut docs = Vec::with_capacity(results.len());
+    all_or_every_error(results)
+}
+
+/// A source file's text, or why it could not be read.
+pub fn read_source(source: &SourceFile) -> Result<String, Vec<Diagnostic>> {
+    std::fs::read_to_string(&source.path)
+        .map_err(|e| vec![Diagnostic::io(&source.display, "read the file", &e)])
+}
+
+/// Every value if all succeeded, else every error of every failure.
+pub fn all_or_every_error<T>(
+    results: Vec<Result<T, Vec<Diagnostic>>>,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut values = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok(d) => docs.push(d),
+            Ok(v) => values.push(v),
             Err(e) => errors.extend(e),
         }
     }
     if errors.is_empty() {
-        Ok(docs)
+        Ok(values)
     } else {
         Err(errors)
     }

@@ -25,7 +25,7 @@ pub const GRAMMAR_VERSION: &str = concat!(
 const MAGIC: &str = "inkpress highlight cache 1\n";
 
 /// The cache folder for highlighted blocks. Cheap to clone; all I/O errors mean a miss.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HighlightCache {
     dir: PathBuf,
     grammar_version: String,

@@ -24,7 +24,7 @@ pub struct Rendered {
 }
 
 /// Settings that change the HTML of every page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownOptions {
     /// The site's path prefix (`/` or `/repo/`), for root-relative links.
     pub base_path: String,

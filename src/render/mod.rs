@@ -1,6 +1,7 @@
 //! Rendering: the site model through Tera templates into output files.
 
 pub mod head;
+pub mod page_cache;
 pub mod theme;
 pub mod views;
 
@@ -9,9 +10,11 @@ use crate::error::Diagnostic;
 use crate::output::{Body, OutputFile};
 use crate::site::Site;
 use head::PageMeta;
+use page_cache::{PageCache, RenderedPage};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tera::{Context, Tera};
 use views::{page_path, FullView, Paginator, PostLink, PostSummary, SiteView, TagLink};
 
@@ -20,40 +23,20 @@ pub struct Templates {
     tera: Tera,
     /// Where each template came from, for error messages.
     origins: HashMap<String, PathBuf>,
+    /// Whether rendering a template twice with the same context gives the same page.
+    repeatable: bool,
 }
 
 impl Templates {
     /// Loads the built-in theme, then every `*.html`/`*.xml` under `root/templates/`.
     /// All syntax errors are reported together.
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
-        let mut sources: HashMap<String, (PathBuf, String)> = theme::TEMPLATES
-            .iter()
-            .map(|(name, text)| {
-                let origin = PathBuf::from(format!("(built-in theme) templates/{name}"));
-                (name.to_string(), (origin, text.to_string()))
-            })
-            .collect();
-        let dir = root.join("templates");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry
-                    .map_err(|e| vec![Diagnostic::new(&dir, format!("could not read: {e}"))])?;
-                let path = entry.path();
-                let wanted = path.extension().is_some_and(|e| e == "html" || e == "xml");
-                if !entry.file_type().is_file() || !wanted {
-                    continue;
-                }
-                let name = path
-                    .strip_prefix(&dir)
-                    .unwrap_or(path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let display = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| vec![Diagnostic::io(&display, "read the template", &e)])?;
-                sources.insert(name, (display, text));
-            }
-        }
+        Templates::compile(&read_template_sources(root)?)
+    }
+
+    /// Parses template texts; reading and parsing are apart so that a cache can skip
+    /// the parse when no text changed.
+    pub fn compile(sources: &TemplateSources) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         // Tera's default also escapes `/`, which turns every URL into `https:&#x2F;&#x2F;…`.
@@ -65,9 +48,25 @@ impl Templates {
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
         {
-            return Err(every_template_error(&sources, &e));
+            return Err(every_template_error(sources, &e));
         }
-        Ok(Templates { tera, origins })
+        // Tera's functions that read the clock, randomness or the environment make a
+        // page differ from one render to the next even with the same context.
+        let repeatable = !sources.values().any(|(_, text)| {
+            ["now(", "get_random(", "get_env("]
+                .iter()
+                .any(|f| text.contains(f))
+        });
+        Ok(Templates {
+            tera,
+            origins,
+            repeatable,
+        })
+    }
+
+    /// Whether a page rendered once can stand for the same template and context later.
+    pub fn repeatable(&self) -> bool {
+        self.repeatable
     }
 
     /// The template a document asks for with `layout:`, if the site has it, else `default`.
@@ -91,11 +90,44 @@ impl Templates {
     }
 }
 
+/// Every template's text by name, with the file it came from (for messages).
+pub type TemplateSources = HashMap<String, (PathBuf, String)>;
+
+/// Reads the built-in theme's templates, then the site's own `templates/**/*.{html,xml}` over them.
+pub fn read_template_sources(root: &Path) -> Result<TemplateSources, Vec<Diagnostic>> {
+    let mut sources: TemplateSources = theme::TEMPLATES
+        .iter()
+        .map(|(name, text)| {
+            let origin = PathBuf::from(format!("(built-in theme) templates/{name}"));
+            (name.to_string(), (origin, text.to_string()))
+        })
+        .collect();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry =
+                entry.map_err(|e| vec![Diagnostic::new(&dir, format!("could not read: {e}"))])?;
+            let path = entry.path();
+            let wanted = path.extension().is_some_and(|e| e == "html" || e == "xml");
+            if !entry.file_type().is_file() || !wanted {
+                continue;
+            }
+            let name = path
+                .strip_prefix(&dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let display = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| vec![Diagnostic::io(&display, "read the template", &e)])?;
+            sources.insert(name, (display, text));
+        }
+    }
+    Ok(sources)
+}
+
 /// Tera stops at the first broken template; parse each alone to report every one.
-fn every_template_error(
-    sources: &HashMap<String, (PathBuf, String)>,
-    first: &tera::Error,
-) -> Vec<Diagnostic> {
+fn every_template_error(sources: &TemplateSources, first: &tera::Error) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (name, (origin, text)) in sources {
         // Alone, a child template cannot find its parent: that is not its fault.
@@ -180,6 +212,27 @@ pub fn render_site(
     config: &Config,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_pages(site, config, templates, None)
+}
+
+/// [`render_site`], reusing each page of an earlier build whose template and context are
+/// unchanged (serve's rebuilds), and keeping this build's pages for the next.
+pub fn render_site_cached(
+    site: &Site,
+    config: &Config,
+    templates: &Arc<Templates>,
+    cache: &mut PageCache,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    cache.use_templates(templates);
+    render_pages(site, config, templates, Some(cache))
+}
+
+fn render_pages(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    cache: Option<&mut PageCache>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let per_page = config.posts_per_page;
     let pages_of = |n: usize| n.div_ceil(per_page).max(1);
     let mut jobs = vec![Job::Home, Job::TagIndex, Job::NotFound];
@@ -192,20 +245,54 @@ pub fn render_site(
 
     let mut base = Context::new();
     base.insert("site", &SiteView::new(config));
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let previous = cache.as_deref();
+    // `None` for a page the cache already has: its HTML is moved out of the cache below
+    // rather than copied here.
+    let results: Vec<Result<(PageToRender, Option<String>), Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(job, site, config, templates, &base))
+        .map(|job| {
+            let page = page_context(job, site, config, templates, &base);
+            let cached = previous.is_some_and(|c| c.has(&page.path, &page.template, &page.context));
+            let html = if cached {
+                None
+            } else {
+                Some(templates.render(&page.template, &page.context)?)
+            };
+            Ok((page, html))
+        })
         .collect();
 
+    let mut cache = cache;
     let mut files = Vec::with_capacity(results.len() + 8);
+    let mut kept = HashMap::new();
+    let mut unused_contexts = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok((page, html)) => match (cache.as_mut(), html) {
+                (None, Some(html)) => files.push(OutputFile::new(page.path, html)),
+                (Some(_), Some(html)) => {
+                    files.push(OutputFile::new(page.path.clone(), html.clone()));
+                    let rendered = RenderedPage {
+                        template: page.template,
+                        context: page.context,
+                        html,
+                    };
+                    kept.insert(page.path, rendered);
+                }
+                (Some(cache), None) => {
+                    let rendered = cache.take(&page.path);
+                    files.push(OutputFile::new(page.path.clone(), rendered.html.clone()));
+                    kept.insert(page.path, rendered);
+                    unused_contexts.push(page.context);
+                }
+                (None, None) => unreachable!("a page is only skipped when the cache has it"),
+            },
             Err(d) if !errors.contains(&d) => errors.push(d),
             Err(_) => {}
         }
     }
+    crate::cache::drop_in_background(unused_contexts);
     let feeds: Vec<Result<OutputFile, Diagnostic>> = crate::feed::jobs(site, config)
         .par_iter()
         .map(|job| {
@@ -225,10 +312,20 @@ pub fn render_site(
     if !errors.is_empty() {
         return Err(errors);
     }
+    if let Some(cache) = cache {
+        cache.replace(kept);
+    }
     files.extend(redirects(site, config));
     files.extend(crate::sitemap::files(site, config));
     files.push(OutputFile::new("css/syntax.css", syntax_css()));
     Ok(files)
+}
+
+/// A page ready for its template: the output file's path, the template, the context.
+struct PageToRender {
+    path: String,
+    template: String,
+    context: Context,
 }
 
 fn syntax_css() -> &'static str {
@@ -236,13 +333,13 @@ fn syntax_css() -> &'static str {
     CSS.get_or_init(crate::markdown::highlight::stylesheet)
 }
 
-fn render_job<'a>(
+fn page_context<'a>(
     job: &Job,
     site: &'a Site,
     config: &Config,
     templates: &Templates,
     base: &Context,
-) -> Result<OutputFile, Diagnostic> {
+) -> PageToRender {
     let mut ctx = base.clone();
     let summaries = |indices: &mut dyn Iterator<Item = usize>| -> Vec<PostSummary> {
         indices
@@ -335,15 +432,21 @@ fn render_job<'a>(
             ctx.insert("current_path", "404.html");
             let meta = PageMeta::page(config, Some("Page not found"), None, config.url("404.html"));
             ctx.insert("meta", &meta);
-            let html = templates.render("404.html", &ctx)?;
-            return Ok(OutputFile::new("404.html", html));
+            return PageToRender {
+                path: "404.html".to_owned(),
+                template: "404.html".to_owned(),
+                context: ctx,
+            };
         }
     };
     ctx.insert("current_url", &config.url(&path));
     ctx.insert("current_path", &path);
     ctx.insert("meta", &meta);
-    let html = templates.render(&template, &ctx)?;
-    Ok(OutputFile::new(format!("{path}index.html"), html))
+    PageToRender {
+        path: format!("{path}index.html"),
+        template,
+        context: ctx,
+    }
 }
 
 /// `All posts (page 2)`: list pages after the first say which they are.

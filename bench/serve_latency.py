@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Edit-to-reload latency of `inkpress serve`: p50/p95 over N edits of single posts.
+
+  cargo build --release
+  python3 /work/shared/bench/gen_corpus.py --out /tmp/c1k --n 1000 --layout plain
+  python3 bench/serve_latency.py --site /tmp/c1k [--edits 20] [--bin target/release/inkpress]
+
+The site is copied to a temporary folder first (the original is never edited). Each
+edit rewrites one post's body; the figures are:
+  server  from the first file event to the reload message being sent, as `serve -v`
+          logs it (includes the debounce wait for the editor's burst of events to end)
+  rebuild the rebuild part of that alone
+  client  from the write returning here to the reload message arriving on the
+          live-reload stream, as a browser would see it
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+def percentile(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--site", required=True)
+    ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--bin", default="target/release/inkpress")
+    args = ap.parse_args()
+
+    work = tempfile.mkdtemp(prefix="inkpress-serve-bench-")
+    site = os.path.join(work, "site")
+    shutil.copytree(args.site, site, symlinks=True)
+    posts_dir = os.path.join(site, "content", "blog")
+    posts = sorted(f for f in os.listdir(posts_dir) if f.endswith(".md"))
+
+    proc = subprocess.Popen(
+        [args.bin, "--root", site, "-v", "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1,
+    )
+    lines, url = [], None
+    try:
+        deadline = time.time() + 120
+        while url is None and time.time() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                sys.exit("serve exited before printing its URL")
+            m = re.match(r"serving (http://([\d.]+):(\d+)/)", line)
+            if m:
+                url, host, port = m.group(1), m.group(2), int(m.group(3))
+            elif line.startswith("built"):
+                print(line.strip())
+
+        def read_stdout():
+            for line in proc.stdout:
+                lines.append(line)
+        threading.Thread(target=read_stdout, daemon=True).start()
+
+        events = socket.create_connection((host, port))
+        events.sendall(b"GET /__inkpress/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        arrivals, cond = [], threading.Condition()
+
+        def read_events():
+            buf = b""
+            while True:
+                chunk = events.recv(65536)
+                if not chunk:
+                    return
+                now = time.perf_counter()
+                buf += chunk
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    m = re.search(rb'"generation":(\d+)', line)
+                    if line.startswith(b"data: ") and m:
+                        with cond:
+                            arrivals.append((int(m.group(1)), now))
+                            cond.notify_all()
+        threading.Thread(target=read_events, daemon=True).start()
+
+        with cond:
+            cond.wait_for(lambda: arrivals, timeout=10)
+        generation = arrivals[-1][0]
+        client = []
+        for i in range(args.edits):
+            path = os.path.join(posts_dir, posts[(i * 37) % len(posts)])
+            with open(path) as f:
+                text = f.read()
+            with open(path, "w") as f:
+                f.write(text + f"\nEdited by the latency bench, edit {i}.\n")
+            written = time.perf_counter()
+            with cond:
+                ok = cond.wait_for(lambda: arrivals[-1][0] > generation, timeout=10)
+            if not ok:
+                sys.exit(f"edit {i}: no reload within 10 s")
+            generation, arrived = arrivals[-1]
+            client.append((arrived - written) * 1e3)
+            time.sleep(0.3)
+        time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+
+    server, rebuild = [], []
+    for line in lines:
+        m = re.search(r"latency: change to reload message ([\d.]+) ms .* rebuild ([\d.]+) ms", line)
+        if m:
+            server.append(float(m.group(1)))
+            rebuild.append(float(m.group(2)))
+    print(f"{len(posts)} posts, {args.edits} edits of one post each")
+    for name, values in (("server", server), ("rebuild", rebuild), ("client", client)):
+        if values:
+            print(f"  {name:8} p50 {percentile(values, 50):6.1f} ms   p95 {percentile(values, 95):6.1f} ms"
+                  f"   (min {min(values):.1f}, max {max(values):.1f}, n={len(values)})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,341 @@
+//! What a long-running build (serve) keeps between rebuilds, so an edit redoes only what it touched.
+//!
+//! A cached value is reused only when every input it was made from is equal to the
+//! current one, compared in full (the text itself, not a hash or a modification time):
+//! a cached build is the same as a fresh one, and never stale. Only the expensive,
+//! expensive stages are cached: front matter and Markdown of each document, parsing of the
+//! templates, and rendering of each page (reused only when its template and its whole
+//! context are equal). The site model and every page's context are always made anew,
+//! so lists, tags and neighbours follow every edit, rename and deletion.
+
+use crate::config::Config;
+use crate::content::{self, Document, SourceFile};
+use crate::error::Diagnostic;
+use crate::markdown::MarkdownOptions;
+use crate::output::OutputFile;
+use crate::render::page_cache::PageCache;
+use crate::render::{self, read_template_sources, TemplateSources, Templates};
+use crate::site::Site;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Loaded documents, parsed templates and rendered pages from the previous build. A new
+/// cache is empty, which makes a build with it exactly a fresh build.
+pub struct BuildCache {
+    /// Whether to keep this build's work for a next one (not worth it for a one-off build).
+    keep: bool,
+    templates: TemplateCache,
+    documents: DocumentCache,
+    pages: PageCache,
+}
+
+impl Default for BuildCache {
+    /// A cache that keeps each build's work for the next (serve).
+    fn default() -> Self {
+        BuildCache {
+            keep: true,
+            templates: TemplateCache::default(),
+            documents: DocumentCache::default(),
+            pages: PageCache::default(),
+        }
+    }
+}
+
+impl BuildCache {
+    /// A cache for a single build (`build`, `check`): it keeps nothing, so a big site's
+    /// pages are not held in memory twice for a next build that never comes.
+    pub fn one_off() -> Self {
+        BuildCache {
+            keep: false,
+            ..BuildCache::default()
+        }
+    }
+
+    /// Takes back the documents of the site the last build returned, so that the next
+    /// build can reuse them without copying. `site` must be that build's, unchanged.
+    pub fn reclaim(&mut self, site: Site) {
+        if self.keep {
+            self.documents
+                .reclaim(site.posts.into_iter().chain(site.pages));
+        }
+    }
+
+    /// Renders every page, reusing the pages of the last build whose inputs are equal.
+    pub fn render(
+        &mut self,
+        site: &Site,
+        config: &Config,
+        templates: &Arc<Templates>,
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        if self.keep {
+            render::render_site_cached(site, config, templates, &mut self.pages)
+        } else {
+            render::render_site(site, config, templates)
+        }
+    }
+
+    /// Templates and documents, loaded side by side (they are independent).
+    #[allow(clippy::type_complexity)]
+    pub fn load_in_parallel(
+        &mut self,
+        root: &Path,
+        sources: Vec<SourceFile>,
+        options: &MarkdownOptions,
+    ) -> (
+        Result<Arc<Templates>, Vec<Diagnostic>>,
+        Result<Vec<Document>, Vec<Diagnostic>>,
+    ) {
+        let (templates, documents) = (&mut self.templates, &mut self.documents);
+        let keep = self.keep;
+        rayon::join(
+            || templates.load(root),
+            || documents.load(sources, options, keep),
+        )
+    }
+}
+
+/// Frees a large value on another thread: freeing the last build's many allocations is
+/// work nobody needs to wait for before the new site is served.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("inkpress-free".into())
+        .spawn(move || drop(value));
+}
+
+/// The parsed templates with the texts they were parsed from.
+#[derive(Default)]
+struct TemplateCache(Option<(TemplateSources, Arc<Templates>)>);
+
+/// Each loaded document by its file's path.
+#[derive(Default)]
+struct DocumentCache(HashMap<PathBuf, CachedDocument>);
+
+/// A document with everything it was made from.
+struct CachedDocument {
+    source: SourceFile,
+    text: String,
+    options: MarkdownOptions,
+    /// `None` while the document is out in a build (see [`BuildCache::reclaim`]).
+    document: Option<Document>,
+}
+
+impl TemplateCache {
+    /// The site's templates; parsed again only when a template's text changed.
+    fn load(&mut self, root: &Path) -> Result<Arc<Templates>, Vec<Diagnostic>> {
+        // Reading a handful of templates costs little; parsing them is what is saved.
+        let sources = read_template_sources(root)?;
+        if let Some((cached, templates)) = &self.0 {
+            if *cached == sources {
+                return Ok(Arc::clone(templates));
+            }
+        }
+        let templates = Arc::new(Templates::compile(&sources)?);
+        self.0 = Some((sources, Arc::clone(&templates)));
+        Ok(templates)
+    }
+}
+
+impl DocumentCache {
+    /// Like [`content::load`], but a file whose text, place and options are unchanged
+    /// is not parsed or rendered again. Files that are gone or broken leave the cache.
+    ///
+    /// The documents themselves are moved into the build, not copied: they come back
+    /// with [`BuildCache::reclaim`]. One that does not come back is simply made again.
+    fn load(
+        &mut self,
+        sources: Vec<SourceFile>,
+        options: &MarkdownOptions,
+        keep: bool,
+    ) -> Result<Vec<Document>, Vec<Diagnostic>> {
+        let mut previous = std::mem::take(&mut self.0);
+        let paired: Vec<(SourceFile, Option<CachedDocument>)> = sources
+            .into_iter()
+            .map(|source| {
+                let cached = previous.remove(&source.path);
+                (source, cached)
+            })
+            .collect();
+        drop_in_background(previous);
+        let results: Vec<Result<(CachedDocument, Document), Vec<Diagnostic>>> = paired
+            .into_par_iter()
+            .map(|(source, cached)| {
+                let text = content::read_source(&source)?;
+                let reusable = cached
+                    .filter(|c| c.source == source && c.text == text && c.options == *options);
+                let (mut entry, document) = match reusable {
+                    // A draft whose copy the cache kept (see below).
+                    Some(entry) if entry.document.as_ref().is_some_and(|d| d.meta.draft) => {
+                        let document = entry.document.clone().expect("checked by the guard");
+                        (entry, document)
+                    }
+                    Some(CachedDocument {
+                        document: Some(document),
+                        source,
+                        text,
+                        options,
+                    }) => {
+                        let entry = CachedDocument {
+                            source,
+                            text,
+                            options,
+                            document: None,
+                        };
+                        (entry, document)
+                    }
+                    _ => {
+                        let document = content::load_one(source.clone(), &text, options)?;
+                        let entry = CachedDocument {
+                            source,
+                            text,
+                            options: options.clone(),
+                            document: None,
+                        };
+                        (entry, document)
+                    }
+                };
+                // Drafts may be left out of the site, and so never come back through
+                // `reclaim`: the cache keeps a copy of its own (they are few).
+                if document.meta.draft {
+                    entry.document = Some(document.clone());
+                }
+                Ok((entry, document))
+            })
+            .collect();
+        let mut documents = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok((entry, document)) => {
+                    if keep {
+                        self.0.insert(entry.source.path.clone(), entry);
+                    }
+                    documents.push(document);
+                }
+                Err(e) => errors.extend(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(documents)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Puts documents of the last build back beside the inputs they were made from.
+    fn reclaim(&mut self, documents: impl Iterator<Item = Document>) {
+        for document in documents {
+            if let Some(entry) = self.0.get_mut(&document.source.path) {
+                if entry.document.is_none() && entry.source == document.source {
+                    entry.document = Some(document);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::build::{build, build_cached, BuildOptions};
+    use crate::cache::BuildCache;
+    use crate::config::{Config, Overrides};
+    use std::path::Path;
+
+    fn files_of(built: &crate::build::Built) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = built
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// The cached build and a fresh one agree, file for file.
+    fn assert_same_as_fresh(root: &Path, cache: &mut BuildCache) {
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        let options = BuildOptions::default();
+        let cached = build_cached(&config, &options, cache).unwrap();
+        let fresh = build(&config, &options).unwrap();
+        assert_eq!(files_of(&cached), files_of(&fresh));
+        // As serve does: the documents go back for the next build to reuse.
+        cache.reclaim(cached.site);
+    }
+
+    fn post(root: &Path, name: &str, title: &str, tag: &str, body: &str) {
+        std::fs::write(
+            root.join(format!("content/blog/{name}.md")),
+            format!(
+                "---\ntitle: {title}\ndate: 2025-01-0{}\ntags: [{tag}]\n---\n{body}\n",
+                name.len() % 9 + 1
+            ),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn cached_builds_equal_fresh_builds_through_edits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        post(root, "a", "Alpha", "one", "First *words*.");
+        post(root, "bb", "Beta", "two", "Second words.");
+        let draft = root.join("content/blog/draft.md");
+        std::fs::write(
+            &draft,
+            "---\ntitle: Draft\ndate: 2025-03-01\ndraft: true\n---\nNot yet.\n",
+        )
+        .unwrap();
+        let mut cache = BuildCache::default();
+        assert_same_as_fresh(root, &mut cache);
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::write(
+            &draft,
+            "---\ntitle: Draft\ndraft: false\ndate: 2025-03-01\n---\nOut.\n",
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut cache);
+
+        post(root, "a", "Alpha edited", "three", "Edited words.");
+        assert_same_as_fresh(root, &mut cache);
+        post(root, "ccc", "Gamma", "one", "New post.");
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::remove_file(root.join("content/blog/bb.md")).unwrap();
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::rename(
+            root.join("content/blog/ccc.md"),
+            root.join("content/blog/dddd.md"),
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::write(
+            root.join("templates/post.html"),
+            "<h1>{{ post.title }}</h1>{{ post.content | safe }}",
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut cache);
+        std::fs::write(
+            root.join("inkpress.toml"),
+            "base_url = \"https://x.org/sub/\"\n",
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut cache);
+    }
+
+    #[test]
+    fn a_broken_file_fails_the_cached_build_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        post(root, "a", "Alpha", "one", "Words.");
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        let mut cache = BuildCache::default();
+        build_cached(&config, &BuildOptions::default(), &mut cache).unwrap();
+        std::fs::write(root.join("content/blog/a.md"), "---\ntitle: [x\n---\n").unwrap();
+        assert!(build_cached(&config, &BuildOptions::default(), &mut cache).is_err());
+        post(root, "a", "Alpha", "one", "Words again.");
+        assert_same_as_fresh(root, &mut cache);
+    }
+}

@@ -1,0 +1,197 @@
+//! `inkpress serve`: builds the site in memory with the same pipeline as `build`, serves
+//! it on a local address, rebuilds on every change and tells open pages to follow.
+//!
+//! Threads: the HTTP server runs on a small tokio runtime; watching and rebuilding run
+//! on a plain thread of their own (the build is blocking, parallel work for rayon), so
+//! pages keep being served from the last good site while a rebuild runs.
+
+mod http;
+pub mod live;
+pub mod paths;
+mod rebuild;
+pub mod served;
+mod watch;
+
+use crate::build::BuildOptions;
+use crate::config::Overrides;
+use crate::error::{Diagnostic, Result};
+use live::LiveState;
+use served::ServedSite;
+use std::collections::HashSet;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+/// How to serve, from the command line.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    /// Colour in diagnostics.
+    pub styled: bool,
+}
+
+/// What the HTTP side and the rebuild thread share.
+pub struct Shared {
+    /// The last good build; `None` until the first build succeeds.
+    site: RwLock<Option<Arc<ServedSite>>>,
+    /// What open pages follow.
+    live: tokio::sync::watch::Sender<LiveState>,
+    /// Becomes true on Ctrl-C.
+    shutdown: tokio::sync::watch::Sender<bool>,
+}
+
+impl Shared {
+    fn new() -> Shared {
+        Shared {
+            site: RwLock::new(None),
+            live: tokio::sync::watch::Sender::new(LiveState::default()),
+            shutdown: tokio::sync::watch::Sender::new(false),
+        }
+    }
+
+    fn current_site(&self) -> Option<Arc<ServedSite>> {
+        self.site
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn replace_site(&self, site: ServedSite) {
+        let old = self
+            .site
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .replace(Arc::new(site));
+        crate::cache::drop_in_background(old);
+    }
+}
+
+/// Serves the site until Ctrl-C.
+pub fn serve(options: &ServeOptions) -> Result<()> {
+    let root = std::fs::canonicalize(&options.root)
+        .map_err(|e| Diagnostic::io(&options.root, "open the site's folder", &e))?;
+    if !root.join("content").is_dir() {
+        // Not a broken edit but the wrong folder: say so instead of serving an error page.
+        crate::content::discover(&root)?;
+    }
+    let listener = bind(options.bind, options.port)?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::plain(format!("could not read the bound address: {e}")))?;
+    let url = local_url(address);
+
+    let shared = Arc::new(Shared::new());
+    let mut rebuilder = rebuild::Rebuilder {
+        root: root.clone(),
+        // Links in the served site point here, whatever base_url says.
+        overrides: Overrides {
+            base_url: Some(url.clone()),
+            output_dir: None,
+        },
+        options: BuildOptions {
+            drafts: options.drafts,
+            // Highlighted code from earlier builds and serves: a fast first build.
+            cache_dir: Some(root.join(crate::build::CACHE_DIR)),
+        },
+        shared: Arc::clone(&shared),
+        cache: Default::default(),
+        quiet: options.quiet,
+        verbose: options.verbose,
+        styled: options.styled,
+    };
+    // The first build may fail: the server starts all the same and shows the errors.
+    rebuilder.rebuild(&HashSet::new(), None);
+    watch::spawn(&root, move |batch| {
+        rebuilder.rebuild(&batch.touched, Some(batch.first_event))
+    })
+    .map_err(|e| Diagnostic::new(&root, format!("could not watch the site's files: {e}")))?;
+
+    if !options.quiet {
+        println!("serving {url} (Ctrl-C to stop)");
+        if address.ip().is_unspecified() {
+            println!(
+                "listening on every network interface, port {}",
+                address.port()
+            );
+        }
+    }
+    if options.open {
+        open_in_browser(&url);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::plain(format!("could not start the HTTP server: {e}")))?;
+    runtime
+        .block_on(async {
+            listener.set_nonblocking(true)?;
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            let stopper = Arc::clone(&shared);
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    stopper.shutdown.send_replace(true);
+                }
+            });
+            http::serve(listener, shared).await
+        })
+        .map_err(|e| Diagnostic::plain(format!("the HTTP server stopped: {e}")))?;
+    if !options.quiet {
+        println!("stopped");
+    }
+    Ok(())
+}
+
+/// Binds the address; a port in use is one clear line that says what to do.
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener> {
+    let address = SocketAddr::new(ip, port);
+    TcpListener::bind(address).map_err(|e| {
+        let message = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "{address} is already in use: choose another port with --port N (--port 0 picks a free one)"
+            )
+        } else {
+            format!("could not listen on {address}: {e}")
+        };
+        Diagnostic::plain(message).into()
+    })
+}
+
+/// The URL pages link to. An address on every interface is shown as the local one.
+fn local_url(address: SocketAddr) -> String {
+    let ip = match address.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => IpAddr::from([127, 0, 0, 1]),
+        ip if ip.is_unspecified() => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, address.port()))
+}
+
+/// Asks the desktop to open `url`; failing to is worth a warning, not an error.
+fn open_in_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let opened = command
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = opened {
+        eprintln!("warning: could not open a browser ({e}); open {url} yourself");
+    }
+}

@@ -1,0 +1,125 @@
+//! One rebuild: the same build as `inkpress build`, in memory, then the new site swapped
+//! in and open pages told. A failed build keeps the last good site and shows its errors.
+
+use super::live::{LiveState, Problem};
+use super::served::ServedSite;
+use super::Shared;
+use crate::build::{build_cached, BuildOptions, Built};
+use crate::cache::BuildCache;
+use crate::config::{Config, Overrides};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What stays the same from one rebuild to the next.
+pub struct Rebuilder {
+    pub root: PathBuf,
+    pub overrides: Overrides,
+    pub options: BuildOptions,
+    pub shared: Arc<Shared>,
+    pub cache: BuildCache,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub styled: bool,
+}
+
+impl Rebuilder {
+    /// Builds the site again. `touched` are the changed sources (copied files among them
+    /// count as changed even though their output path stays the same); `first_event` is
+    /// when the change was noticed, for the latency report.
+    pub fn rebuild(&mut self, touched: &HashSet<PathBuf>, first_event: Option<Instant>) {
+        let started = Instant::now();
+        let result = Config::load(&self.root, &self.overrides)
+            .and_then(|config| build_cached(&config, &self.options, &mut self.cache));
+        let built_in = started.elapsed();
+        let built = match result {
+            Ok(built) => built,
+            Err(errors) => {
+                eprintln!("{}", errors.render(self.styled));
+                let generation = self.shared.live.borrow().generation;
+                if generation > 0 {
+                    eprintln!("still serving the last good site; the page shows these errors until they are fixed");
+                }
+                self.shared.live.send_replace(LiveState {
+                    generation,
+                    css_only: false,
+                    errors: errors.0.iter().map(Problem::from).collect(),
+                });
+                return;
+            }
+        };
+        for w in &built.site.warnings {
+            eprintln!("warning: {w}");
+        }
+        let summary = built.counts();
+        let Built { files, site } = built;
+        // The documents go back to the cache: the next rebuild reuses them without a copy.
+        self.cache.reclaim(site);
+        let previous = self.shared.current_site();
+        let changed = previous.as_ref().map(|site| site.changes(&files, touched));
+        let had_errors = !self.shared.live.borrow().errors.is_empty();
+        let (generation, css_only) = match &changed {
+            // Nothing to reload; pages only drop an overlay they may be showing.
+            Some(changed) if changed.is_empty() => {
+                if had_errors {
+                    self.shared.live.send_modify(|state| state.errors.clear());
+                }
+                if !self.quiet {
+                    println!("rebuilt in {} ms: no page changed", built_in.as_millis());
+                }
+                return;
+            }
+            Some(changed) => (
+                previous.as_ref().map_or(1, |s| s.generation + 1),
+                changed.iter().all(|p| p.ends_with(".css")),
+            ),
+            None => (1, false),
+        };
+        let site = ServedSite::new(generation, files, &self.root);
+        self.shared.replace_site(site);
+        self.shared.live.send_replace(LiveState {
+            generation,
+            css_only,
+            errors: Vec::new(),
+        });
+        let sent = Instant::now();
+        if self.quiet {
+            return;
+        }
+        match &changed {
+            None => println!("built {summary} in {} ms", built_in.as_millis()),
+            Some(changed) => {
+                let what = if css_only {
+                    "stylesheets swapped"
+                } else {
+                    "pages reloaded"
+                };
+                println!(
+                    "rebuilt in {} ms: {} file{} changed, {what}",
+                    built_in.as_millis(),
+                    changed.len(),
+                    if changed.len() == 1 { "" } else { "s" }
+                );
+                if self.verbose {
+                    for path in changed.iter().take(20) {
+                        println!("  {path}");
+                    }
+                    if changed.len() > 20 {
+                        println!("  … and {} more", changed.len() - 20);
+                    }
+                }
+            }
+        }
+        if let (true, Some(first_event)) = (self.verbose, first_event) {
+            let total = sent.duration_since(first_event);
+            let waited = started.duration_since(first_event);
+            println!(
+                "latency: change to reload message {:.1} ms (waiting for the burst of events to end {:.1} ms, rebuild {:.1} ms)",
+                total.as_secs_f64() * 1e3,
+                waited.as_secs_f64() * 1e3,
+                (total - waited).as_secs_f64() * 1e3
+            );
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The site being served: the files of the last good build by site path, and what a
+//! request path finds among them. Nothing outside this map is ever served.
+
+use crate::output::{Body, OutputFile};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// One successful build, kept in memory. Replaced whole by the next successful build.
+pub struct ServedSite {
+    /// Counts successful builds that changed something; pages carry the one they were served from.
+    pub generation: u64,
+    files: HashMap<String, OutputFile>,
+    /// `static/`, resolved: copied files are read at request time and must still be in it.
+    static_dir: Option<PathBuf>,
+}
+
+/// What a site path finds.
+#[derive(Debug)]
+pub enum Found<'a> {
+    File(&'a OutputFile),
+    /// A folder asked for without its trailing slash: the path to send the browser to.
+    AddSlash(String),
+    NotFound,
+}
+
+impl ServedSite {
+    pub fn new(generation: u64, files: Vec<OutputFile>, root: &Path) -> ServedSite {
+        ServedSite {
+            generation,
+            files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
+            static_dir: std::fs::canonicalize(root.join("static")).ok(),
+        }
+    }
+
+    /// `""` and `blog/x/` find their `index.html`; `blog/x` finds a redirect to `blog/x/`,
+    /// as GitHub Pages does.
+    pub fn find(&self, site_path: &str) -> Found<'_> {
+        let key = if site_path.is_empty() || site_path.ends_with('/') {
+            Cow::Owned(format!("{site_path}index.html"))
+        } else {
+            Cow::Borrowed(site_path)
+        };
+        if let Some(file) = self.files.get(key.as_ref()) {
+            return Found::File(file);
+        }
+        if !site_path.ends_with('/')
+            && !site_path.is_empty()
+            && self.files.contains_key(&format!("{site_path}/index.html"))
+        {
+            return Found::AddSlash(format!("{site_path}/"));
+        }
+        Found::NotFound
+    }
+
+    pub fn not_found_page(&self) -> Option<&OutputFile> {
+        self.files.get("404.html")
+    }
+
+    /// A file's bytes. Files copied from `static/` are read now, and only while they are
+    /// still regular files inside `static/` (a symlink swapped in since the build is refused).
+    pub fn read<'a>(&self, file: &'a OutputFile) -> std::io::Result<Cow<'a, [u8]>> {
+        if let Body::Copy(source) = &file.body {
+            let inside = std::fs::canonicalize(source).ok().is_some_and(|real| {
+                real.is_file()
+                    && self
+                        .static_dir
+                        .as_ref()
+                        .is_some_and(|d| real.starts_with(d))
+            });
+            if !inside {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no longer a file inside static/",
+                ));
+            }
+        }
+        file.bytes()
+    }
+
+    /// Site paths whose content differs between this site and `files`: added, removed or
+    /// changed. A copied file counts as changed when its source is among `touched`.
+    pub fn changes(&self, files: &[OutputFile], touched: &HashSet<PathBuf>) -> Vec<String> {
+        let mut changed: Vec<String> = files
+            .iter()
+            .filter(|new| match self.files.get(&new.path) {
+                None => true,
+                Some(old) => match (&old.body, &new.body) {
+                    (Body::Bytes(a), Body::Bytes(b)) => a != b,
+                    (Body::Embedded(a), Body::Embedded(b)) => a != b,
+                    (Body::Copy(a), Body::Copy(b)) => a != b || touched.contains(b),
+                    _ => true,
+                },
+            })
+            .map(|f| f.path.clone())
+            .collect();
+        let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        changed.extend(
+            self.files
+                .keys()
+                .filter(|p| !now.contains(p.as_str()))
+                .cloned(),
+        );
+        changed.sort_unstable();
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: Vec<OutputFile>) -> ServedSite {
+        ServedSite::new(1, files, Path::new("/nonexistent"))
+    }
+
+    #[test]
+    fn folders_find_index_and_redirect_without_slash() {
+        let s = site(vec![
+            OutputFile::new("index.html", "home"),
+            OutputFile::new("blog/x/index.html", "x"),
+            OutputFile::new("css/a.css", "a"),
+        ]);
+        assert!(matches!(s.find(""), Found::File(f) if f.path == "index.html"));
+        assert!(matches!(s.find("blog/x/"), Found::File(f) if f.path == "blog/x/index.html"));
+        assert!(matches!(s.find("blog/x"), Found::AddSlash(p) if p == "blog/x/"));
+        assert!(matches!(s.find("css/a.css"), Found::File(_)));
+        assert!(matches!(s.find("css/a.css/"), Found::NotFound));
+        assert!(matches!(s.find("blog/"), Found::NotFound));
+        assert!(matches!(s.find("blog/y"), Found::NotFound));
+    }
+
+    #[test]
+    fn changes_cover_edits_additions_removals_and_touched_copies() {
+        let s = site(vec![
+            OutputFile::new("a.html", "a"),
+            OutputFile::new("gone.html", "g"),
+            OutputFile::new("same.html", "s"),
+            OutputFile {
+                path: "img.png".into(),
+                body: Body::Copy("/site/static/img.png".into()),
+            },
+        ]);
+        let new = vec![
+            OutputFile::new("a.html", "a2"),
+            OutputFile::new("new.html", "n"),
+            OutputFile::new("same.html", "s"),
+            OutputFile {
+                path: "img.png".into(),
+                body: Body::Copy("/site/static/img.png".into()),
+            },
+        ];
+        assert_eq!(
+            s.changes(&new, &HashSet::new()),
+            ["a.html", "gone.html", "new.html"]
+        );
+        let touched = HashSet::from([PathBuf::from("/site/static/img.png")]);
+        assert_eq!(
+            s.changes(&new, &touched),
+            ["a.html", "gone.html", "img.png", "new.html"]
+        );
+    }
+}

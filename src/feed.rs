@@ -81,16 +81,16 @@ pub fn tag_links(config: &Config, tag: &Tag, site_title: &str) -> Vec<FeedLink> 
 }
 
 /// One feed file to render.
-pub struct FeedJob {
+pub struct FeedJob<'a> {
     /// Site path of the file: `rss.xml`, `tags/rust/atom.xml`.
     pub path: String,
     pub format: Format,
-    pub view: FeedView,
+    pub view: FeedView<'a>,
 }
 
 /// `feed` in rss.xml and atom.xml.
 #[derive(Debug, Serialize)]
-pub struct FeedView {
+pub struct FeedView<'a> {
     pub title: String,
     pub description: String,
     pub language: String,
@@ -104,7 +104,8 @@ pub struct FeedView {
     pub updated: String,
     pub updated_rfc822: String,
     pub generator: &'static str,
-    pub entries: Vec<EntryView>,
+    /// Shared by every feed the post is in: see [`entries`].
+    pub entries: Vec<&'a EntryView>,
 }
 
 /// One post in a feed.
@@ -117,30 +118,82 @@ pub struct EntryView {
     pub updated: String,
     pub authors: Vec<String>,
     pub tags: Vec<String>,
-    /// HTML of the summary.
+    /// HTML of the summary, already escaped for XML (print it with `| safe`).
     pub summary: String,
-    /// HTML of the whole post, when `[feeds] content = "full"`.
+    /// HTML of the whole post, already escaped for XML, when `[feeds] content = "full"`.
     pub content: Option<String>,
 }
 
+/// The entry of every post that some feed carries, by post index, made once: a post is
+/// in the blog's feed and in each of its tags' feeds (at 1,000 posts and 60 tags, a
+/// post's escaped HTML would otherwise be made and held a dozen times).
+pub fn entries(site: &Site, config: &Config) -> Vec<Option<EntryView>> {
+    let mut wanted = vec![false; site.posts.len()];
+    let mut mark = |posts: &[usize]| {
+        for &i in newest_published(site, config, posts) {
+            wanted[i] = true;
+        }
+    };
+    mark(&(0..site.posts.len()).collect::<Vec<_>>());
+    if config.feeds.tags {
+        for tag in &site.tags {
+            mark(&tag.posts);
+        }
+    }
+    use rayon::prelude::*;
+    wanted
+        .par_iter()
+        .enumerate()
+        .map(|(i, &w)| w.then(|| entry(&site.posts[i], site, config)))
+        .collect()
+}
+
+/// The posts a feed of `posts` carries: published ones, newest first, up to the limit.
+/// `--drafts` builds show drafts on pages for a preview, never in a feed: a feed reader
+/// keeps what it has seen.
+fn newest_published<'p>(site: &Site, config: &Config, posts: &'p [usize]) -> Vec<&'p usize> {
+    let limit = match config.feeds.limit {
+        0 => usize::MAX,
+        n => n,
+    };
+    posts
+        .iter()
+        .filter(|&&i| !site.posts[i].meta.draft)
+        .take(limit)
+        .collect()
+}
+
 /// Every feed the site publishes: the blog's, then each tag's.
-pub fn jobs(site: &Site, config: &Config) -> Vec<FeedJob> {
+pub fn jobs<'a>(
+    site: &'a Site,
+    config: &Config,
+    entries: &'a [Option<EntryView>],
+) -> Vec<FeedJob<'a>> {
     let mut jobs = Vec::new();
     let all: Vec<usize> = (0..site.posts.len()).collect();
-    push_feeds(&mut jobs, site, config, "", &config.title, &all);
+    push_feeds(&mut jobs, site, config, entries, "", &config.title, &all);
     if config.feeds.tags {
         for tag in &site.tags {
             let title = format!("{} · {}", tag.name, config.title);
-            push_feeds(&mut jobs, site, config, &tag.path(), &title, &tag.posts);
+            push_feeds(
+                &mut jobs,
+                site,
+                config,
+                entries,
+                &tag.path(),
+                &title,
+                &tag.posts,
+            );
         }
     }
     jobs
 }
 
-fn push_feeds(
-    jobs: &mut Vec<FeedJob>,
-    site: &Site,
+fn push_feeds<'a>(
+    jobs: &mut Vec<FeedJob<'a>>,
+    site: &'a Site,
     config: &Config,
+    entries: &'a [Option<EntryView>],
     folder: &str,
     title: &str,
     posts: &[usize],
@@ -150,33 +203,29 @@ fn push_feeds(
             continue;
         };
         let path = format!("{folder}{name}");
-        let view = feed_view(site, config, folder, title, posts, &path);
+        let view = feed_view(site, config, entries, folder, title, posts, &path);
         jobs.push(FeedJob { path, format, view });
     }
 }
 
-fn feed_view(
-    site: &Site,
+fn feed_view<'a>(
+    site: &'a Site,
     config: &Config,
+    entries: &'a [Option<EntryView>],
     folder: &str,
     title: &str,
     posts: &[usize],
     path: &str,
-) -> FeedView {
-    let limit = match config.feeds.limit {
-        0 => usize::MAX,
-        n => n,
-    };
-    // `--drafts` builds show drafts on pages for a preview, never in a feed: a feed
-    // reader keeps what it has seen.
-    let docs: Vec<&Document> = posts
+) -> FeedView<'a> {
+    let carried = newest_published(site, config, posts);
+    let newest = carried
         .iter()
-        .map(|&i| &site.posts[i])
-        .filter(|d| !d.meta.draft)
-        .take(limit)
+        .filter_map(|&&i| updated(&site.posts[i]))
+        .max();
+    let entries: Vec<&EntryView> = carried
+        .iter()
+        .filter_map(|&&i| entries[i].as_ref())
         .collect();
-    let entries: Vec<EntryView> = docs.iter().map(|d| entry(d, site, config)).collect();
-    let newest = docs.iter().filter_map(|d| updated(d)).max();
     // An empty feed has no entry to date it: the build time is the honest answer.
     let newest = newest.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
     let description = if folder.is_empty() {
@@ -252,9 +301,9 @@ fn entry(doc: &Document, site: &Site, config: &Config) -> EntryView {
         updated: rfc3339(updated),
         authors: meta.authors.iter().map(|a| xml_text(a)).collect(),
         tags,
-        summary: xml_text(&absolute_links(&summary, &url, config)),
+        summary: xml_escaped(&absolute_links(&summary, &url, config)),
         content: (config.feeds.content == FeedContent::Full)
-            .then(|| xml_text(&absolute_links(&doc.rendered.html, &url, config))),
+            .then(|| xml_escaped(&absolute_links(&doc.rendered.html, &url, config))),
         url,
     }
 }
@@ -308,6 +357,11 @@ pub fn xml_text(s: &str) -> String {
             matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
         })
         .collect()
+}
+
+/// HTML as the text of an XML element, escaped once here rather than in every feed.
+fn xml_escaped(html: &str) -> String {
+    crate::render::views::escape_html(&xml_text(html))
 }
 
 /// Byte offset and length of the next ` href="` / ` src='`-style attribute start (up to

@@ -5,149 +5,14 @@
 
 mod common;
 
+use common::browser::Browser;
+use common::serve::{request, request_bytes, Server};
 use common::TestSite;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A running `inkpress serve`, killed on drop.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    url: String,
-    /// Lines the server printed on stdout after the URL.
-    stdout: mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(site: &TestSite, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_inkpress"))
-            .arg("--root")
-            .arg(site.path())
-            .args(["serve", "--port", "0"])
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start inkpress serve");
-        let (tx, rx) = mpsc::channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut server = Server {
-            child,
-            addr: "127.0.0.1:1".parse().unwrap(),
-            url: String::new(),
-            stdout: rx,
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            match server.stdout.recv_timeout(Duration::from_millis(200)) {
-                Ok(line) => {
-                    if let Some(rest) = line.strip_prefix("serving http://") {
-                        let hostport = rest.split('/').next().unwrap();
-                        server.addr = hostport.parse().expect("an address in the URL");
-                        server.url = format!("http://{hostport}/");
-                        return server;
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        panic!("inkpress serve printed no URL within 30 s");
-    }
-
-    fn get(&self, path: &str) -> Response {
-        request(self.addr, &format!("GET {path} HTTP/1.1"))
-    }
-
-    fn events(&self) -> Events {
-        Events::open(self.addr)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Sends one request line as written (no client-side path clean-up) and reads the answer.
-fn request(addr: SocketAddr, request_line: &str) -> Response {
-    request_bytes(addr, request_line.as_bytes())
-}
-
-fn request_bytes(addr: SocketAddr, request_line: &[u8]) -> Response {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut req = request_line.to_vec();
-    req.extend_from_slice(format!("\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes());
-    stream.write_all(&req).unwrap();
-    // Read to the end, or to Content-Length for servers that keep the connection open.
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 16384];
-    loop {
-        if let Some(head_end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok());
-            if length.is_some_and(|n| raw.len() >= head_end + 4 + n) {
-                break;
-            }
-        }
-        match stream.read(&mut buf).expect("read the response") {
-            0 => break,
-            n => raw.extend_from_slice(&buf[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no status line in {text:?}"));
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Response {
-        status,
-        headers,
-        body: body.to_owned(),
-    }
-}
 
 /// The live-reload event stream, read as raw bytes.
 struct Events {
@@ -242,7 +107,7 @@ fn edits_additions_renames_and_deletions_reach_every_page() {
         .contains(&format!("{}css/inkpress.css", server.url)));
     assert!(!post.body.contains("https://example.com/"), "{}", post.body);
 
-    let mut events = server.events();
+    let mut events = Events::open(server.addr);
     let start = generation(&events.current());
 
     // An edit: the post changes, a reload is announced.
@@ -296,7 +161,7 @@ fn edits_additions_renames_and_deletions_reach_every_page() {
 fn broken_edits_show_the_overlay_keep_the_last_good_site_and_recover() {
     let site = TestSite::fixture("serve-basic");
     let server = Server::start(&site, &[]);
-    let mut events = server.events();
+    let mut events = Events::open(server.addr);
     let start = events.current();
     assert!(start["errors"].as_array().unwrap().is_empty());
 
@@ -349,7 +214,7 @@ fn a_first_build_that_fails_still_serves_and_recovers_when_fixed() {
     let page = server.get("/");
     assert_eq!(page.status, 503);
     assert!(page.body.contains("/__inkpress/live.js"), "{}", page.body);
-    let mut events = server.events();
+    let mut events = Events::open(server.addr);
     let state = events.current();
     assert_eq!(state["errors"][0]["file"], "content/blog/first.md");
     assert_eq!(generation(&state), 0);
@@ -369,7 +234,7 @@ fn a_first_build_that_fails_still_serves_and_recovers_when_fixed() {
 fn a_stylesheet_change_swaps_stylesheets_and_a_save_burst_rebuilds_once() {
     let site = TestSite::fixture("serve-basic");
     let server = Server::start(&site, &[]);
-    let mut events = server.events();
+    let mut events = Events::open(server.addr);
     let start = generation(&events.current());
 
     site.write("static/css/inkpress.css", "body { color: rgb(1, 2, 3); }\n");
@@ -571,7 +436,7 @@ fn ctrl_c_stops_the_server_cleanly() {
     let site = TestSite::fixture("serve-basic");
     let mut server = Server::start(&site, &[]);
     // An open live-reload stream must not keep the server from stopping.
-    let _events = server.events();
+    let _events = Events::open(server.addr);
     let interrupted = Command::new("kill")
         .args(["-INT", &server.child.id().to_string()])
         .status()
@@ -586,158 +451,6 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0));
-}
-
-/// Headless Chromium with the DevTools protocol open, killed on drop.
-struct Browser {
-    child: Child,
-    devtools: SocketAddr,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    /// Launches Debian's `chromium` on `url`. A missing browser fails the test: it is
-    /// part of what the suite needs (scripts/test installs it).
-    fn open(url: &str) -> Browser {
-        let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-            .into_iter()
-            .find(|p| std::path::Path::new(p).exists())
-            .expect("chromium is not installed: run scripts/test, or apt-get install chromium");
-        let profile = tempfile::tempdir().unwrap();
-        let mut child = Command::new(binary)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--remote-debugging-port=0",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(url)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start chromium");
-        let (tx, rx) = mpsc::channel();
-        let err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("DevTools listening on ws://").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or("").to_owned());
-                }
-            }
-        });
-        let devtools = match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(addr) => addr.parse().expect("a DevTools address"),
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("chromium did not open its DevTools port within 30 s");
-            }
-        };
-        Browser {
-            child,
-            devtools,
-            _profile: profile,
-        }
-    }
-
-    /// A DevTools session on the page showing `url_prefix`.
-    fn page(&self, url_prefix: &str) -> Page {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let list = request(self.devtools, "GET /json/list HTTP/1.1");
-            let targets: Value = serde_json::from_str(&list.body).unwrap_or(Value::Null);
-            let found = targets.as_array().and_then(|all| {
-                all.iter().find(|t| {
-                    t["type"] == "page" && t["url"].as_str().unwrap_or("").starts_with(url_prefix)
-                })
-            });
-            if let Some(ws) = found.and_then(|t| t["webSocketDebuggerUrl"].as_str()) {
-                return Page::connect(ws);
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no page for {url_prefix}: {}",
-                list.body
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One page, driven over the DevTools protocol.
-struct Page {
-    socket: tungstenite::WebSocket<TcpStream>,
-    next_id: u64,
-}
-
-impl Page {
-    fn connect(ws_url: &str) -> Page {
-        let hostport = ws_url
-            .trim_start_matches("ws://")
-            .split('/')
-            .next()
-            .unwrap();
-        let stream =
-            TcpStream::connect(hostport).unwrap_or_else(|e| panic!("connect to {ws_url}: {e}"));
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let (socket, _) = tungstenite::client(ws_url, stream).expect("DevTools handshake");
-        Page { socket, next_id: 1 }
-    }
-
-    /// Evaluates `expression` in the page; `Null` if the page was between documents.
-    fn eval(&mut self, expression: &str) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        let call = serde_json::json!({
-            "id": id,
-            "method": "Runtime.evaluate",
-            "params": { "expression": expression, "returnByValue": true },
-        });
-        self.socket
-            .send(tungstenite::Message::Text(call.to_string().into()))
-            .expect("send to DevTools");
-        for _ in 0..1000 {
-            let message = self.socket.read().expect("read from DevTools");
-            let tungstenite::Message::Text(text) = message else {
-                continue;
-            };
-            let reply: Value = serde_json::from_str(text.as_str()).unwrap();
-            if reply["id"] == id {
-                return reply["result"]["result"]["value"].clone();
-            }
-        }
-        panic!("no DevTools reply to {expression}");
-    }
-
-    /// Polls `expression` until it evaluates to `true`, within `timeout`.
-    fn wait_until(&mut self, expression: &str, timeout: Duration) {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if self.eval(expression) == Value::Bool(true) {
-                return;
-            }
-            if Instant::now() > deadline {
-                let text = self.eval("document.documentElement.outerHTML");
-                panic!("in the browser, `{expression}` never became true; page:\n{text}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
 }
 
 #[test]

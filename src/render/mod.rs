@@ -293,7 +293,8 @@ fn render_pages(
         }
     }
     crate::cache::drop_in_background(unused_contexts);
-    let feeds: Vec<Result<OutputFile, Diagnostic>> = crate::feed::jobs(site, config)
+    let entries = crate::feed::entries(site, config);
+    let feeds: Vec<Result<OutputFile, Diagnostic>> = crate::feed::jobs(site, config, &entries)
         .par_iter()
         .map(|job| {
             let mut ctx = base.clone();

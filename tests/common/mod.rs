@@ -1,6 +1,9 @@
 //! Test helpers: copy a fixture site into a temporary folder, run the real binary on it.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod serve;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

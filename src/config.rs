@@ -38,6 +38,7 @@ struct RawFeeds {
     atom: Option<String>,
     limit: Option<usize>,
     content: Option<FeedContent>,
+    tag_content: Option<FeedContent>,
     tags: Option<bool>,
 }
 
@@ -68,6 +69,9 @@ pub struct Feeds {
     /// Most entries in one feed; `0` means every post.
     pub limit: usize,
     pub content: FeedContent,
+    /// What tag feeds carry. Summaries by default: with whole posts, a post with five
+    /// tags would be copied into a dozen feeds, and the output would be mostly feeds.
+    pub tag_content: FeedContent,
     /// Whether each tag gets feeds of its own under `tags/<slug>/`.
     pub tags: bool,
 }
@@ -265,6 +269,7 @@ fn resolve_feeds(raw: RawFeeds, path: &Path) -> Result<Feeds> {
         atom,
         limit: raw.limit.unwrap_or(20),
         content: raw.content.unwrap_or(FeedContent::Full),
+        tag_content: raw.tag_content.unwrap_or(FeedContent::Summary),
         tags: raw.tags.unwrap_or(true),
     })
 }

@@ -104,6 +104,8 @@ pub struct FeedView<'a> {
     pub updated: String,
     pub updated_rfc822: String,
     pub generator: &'static str,
+    /// Whether this feed carries whole posts (`[feeds] content`, `tag_content` for tags).
+    pub full: bool,
     /// Shared by every feed the post is in: see [`entries`].
     pub entries: Vec<&'a EntryView>,
 }
@@ -120,7 +122,8 @@ pub struct EntryView {
     pub tags: Vec<String>,
     /// HTML of the summary, already escaped for XML (print it with `| safe`).
     pub summary: String,
-    /// HTML of the whole post, already escaped for XML, when `[feeds] content = "full"`.
+    /// HTML of the whole post, already escaped for XML, when a feed carrying the post
+    /// has whole posts; feeds print it only when `feed.full`.
     pub content: Option<String>,
 }
 
@@ -128,23 +131,27 @@ pub struct EntryView {
 /// in the blog's feed and in each of its tags' feeds (at 1,000 posts and 60 tags, a
 /// post's escaped HTML would otherwise be made and held a dozen times).
 pub fn entries(site: &Site, config: &Config) -> Vec<Option<EntryView>> {
-    let mut wanted = vec![false; site.posts.len()];
-    let mut mark = |posts: &[usize]| {
+    // Per post: `None` when no feed carries it, else whether some feed carries it whole.
+    let mut wanted: Vec<Option<bool>> = vec![None; site.posts.len()];
+    let mut mark = |posts: &[usize], full: bool| {
         for &i in newest_published(site, config, posts) {
-            wanted[i] = true;
+            wanted[i] = Some(wanted[i].unwrap_or(false) || full);
         }
     };
-    mark(&(0..site.posts.len()).collect::<Vec<_>>());
+    mark(
+        &(0..site.posts.len()).collect::<Vec<_>>(),
+        config.feeds.content == FeedContent::Full,
+    );
     if config.feeds.tags {
         for tag in &site.tags {
-            mark(&tag.posts);
+            mark(&tag.posts, config.feeds.tag_content == FeedContent::Full);
         }
     }
     use rayon::prelude::*;
     wanted
         .par_iter()
         .enumerate()
-        .map(|(i, &w)| w.then(|| entry(&site.posts[i], site, config)))
+        .map(|(i, w)| w.map(|full| entry(&site.posts[i], site, config, full)))
         .collect()
 }
 
@@ -247,6 +254,11 @@ fn feed_view<'a>(
         updated: rfc3339(newest),
         updated_rfc822: newest.to_rfc2822(),
         generator: concat!("inkpress ", env!("CARGO_PKG_VERSION")),
+        full: if folder.is_empty() {
+            config.feeds.content == FeedContent::Full
+        } else {
+            config.feeds.tag_content == FeedContent::Full
+        },
         entries,
     }
 }
@@ -270,7 +282,7 @@ fn rfc3339(m: Moment) -> String {
     m.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn entry(doc: &Document, site: &Site, config: &Config) -> EntryView {
+fn entry(doc: &Document, site: &Site, config: &Config, full: bool) -> EntryView {
     let meta = &doc.meta;
     // Posts always have a date (the loader requires one); the fallback only keeps types honest.
     let published = meta
@@ -302,8 +314,7 @@ fn entry(doc: &Document, site: &Site, config: &Config) -> EntryView {
         authors: meta.authors.iter().map(|a| xml_text(a)).collect(),
         tags,
         summary: xml_escaped(&absolute_links(&summary, &url, config)),
-        content: (config.feeds.content == FeedContent::Full)
-            .then(|| xml_escaped(&absolute_links(&doc.rendered.html, &url, config))),
+        content: full.then(|| xml_escaped(&absolute_links(&doc.rendered.html, &url, config))),
         url,
     }
 }

@@ -396,3 +396,27 @@ fn init_writes_a_pages_workflow_that_passes_actionlint() {
         "actionlint accepted a broken workflow"
     );
 }
+
+#[test]
+fn tag_feeds_carry_summaries_unless_asked_for_whole_posts() {
+    let site = TestSite::fixture("publish");
+    let config = site
+        .read("inkpress.toml")
+        .replace("tag_content = \"full\"\n", "");
+    site.write("inkpress.toml", &config);
+    site.build(&[]).assert_ok();
+    let blog = parse_feed(&site, "public/atom.xml");
+    assert!(
+        blog.entries.iter().all(|e| e.content.is_some()),
+        "the blog's feed has whole posts"
+    );
+    let tag = parse_feed(&site, "public/tags/rust/atom.xml");
+    assert_eq!(titles(&tag), ["Second", "First <post>"]);
+    for entry in &tag.entries {
+        assert!(
+            entry.content.is_none(),
+            "a tag feed entry carries the whole post"
+        );
+        assert!(entry.summary.is_some(), "a tag feed entry has no summary");
+    }
+}

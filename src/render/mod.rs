@@ -246,19 +246,31 @@ fn render_pages(
     let mut base = Context::new();
     base.insert("site", &SiteView::new(config));
     let previous = cache.as_deref();
-    // `None` for a page the cache already has: its HTML is moved out of the cache below
-    // rather than copied here.
-    let results: Vec<Result<(PageToRender, Option<String>), Diagnostic>> = jobs
+    let keep = previous.is_some();
+    // A one-off build keeps only each page's HTML: holding every page's context (which
+    // carries the post's content again) until all pages are done doubled peak memory.
+    let results: Vec<Result<Outcome, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let page = page_context(job, site, config, templates, &base);
             let cached = previous.is_some_and(|c| c.has(&page.path, &page.template, &page.context));
+            // `None` for a page the cache already has: its HTML is moved out of the cache
+            // below rather than copied here.
             let html = if cached {
                 None
             } else {
                 Some(templates.render(&page.template, &page.context)?)
             };
-            Ok((page, html))
+            let PageToRender {
+                path,
+                template,
+                context,
+            } = page;
+            Ok(Outcome {
+                path,
+                kept: keep.then_some((template, context)),
+                html,
+            })
         })
         .collect();
 
@@ -269,25 +281,44 @@ fn render_pages(
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
-            Ok((page, html)) => match (cache.as_mut(), html) {
-                (None, Some(html)) => files.push(OutputFile::new(page.path, html)),
-                (Some(_), Some(html)) => {
-                    files.push(OutputFile::new(page.path.clone(), html.clone()));
-                    let rendered = RenderedPage {
-                        template: page.template,
-                        context: page.context,
+            Ok(Outcome {
+                path,
+                kept: None,
+                html: Some(html),
+            }) => files.push(OutputFile::new(path, html)),
+            Ok(Outcome {
+                path,
+                kept: Some((template, context)),
+                html: Some(html),
+            }) => {
+                files.push(OutputFile::new(path.clone(), html.clone()));
+                kept.insert(
+                    path,
+                    RenderedPage {
+                        template,
+                        context,
                         html,
-                    };
-                    kept.insert(page.path, rendered);
-                }
-                (Some(cache), None) => {
-                    let rendered = cache.take(&page.path);
-                    files.push(OutputFile::new(page.path.clone(), rendered.html.clone()));
-                    kept.insert(page.path, rendered);
-                    unused_contexts.push(page.context);
-                }
-                (None, None) => unreachable!("a page is only skipped when the cache has it"),
-            },
+                    },
+                );
+            }
+            Ok(Outcome {
+                path,
+                kept: Some((_, context)),
+                html: None,
+            }) => {
+                let cache = cache
+                    .as_mut()
+                    .expect("a page is only skipped when the cache has it");
+                let rendered = cache.take(&path);
+                files.push(OutputFile::new(path.clone(), rendered.html.clone()));
+                kept.insert(path, rendered);
+                unused_contexts.push(context);
+            }
+            Ok(Outcome {
+                kept: None,
+                html: None,
+                ..
+            }) => unreachable!("a page is only skipped when the cache has it"),
             Err(d) if !errors.contains(&d) => errors.push(d),
             Err(_) => {}
         }
@@ -327,6 +358,14 @@ struct PageToRender {
     path: String,
     template: String,
     context: Context,
+}
+
+/// A rendered page: its HTML (`None` when the cache has it already), and, for a cache
+/// that keeps pages, the template and context it was rendered from.
+struct Outcome {
+    path: String,
+    kept: Option<(String, Context)>,
+    html: Option<String>,
 }
 
 fn syntax_css() -> &'static str {

@@ -114,6 +114,18 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     })
     .map_err(|e| Diagnostic::new(&root, format!("could not watch the site's files: {e}")))?;
 
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::plain(format!("could not start the HTTP server: {e}")))?;
+    // Listen for Ctrl-C before printing the URL: a Ctrl-C that comes right after it
+    // must stop the server cleanly, not kill it with the default handler.
+    let interrupted = {
+        let _context = runtime.enter();
+        interrupt_signal()
+            .map_err(|e| Diagnostic::plain(format!("could not listen for Ctrl-C: {e}")))?
+    };
     if !options.quiet {
         println!("serving {url} (Ctrl-C to stop)");
         if address.ip().is_unspecified() {
@@ -126,20 +138,14 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     if options.open {
         open_in_browser(&url);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Diagnostic::plain(format!("could not start the HTTP server: {e}")))?;
     runtime
         .block_on(async {
             listener.set_nonblocking(true)?;
             let listener = tokio::net::TcpListener::from_std(listener)?;
             let stopper = Arc::clone(&shared);
             tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    stopper.shutdown.send_replace(true);
-                }
+                interrupted.await;
+                stopper.shutdown.send_replace(true);
             });
             http::serve(listener, shared).await
         })
@@ -148,6 +154,24 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         println!("stopped");
     }
     Ok(())
+}
+
+/// A future that completes on Ctrl-C, with the handler installed now rather than when
+/// the future is first polled.
+#[cfg(unix)]
+fn interrupt_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
+        signal.recv().await;
+    })
+}
+
+#[cfg(windows)]
+fn interrupt_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    let mut signal = tokio::signal::windows::ctrl_c()?;
+    Ok(async move {
+        signal.recv().await;
+    })
 }
 
 /// Binds the address; a port in use is one clear line that says what to do.

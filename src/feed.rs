@@ -233,8 +233,9 @@ fn feed_view<'a>(
         .iter()
         .filter_map(|&&i| entries[i].as_ref())
         .collect();
-    // An empty feed has no entry to date it: the build time is the honest answer.
-    let newest = newest.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    // An empty feed has no entry to date it. A fixed date keeps builds reproducible (the
+    // build time would make `serve` see a change, and reload pages, on every rebuild).
+    let newest = newest.unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
     let description = if folder.is_empty() {
         config.description.clone()
     } else {

@@ -708,3 +708,19 @@ fn old_urls_redirect_and_jekyll_names_work() {
         run.stderr
     );
 }
+
+#[test]
+fn the_same_sources_build_the_same_bytes() {
+    // An empty site too: nothing may depend on the clock.
+    for site in [TestSite::empty(), TestSite::fixture("urls")] {
+        site.build(&["-o", "one"]).assert_ok();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        site.build(&["-o", "two"]).assert_ok();
+        assert_eq!(site.files("one"), site.files("two"));
+        for f in site.files("one") {
+            let read = |dir: &str| std::fs::read(site.path().join(dir).join(&f)).unwrap();
+            let (a, b) = (read("one"), read("two"));
+            assert!(a == b, "{f} differs between two builds of the same sources");
+        }
+    }
+}

@@ -79,8 +79,10 @@ fn highlight(bencher: Bencher, language: &str) {
 #[divan::bench]
 fn highlight_from_cache(bencher: Bencher) {
     let tmp = tempfile::tempdir().unwrap();
-    let cache = HighlightCache::new(tmp.path());
-    cache.get_or_insert_with("rust", RUST, || highlight_block(RUST, "rust"));
+    let cache = HighlightCache::open(tmp.path().join("highlight.cache"), false);
+    cache.put("rust", RUST, &highlight_block(RUST, "rust"));
+    cache.save();
+    let cache = HighlightCache::open(tmp.path().join("highlight.cache"), false);
     bencher.bench(|| cache.get_or_insert_with("rust", RUST, || unreachable!()));
 }
 

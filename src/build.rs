@@ -6,7 +6,6 @@ use crate::cache::BuildCache;
 use crate::config::Config;
 use crate::content;
 use crate::error::{Diagnostic, Diagnostics, Result};
-use crate::markdown::highlight_cache::HighlightCache;
 use crate::markdown::MarkdownOptions;
 use crate::output::OutputFile;
 use crate::render;
@@ -63,14 +62,15 @@ pub fn build_cached(
 ) -> Result<Built> {
     let markdown = MarkdownOptions {
         base_path: config.base_path().to_owned(),
-        highlight_cache: options
-            .cache_dir
-            .as_ref()
-            .map(|dir| HighlightCache::new(dir.join("highlight"))),
+        highlight_cache: cache.highlight_cache(options.cache_dir.as_deref()),
     };
     let sources = content::discover(&config.root)?;
     // Templates and content are independent: check both so that one run shows every error.
     let (templates, documents) = cache.load_in_parallel(&config.root, sources, &markdown);
+    // All highlighting is done by now; what the good files got is kept even if others broke.
+    if let Some(highlights) = &markdown.highlight_cache {
+        highlights.save();
+    }
     let mut errors: Vec<Diagnostic> = Vec::new();
     let templates = templates.map_err(|e| errors.extend(e)).ok();
     let documents = documents.map_err(|e| errors.extend(e)).ok();

@@ -11,6 +11,7 @@
 use crate::config::Config;
 use crate::content::{self, Document, SourceFile};
 use crate::error::Diagnostic;
+use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
 use crate::output::OutputFile;
 use crate::render::page_cache::PageCache;
@@ -29,6 +30,7 @@ pub struct BuildCache {
     templates: TemplateCache,
     documents: DocumentCache,
     pages: PageCache,
+    highlight: Option<Arc<HighlightCache>>,
 }
 
 impl Default for BuildCache {
@@ -39,6 +41,7 @@ impl Default for BuildCache {
             templates: TemplateCache::default(),
             documents: DocumentCache::default(),
             pages: PageCache::default(),
+            highlight: None,
         }
     }
 }
@@ -51,6 +54,20 @@ impl BuildCache {
             keep: false,
             ..BuildCache::default()
         }
+    }
+
+    /// The cache of highlighted code in the folder `dir`, if any: opened by the first
+    /// build, and kept open by a long-running one, which then also remembers new blocks.
+    pub fn highlight_cache(&mut self, dir: Option<&Path>) -> Option<Arc<HighlightCache>> {
+        let Some(file) = dir.map(|d| d.join(highlight_cache::FILE_NAME)) else {
+            self.highlight = None;
+            return None;
+        };
+        match &self.highlight {
+            Some(open) if open.file() == file => {}
+            _ => self.highlight = Some(Arc::new(HighlightCache::open(file, self.keep))),
+        }
+        self.highlight.clone()
     }
 
     /// Takes back the documents of the site the last build returned, so that the next

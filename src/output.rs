@@ -121,14 +121,27 @@ pub fn write_atomically(files: &[OutputFile], out: &Path, root: &Path) -> Result
 
 /// Writes every file under `dir` (which must not exist yet), folders made once, files in parallel.
 pub fn write_tree(files: &[OutputFile], dir: &Path) -> Result<()> {
-    let folders: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
+    // Every folder with its ancestors, each made with one call: a parent sorts before
+    // its children, and asking again for folders that exist cost a system call per file.
+    let mut folders: BTreeSet<&str> = BTreeSet::new();
+    for file in files {
+        let mut path = file.path.as_str();
+        while let Some((parent, _)) = path.rsplit_once('/') {
+            if !folders.insert(parent) {
+                break;
+            }
+            path = parent;
+        }
+    }
     std::fs::create_dir_all(dir).map_err(|e| Diagnostic::io(dir, "create the folder", &e))?;
     for folder in folders {
         let p = dir.join(folder);
-        std::fs::create_dir_all(&p).map_err(|e| Diagnostic::io(&p, "create the folder", &e))?;
+        match std::fs::create_dir(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(Diagnostic::io(&p, "create the folder", &e).into());
+            }
+            _ => {}
+        }
     }
     let errors: Vec<Diagnostic> = files
         .par_iter()

@@ -5,7 +5,7 @@ mod common;
 use common::TestSite;
 
 const FRONT: &str = "title: Code\ndate: 2024-01-02";
-const CACHE: &str = ".inkpress-cache/highlight";
+const CACHE: &str = ".inkpress-cache/highlight.cache";
 
 fn site_with(code: &str, language: &str) -> TestSite {
     let site = TestSite::empty();
@@ -26,9 +26,15 @@ fn warm_build_is_identical_and_uses_the_cache() {
     let site = site_with("fn main() { let answer = 42; }", "rust");
     site.build(&[]).assert_ok();
     let cold = page(&site);
-    assert_eq!(site.files(CACHE).len(), 1, "one block, one entry");
+    let cache = site.read(CACHE);
+    assert_eq!(
+        cache.matches("answer = 42").count(),
+        1,
+        "one block, one entry"
+    );
     site.build(&[]).assert_ok();
     assert_eq!(page(&site), cold);
+    assert_eq!(site.read(CACHE), cache, "a warm build rewrote the cache");
     // Deleting the cache is always safe.
     std::fs::remove_dir_all(site.path().join(".inkpress-cache")).unwrap();
     site.build(&[]).assert_ok();
@@ -51,24 +57,30 @@ fn edited_block_or_language_is_never_served_stale() {
     let html = page(&site);
     assert!(html.contains("language-python"), "{html}");
     assert!(!html.contains("language-rust"), "{html}");
-    // Each version of the block got its own entry; none was overwritten.
-    assert_eq!(site.files(CACHE).len(), 3);
+    // The cache does not grow with each edit: entries no build uses any more are dropped.
+    let cache = site.read(CACHE);
+    assert_eq!(cache.matches("let first = 1;").count(), 0, "{cache}");
+    assert_eq!(cache.matches("let second = 2;").count(), 1, "{cache}");
+    assert!(cache.contains("pythonlet second = 2;"), "{cache}");
 }
 
 #[test]
 fn a_tampered_entry_is_not_trusted() {
-    // An entry whose recorded key does not match (as after a grammar update that kept the
-    // file name) is highlighted afresh; the unit tests cover the grammar-version key itself.
+    // A cache of another grammar set, a damaged one, or one whose entry claims other
+    // code: the block is highlighted afresh. The unit tests cover each case in detail.
     let site = site_with("let x = 1;", "rust");
     site.build(&[]).assert_ok();
     let good = page(&site);
-    let entry = site.files(CACHE).remove(0);
-    site.write(
-        &format!("{CACHE}/{entry}"),
-        "inkpress highlight cache 1\nstale",
-    );
-    site.build(&[]).assert_ok();
-    assert_eq!(page(&site), good);
+    let cache = site.read(CACHE);
+    let (version, records) = cache.split_once('\n').unwrap().1.split_once('\n').unwrap();
+    let other_code = cache.replace("let x = 1;", "let y = 1;");
+    let other_grammars = cache.replace(version, "grammars-of-another-build");
+    let torn = format!("inkpress highlight cache 2\n{version}\n{}", &records[..20]);
+    for tampered in [other_code, other_grammars, torn, "garbage".to_owned()] {
+        site.write(CACHE, &tampered.replace("</span>", "</span>STALE"));
+        site.build(&[]).assert_ok();
+        assert_eq!(page(&site), good);
+    }
 }
 
 #[test]

@@ -2,15 +2,26 @@
 //!
 //! Highlighting is most of a cold build's work, and a block's HTML depends only on the
 //! grammar set, the language and the code (the output uses CSS classes, so the colour
-//! theme plays no part). Each entry is one file under the cache folder, named by a hash
-//! of those three, and holding them in full before the HTML: a lookup compares them
-//! exactly, so neither a hash collision nor an old entry can ever serve the wrong HTML.
-//! Entries are written to a temporary file and renamed into place, so a crashed or
-//! concurrent build never leaves a torn one. The folder is safe to delete at any time.
+//! theme plays no part). Every entry holds its language and code in full, and a lookup
+//! compares them exactly: neither a hash collision nor an old entry can serve wrong HTML.
+//!
+//! All entries live in one file, read once when a build starts and appended to as blocks
+//! are highlighted. One file per block cost a cold build more than the highlighting it
+//! saved: creating two thousand small files on ext4 took seconds of kernel time.
+//!
+//! The file: a header line with the format and the grammar-set version, then records of
+//! `LANG_LEN CODE_LEN HTML_LEN\n` + language + code + HTML + `\n`. A file for another
+//! grammar set is ignored; a record cut short by a crash ends the readable part, and the
+//! file is rewritten at the next save. Deleting the file or its folder is always safe.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 /// Changes whenever the grammars compiled into the binary change (written by `build.rs`),
 /// or the markup `highlight_block` wraps around syntect's output changes (`MARKUP`).
@@ -22,31 +33,110 @@ pub const GRAMMAR_VERSION: &str = concat!(
     "1"
 );
 
-const MAGIC: &str = "inkpress highlight cache 1\n";
+/// The cache file's name inside the cache folder.
+pub const FILE_NAME: &str = "highlight.cache";
 
-/// The cache folder for highlighted blocks. Cheap to clone; all I/O errors mean a miss.
-#[derive(Debug, Clone, PartialEq, Eq)]
+const MAGIC: &str = "inkpress highlight cache 2";
+
+/// New records are written out once this many bytes are waiting, so that a cold build
+/// of a large site does not hold all of its highlighted code twice.
+const FLUSH_AT: usize = 4 << 20;
+
+/// The cache file of one site for the grammars of this binary. All I/O errors mean a miss.
 pub struct HighlightCache {
-    dir: PathBuf,
+    file: PathBuf,
     grammar_version: String,
+    /// The file as read when the cache was opened; `records` point into it.
+    stored: Vec<u8>,
+    records: Vec<Record>,
+    /// Record numbers by hash of language and code.
+    index: HashMap<u64, Vec<usize>>,
+    /// Which stored records this process has used: the others are dropped by a compaction.
+    used: Vec<AtomicBool>,
+    /// Whether blocks highlighted since opening are also kept in memory (serve, whose
+    /// later rebuilds look them up again) rather than only written out.
+    remember_new: bool,
+    pending: Mutex<Pending>,
 }
 
+struct Record {
+    language: Range<usize>,
+    code: Range<usize>,
+    html: Range<usize>,
+}
+
+#[derive(Default)]
+struct Pending {
+    /// Encoded records not yet in the file.
+    bytes: Vec<u8>,
+    /// Blocks highlighted since opening, by [`memory_key`] (only with `remember_new`).
+    made: HashMap<String, String>,
+    /// The file on disk cannot be appended to (missing, other version, torn record).
+    rewrite: bool,
+    /// Whether this process has already compacted the file.
+    compacted: bool,
+}
+
+impl std::fmt::Debug for HighlightCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HighlightCache")
+            .field("file", &self.file)
+            .field("records", &self.records.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Two caches are interchangeable when they read the same file for the same grammars.
+impl PartialEq for HighlightCache {
+    fn eq(&self, other: &Self) -> bool {
+        self.file == other.file && self.grammar_version == other.grammar_version
+    }
+}
+
+impl Eq for HighlightCache {}
+
 impl HighlightCache {
-    /// A cache in `dir` for the grammars of this binary.
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self::with_grammar_version(dir, GRAMMAR_VERSION)
+    /// Opens the cache file `file` for the grammars of this binary.
+    pub fn open(file: impl Into<PathBuf>, remember_new: bool) -> Self {
+        Self::open_for_grammars(file, GRAMMAR_VERSION, remember_new)
     }
 
-    /// A cache in `dir` for another grammar-set version (tests, and tools that swap grammars).
-    pub fn with_grammar_version(dir: impl Into<PathBuf>, version: &str) -> Self {
+    /// Opens `file` for another grammar-set version (tests, and tools that swap grammars).
+    pub fn open_for_grammars(file: impl Into<PathBuf>, version: &str, remember_new: bool) -> Self {
+        let file = file.into();
+        let stored = std::fs::read(&file).unwrap_or_default();
+        let header = header(version);
+        let (records, readable) = match stored.strip_prefix(header.as_bytes()) {
+            Some(body) => parse_records(body, header.len()),
+            None => (Vec::new(), false),
+        };
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::with_capacity(records.len());
+        for (n, r) in records.iter().enumerate() {
+            index
+                .entry(key_hash(
+                    &stored[r.language.clone()],
+                    &stored[r.code.clone()],
+                ))
+                .or_default()
+                .push(n);
+        }
         HighlightCache {
-            dir: dir.into(),
+            used: records.iter().map(|_| AtomicBool::new(false)).collect(),
+            file,
             grammar_version: version.to_owned(),
+            stored,
+            records,
+            index,
+            remember_new,
+            pending: Mutex::new(Pending {
+                rewrite: !readable,
+                ..Pending::default()
+            }),
         }
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    pub fn file(&self) -> &Path {
+        &self.file
     }
 
     /// The highlighted HTML of this block, from the cache or made by `make` and stored.
@@ -55,123 +145,355 @@ impl HighlightCache {
         language: &str,
         code: &str,
         make: impl FnOnce() -> String,
-    ) -> String {
+    ) -> Cow<'_, str> {
         if let Some(html) = self.get(language, code) {
             return html;
         }
         let html = make();
         self.put(language, code, &html);
-        html
+        Cow::Owned(html)
     }
 
     /// The stored HTML for this exact grammar version, language and code, if any.
-    pub fn get(&self, language: &str, code: &str) -> Option<String> {
-        let stored = std::fs::read_to_string(self.entry_path(language, code)).ok()?;
-        let header = self.header(language, code);
-        stored.strip_prefix(header.as_str()).map(str::to_owned)
+    pub fn get(&self, language: &str, code: &str) -> Option<Cow<'_, str>> {
+        let candidates = self
+            .index
+            .get(&key_hash(language.as_bytes(), code.as_bytes()));
+        for &n in candidates.into_iter().flatten() {
+            let r = &self.records[n];
+            if &self.stored[r.language.clone()] == language.as_bytes()
+                && &self.stored[r.code.clone()] == code.as_bytes()
+            {
+                if let Ok(html) = std::str::from_utf8(&self.stored[r.html.clone()]) {
+                    self.used[n].store(true, Ordering::Relaxed);
+                    return Some(Cow::Borrowed(html));
+                }
+            }
+        }
+        if self.remember_new {
+            let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(html) = pending.made.get(&memory_key(language, code)) {
+                return Some(Cow::Owned(html.clone()));
+            }
+        }
+        None
     }
 
-    /// Stores an entry; failures (read-only disk, full disk) only cost a future miss.
+    /// Adds an entry; it reaches the file by [`save`](Self::save) at the latest.
     pub fn put(&self, language: &str, code: &str, html: &str) {
-        static UNIQUE: AtomicUsize = AtomicUsize::new(0);
-        if std::fs::create_dir_all(&self.dir).is_err() {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        encode_record(&mut pending.bytes, language, code, html);
+        if self.remember_new {
+            pending
+                .made
+                .insert(memory_key(language, code), html.to_owned());
+        }
+        if pending.bytes.len() >= FLUSH_AT {
+            self.write_out(&mut pending, false);
+        }
+    }
+
+    /// Writes what is waiting to the file, and compacts the file (once per process) when
+    /// most of what it holds went unused: blocks that were edited or deleted since.
+    /// Failures (read-only or full disk) only cost a future miss.
+    pub fn save(&self) {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let live: usize = self
+            .records
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| used.load(Ordering::Relaxed))
+            .map(|(r, _)| r.html.end - r.language.start)
+            .sum();
+        let compact = !pending.compacted && live * 2 < self.stored.len();
+        if compact || !pending.bytes.is_empty() || pending.rewrite {
+            self.write_out(&mut pending, compact);
+        }
+    }
+
+    /// Appends the waiting records, or writes the whole file anew when it must be
+    /// rewritten (then through a temporary file, so that no reader sees half of it).
+    fn write_out(&self, pending: &mut Pending, compact: bool) {
+        let bytes = std::mem::take(&mut pending.bytes);
+        if !(pending.rewrite || compact) {
+            let appended = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&self.file)
+                .and_then(|mut f| f.write_all(&bytes));
+            if appended.is_ok() {
+                return;
+            }
+            // Deleted meanwhile, say: write it anew (a half-written record is dropped too).
+            pending.rewrite = true;
+        }
+        pending.compacted |= compact;
+        let mut text = header(&self.grammar_version).into_bytes();
+        for (r, used) in self.records.iter().zip(&self.used) {
+            if !compact || used.load(Ordering::Relaxed) {
+                text.extend_from_slice(
+                    &self.stored[r.language.start - header_line(r)..=r.html.end],
+                );
+            }
+        }
+        text.extend_from_slice(&bytes);
+        let Some(dir) = self.file.parent() else {
             return;
-        }
-        let path = self.entry_path(language, code);
-        let temp = path.with_extension(format!(
-            "tmp{}-{}",
-            std::process::id(),
-            UNIQUE.fetch_add(1, Ordering::Relaxed)
-        ));
-        let mut text = self.header(language, code);
-        text.push_str(html);
-        if std::fs::write(&temp, text).is_err() || std::fs::rename(&temp, &path).is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
-    }
-
-    /// Everything the HTML depends on, written out in full ahead of it in the entry.
-    fn header(&self, language: &str, code: &str) -> String {
-        let mut h = String::with_capacity(MAGIC.len() + code.len() + 96);
-        h.push_str(MAGIC);
-        for field in [self.grammar_version.as_str(), language, code] {
-            h.push_str(&field.len().to_string());
-            h.push(':');
-            h.push_str(field);
-            h.push('\n');
-        }
-        h
-    }
-
-    fn entry_path(&self, language: &str, code: &str) -> PathBuf {
-        // Two differently seeded 64-bit hashes: a collision only costs a miss (the header
-        // is compared in full), but two blocks sharing a file would evict each other.
-        let hash = |seed: u8| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (seed, self.grammar_version.as_str(), language, code).hash(&mut h);
-            h.finish()
         };
-        self.dir
-            .join(format!("{:016x}{:016x}.html", hash(1), hash(2)))
+        let temp = self
+            .file
+            .with_extension(format!("tmp{}", std::process::id()));
+        let written = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&temp, &text))
+            .and_then(|()| std::fs::rename(&temp, &self.file));
+        match written {
+            Ok(()) => pending.rewrite = false,
+            Err(_) => {
+                let _ = std::fs::remove_file(&temp);
+            }
+        }
     }
+}
+
+fn header(grammar_version: &str) -> String {
+    format!("{MAGIC}\n{grammar_version}\n")
+}
+
+/// The length of a record's `LANG_LEN CODE_LEN HTML_LEN\n` line, recovered from its fields.
+fn header_line(r: &Record) -> usize {
+    record_line(r.language.len(), r.code.len(), r.html.len()).len()
+}
+
+fn record_line(language: usize, code: usize, html: usize) -> String {
+    format!("{language} {code} {html}\n")
+}
+
+fn encode_record(out: &mut Vec<u8>, language: &str, code: &str, html: &str) {
+    out.extend_from_slice(record_line(language.len(), code.len(), html.len()).as_bytes());
+    for field in [language, code, html] {
+        out.extend_from_slice(field.as_bytes());
+    }
+    out.push(b'\n');
+}
+
+/// The records of the file's body (which starts at `offset` in the file), and whether
+/// the whole body was readable: a torn or damaged record ends the readable part.
+fn parse_records(body: &[u8], offset: usize) -> (Vec<Record>, bool) {
+    let mut records = Vec::new();
+    let mut at = 0;
+    while at < body.len() {
+        let Some(record) = parse_record(body, at) else {
+            return (records, false);
+        };
+        at = record.html.end + 1;
+        records.push(Record {
+            language: shift(record.language, offset),
+            code: shift(record.code, offset),
+            html: shift(record.html, offset),
+        });
+    }
+    (records, true)
+}
+
+fn shift(r: Range<usize>, by: usize) -> Range<usize> {
+    r.start + by..r.end + by
+}
+
+fn parse_record(body: &[u8], at: usize) -> Option<Record> {
+    let rest = &body[at..];
+    let line_end = rest.iter().take(64).position(|&b| b == b'\n')?;
+    let line = std::str::from_utf8(&rest[..line_end]).ok()?;
+    let mut lengths = line.split(' ').map(|n| n.parse::<usize>().ok());
+    let (Some(Some(l)), Some(Some(c)), Some(Some(h)), None) = (
+        lengths.next(),
+        lengths.next(),
+        lengths.next(),
+        lengths.next(),
+    ) else {
+        return None;
+    };
+    let start = at + line_end + 1;
+    let end = start.checked_add(l)?.checked_add(c)?.checked_add(h)?;
+    if body.get(end) != Some(&b'\n') {
+        return None;
+    }
+    Some(Record {
+        language: start..start + l,
+        code: start + l..start + l + c,
+        html: start + l + c..end,
+    })
+}
+
+fn key_hash(language: &[u8], code: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (language, code).hash(&mut h);
+    h.finish()
+}
+
+fn memory_key(language: &str, code: &str) -> String {
+    format!("{}:{language}{code}", language.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn entries(dir: &Path) -> usize {
-        std::fs::read_dir(dir).map_or(0, |d| d.count())
+    fn open(file: &Path) -> HighlightCache {
+        HighlightCache::open(file, false)
     }
 
     #[test]
-    fn hit_after_put_and_no_temp_files_left() {
+    fn hit_after_save_and_reopen() {
         let tmp = tempfile::tempdir().unwrap();
-        let cache = HighlightCache::new(tmp.path().join("hl"));
+        let file = tmp.path().join("cache/highlight.cache");
+        let cache = open(&file);
         assert_eq!(cache.get("rust", "fn a() {}\n"), None);
         let made = cache.get_or_insert_with("rust", "fn a() {}\n", || "<b>one</b>".into());
         assert_eq!(made, "<b>one</b>");
-        let again = cache.get_or_insert_with("rust", "fn a() {}\n", || panic!("cache missed"));
-        assert_eq!(again, "<b>one</b>");
-        assert_eq!(entries(cache.dir()), 1);
+        cache.save();
+        let again = open(&file);
+        let hit = again.get_or_insert_with("rust", "fn a() {}\n", || panic!("cache missed"));
+        assert!(matches!(hit, Cow::Borrowed("<b>one</b>")), "{hit:?}");
+        // No temporary file is left beside it.
+        assert_eq!(
+            std::fs::read_dir(file.parent().unwrap()).unwrap().count(),
+            1
+        );
+    }
+
+    #[test]
+    fn new_blocks_are_remembered_in_memory_only_when_asked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("highlight.cache");
+        let serve = HighlightCache::open(&file, true);
+        serve.put("go", "a\n", "<a>");
+        assert_eq!(serve.get("go", "a\n").as_deref(), Some("<a>"));
+        let build = open(&file);
+        build.put("go", "b\n", "<b>");
+        assert_eq!(build.get("go", "b\n"), None);
     }
 
     #[test]
     fn never_stale_when_grammars_code_or_language_change() {
         let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("hl");
-        let old = HighlightCache::with_grammar_version(&dir, "grammars-A");
+        let file = tmp.path().join("highlight.cache");
+        let old = HighlightCache::open_for_grammars(&file, "grammars-A", false);
         old.put("rust", "let x = 1;\n", "<old>");
+        old.save();
         // A new grammar set: the same block is highlighted afresh.
-        let new = HighlightCache::with_grammar_version(&dir, "grammars-B");
+        let new = HighlightCache::open_for_grammars(&file, "grammars-B", false);
         assert_eq!(new.get("rust", "let x = 1;\n"), None);
         // An edited block, or the same code in another language: a miss, too.
+        let old = HighlightCache::open_for_grammars(&file, "grammars-A", false);
         assert_eq!(old.get("rust", "let x = 2;\n"), None);
         assert_eq!(old.get("python", "let x = 1;\n"), None);
         assert_eq!(old.get("rust", "let x = 1;\n").as_deref(), Some("<old>"));
     }
 
     #[test]
-    fn an_entry_with_other_contents_under_the_same_name_is_a_miss() {
-        // As if two keys hashed alike, or a file had been swapped: the header decides.
+    fn a_file_of_another_grammar_set_is_replaced_not_appended_to() {
         let tmp = tempfile::tempdir().unwrap();
-        let cache = HighlightCache::new(tmp.path());
-        cache.put("go", "a\n", "<a>");
-        let a = cache.entry_path("go", "a\n");
-        std::fs::write(&a, format!("{}<b>", cache.header("go", "b\n"))).unwrap();
-        assert_eq!(cache.get("go", "a\n"), None);
-        std::fs::write(&a, "garbage").unwrap();
-        assert_eq!(cache.get("go", "a\n"), None);
+        let file = tmp.path().join("highlight.cache");
+        let a = HighlightCache::open_for_grammars(&file, "A", false);
+        a.put("c", "1\n", "<1>");
+        a.save();
+        let b = HighlightCache::open_for_grammars(&file, "B", false);
+        b.put("c", "2\n", "<2>");
+        b.save();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.starts_with(&header("B")) && !text.contains("<1>"),
+            "{text}"
+        );
+        let b = HighlightCache::open_for_grammars(&file, "B", false);
+        assert_eq!(b.get("c", "2\n").as_deref(), Some("<2>"));
     }
 
     #[test]
-    fn deleting_the_folder_is_safe() {
+    fn a_torn_record_ends_the_readable_part_and_the_file_is_mended() {
         let tmp = tempfile::tempdir().unwrap();
-        let cache = HighlightCache::new(tmp.path().join("hl"));
+        let file = tmp.path().join("highlight.cache");
+        let cache = open(&file);
+        cache.put("sh", "ls\n", "<ls>");
+        cache.put("sh", "pwd\n", "<pwd>");
+        cache.save();
+        // A crash in the middle of appending the second record.
+        let text = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &text[..text.len() - 3]).unwrap();
+        let cache = open(&file);
+        assert_eq!(cache.get("sh", "ls\n").as_deref(), Some("<ls>"));
+        assert_eq!(cache.get("sh", "pwd\n"), None);
+        cache.put("sh", "pwd\n", "<pwd>");
+        cache.save();
+        let cache = open(&file);
+        assert_eq!(cache.get("sh", "ls\n").as_deref(), Some("<ls>"));
+        assert_eq!(cache.get("sh", "pwd\n").as_deref(), Some("<pwd>"));
+    }
+
+    #[test]
+    fn garbage_is_a_miss() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("highlight.cache");
+        for junk in [
+            "garbage".to_owned(),
+            format!("{}99999999999999999999 1 1\nrust", header(GRAMMAR_VERSION)),
+            format!("{}4 2 3\nrustab<x>X", header(GRAMMAR_VERSION)),
+        ] {
+            std::fs::write(&file, junk).unwrap();
+            assert_eq!(open(&file).get("rust", "ab"), None);
+        }
+    }
+
+    #[test]
+    fn unused_entries_are_dropped_once_they_are_most_of_the_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("highlight.cache");
+        let cache = open(&file);
+        for n in 0..10 {
+            cache.put("txt", &format!("{n}\n"), "<x>");
+        }
+        cache.save();
+        // A build that only met block 3.
+        let cache = open(&file);
+        assert!(cache.get("txt", "3\n").is_some());
+        cache.save();
+        let cache = open(&file);
+        assert!(cache.get("txt", "3\n").is_some());
+        assert!(cache.get("txt", "4\n").is_none(), "unused entry kept");
+    }
+
+    #[test]
+    fn deleting_the_file_or_folder_is_safe() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("cache/highlight.cache");
+        let cache = open(&file);
         cache.put("yaml", "a: 1\n", "<y>");
-        std::fs::remove_dir_all(cache.dir()).unwrap();
-        assert_eq!(cache.get("yaml", "a: 1\n"), None);
+        cache.save();
+        std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
+        assert_eq!(open(&file).get("yaml", "a: 1\n"), None);
+        cache.put("yaml", "b: 2\n", "<b>");
+        cache.save();
+        assert_eq!(open(&file).get("yaml", "b: 2\n").as_deref(), Some("<b>"));
+        let cache = open(&file);
         cache.put("yaml", "a: 1\n", "<y>");
-        assert_eq!(cache.get("yaml", "a: 1\n").as_deref(), Some("<y>"));
+        cache.save();
+        assert_eq!(open(&file).get("yaml", "a: 1\n").as_deref(), Some("<y>"));
+    }
+
+    #[test]
+    fn big_caches_are_written_as_they_grow() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("highlight.cache");
+        let cache = open(&file);
+        let html = "x".repeat(FLUSH_AT / 2 + 1);
+        cache.put("a", "1", &html);
+        assert!(!file.exists());
+        cache.put("a", "2", &html);
+        assert!(file.exists(), "not written at the threshold");
+        cache.put("a", "3", &html);
+        cache.save();
+        let cache = open(&file);
+        for code in ["1", "2", "3"] {
+            assert_eq!(cache.get("a", code).as_deref(), Some(html.as_str()));
+        }
     }
 }

@@ -29,7 +29,7 @@ pub struct MarkdownOptions {
     /// The site's path prefix (`/` or `/repo/`), for root-relative links.
     pub base_path: String,
     /// Where highlighted code blocks are kept between builds; `None` highlights every time.
-    pub highlight_cache: Option<highlight_cache::HighlightCache>,
+    pub highlight_cache: Option<std::sync::Arc<highlight_cache::HighlightCache>>,
 }
 
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -54,7 +54,7 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
     };
     let parser = Parser::new_ext(body, parser_options());
     let events: Vec<Event> = links::rewrite_links(
-        highlight::highlight_code(parser, options.highlight_cache.as_ref()),
+        highlight::highlight_code(parser, options.highlight_cache.as_deref()),
         &options.base_path,
     )
     .collect();

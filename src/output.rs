@@ -22,8 +22,8 @@ pub struct OutputFile {
 
 #[derive(Debug, Clone)]
 pub enum Body {
-    /// Rendered in memory.
-    Bytes(Vec<u8>),
+    /// Rendered in memory (cheap to clone: serve's cache and served site share it).
+    Bytes(bytes::Bytes),
     /// Part of the default theme, compiled into the binary.
     Embedded(&'static [u8]),
     /// A file from `static/`, copied as it is (never loaded by `build`).
@@ -34,14 +34,14 @@ impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         OutputFile {
             path: path.into(),
-            body: Body::Bytes(bytes.into()),
+            body: Body::Bytes(bytes::Bytes::from(bytes.into())),
         }
     }
 
     /// The file's content, reading it from disk for copied files.
     pub fn bytes(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
         match &self.body {
-            Body::Bytes(b) => Ok(b.as_slice().into()),
+            Body::Bytes(b) => Ok(b.as_ref().into()),
             Body::Embedded(b) => Ok((*b).into()),
             Body::Copy(p) => std::fs::read(p).map(Into::into),
         }

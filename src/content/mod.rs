@@ -19,6 +19,9 @@ pub struct Document {
     /// Site path without leading slash, with trailing slash: `blog/my-post/`.
     pub path: String,
     pub rendered: Rendered,
+    /// Unique to this parse of the file: a document loaded again, even from the same
+    /// text, gets a new one. Pages compare it instead of the content it stands for.
+    pub revision: u64,
 }
 
 impl Document {
@@ -84,10 +87,12 @@ pub fn load_one(
         (None, _) => source.default_path.clone(),
     };
     let rendered = markdown::render(&split.body, source.is_mdx(), options);
+    static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Ok(Document {
         source,
         meta,
         path,
         rendered,
+        revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     })
 }

@@ -1,5 +1,6 @@
 //! Rendering: the site model through Tera templates into output files.
 
+pub mod fingerprint;
 pub mod head;
 pub mod page_cache;
 pub mod theme;
@@ -9,6 +10,8 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{Body, OutputFile};
 use crate::site::Site;
+use bytes::Bytes;
+use fingerprint::{Fingerprint, PageValues};
 use head::PageMeta;
 use page_cache::{PageCache, RenderedPage};
 use rayon::prelude::*;
@@ -223,7 +226,9 @@ pub fn render_site_cached(
     templates: &Arc<Templates>,
     cache: &mut PageCache,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    cache.use_templates(templates);
+    let mut shared = Fingerprint::default();
+    shared.insert("site", &SiteView::new(config));
+    cache.use_inputs(templates, shared);
     render_pages(site, config, templates, Some(cache))
 }
 
@@ -243,87 +248,71 @@ fn render_pages(
         jobs.extend((1..=pages_of(tag.posts.len())).map(|page| Job::Tag { tag: t, page }));
     }
 
+    let site_view = SiteView::new(config);
     let mut base = Context::new();
-    base.insert("site", &SiteView::new(config));
+    base.insert("site", &site_view);
     let previous = cache.as_deref();
-    let keep = previous.is_some();
-    // A one-off build keeps only each page's HTML: holding every page's context (which
-    // carries the post's content again) until all pages are done doubled peak memory.
+    let render = |job: &Job| -> Result<(String, String, Bytes), Diagnostic> {
+        let mut context = base.clone();
+        let (path, template) = page_values(job, site, config, templates, &mut context);
+        let html = templates.render(&template, &context)?;
+        Ok((path, template, Bytes::from(html)))
+    };
+    // A one-off build renders each page and keeps only its HTML. A cached build first
+    // fingerprints each page's values, and renders only the pages whose fingerprint or
+    // template changed since the last build.
     let results: Vec<Result<Outcome, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let page = page_context(job, site, config, templates, &base);
-            let cached = previous.is_some_and(|c| c.has(&page.path, &page.template, &page.context));
-            // `None` for a page the cache already has: its HTML is moved out of the cache
-            // below rather than copied here.
-            let html = if cached {
-                None
-            } else {
-                Some(templates.render(&page.template, &page.context)?)
+            let Some(previous) = previous else {
+                let (path, _, html) = render(job)?;
+                return Ok(Outcome {
+                    path,
+                    html,
+                    kept: None,
+                });
             };
-            let PageToRender {
-                path,
-                template,
-                context,
-            } = page;
+            let mut fingerprint = Fingerprint::default();
+            let (path, template) = page_values(job, site, config, templates, &mut fingerprint);
+            let html = match previous.get(&path, &template, &fingerprint) {
+                Some(html) => html.clone(),
+                None => render(job)?.2,
+            };
             Ok(Outcome {
                 path,
-                kept: keep.then_some((template, context)),
                 html,
+                kept: Some((template, fingerprint)),
             })
         })
         .collect();
 
-    let mut cache = cache;
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut kept = HashMap::new();
-    let mut unused_contexts = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
             Ok(Outcome {
                 path,
-                kept: None,
-                html: Some(html),
-            }) => files.push(OutputFile::new(path, html)),
-            Ok(Outcome {
-                path,
-                kept: Some((template, context)),
-                html: Some(html),
+                html,
+                kept: k,
             }) => {
-                files.push(OutputFile::new(path.clone(), html.clone()));
-                kept.insert(
-                    path,
-                    RenderedPage {
+                if let Some((template, fingerprint)) = k {
+                    let page = RenderedPage {
                         template,
-                        context,
-                        html,
-                    },
-                );
+                        fingerprint,
+                        html: html.clone(),
+                    };
+                    kept.insert(path.clone(), page);
+                }
+                files.push(OutputFile {
+                    path,
+                    body: Body::Bytes(html),
+                });
             }
-            Ok(Outcome {
-                path,
-                kept: Some((_, context)),
-                html: None,
-            }) => {
-                let cache = cache
-                    .as_mut()
-                    .expect("a page is only skipped when the cache has it");
-                let rendered = cache.take(&path);
-                files.push(OutputFile::new(path.clone(), rendered.html.clone()));
-                kept.insert(path, rendered);
-                unused_contexts.push(context);
-            }
-            Ok(Outcome {
-                kept: None,
-                html: None,
-                ..
-            }) => unreachable!("a page is only skipped when the cache has it"),
             Err(d) if !errors.contains(&d) => errors.push(d),
             Err(_) => {}
         }
     }
-    crate::cache::drop_in_background(unused_contexts);
     let entries = crate::feed::entries(site, config);
     let feeds: Vec<Result<OutputFile, Diagnostic>> = crate::feed::jobs(site, config, &entries)
         .par_iter()
@@ -353,19 +342,12 @@ fn render_pages(
     Ok(files)
 }
 
-/// A page ready for its template: the output file's path, the template, the context.
-struct PageToRender {
-    path: String,
-    template: String,
-    context: Context,
-}
-
-/// A rendered page: its HTML (`None` when the cache has it already), and, for a cache
-/// that keeps pages, the template and context it was rendered from.
+/// A page's output path and HTML, and, for a cache that keeps pages, the template and
+/// fingerprint it was rendered from.
 struct Outcome {
     path: String,
-    kept: Option<(String, Context)>,
-    html: Option<String>,
+    html: Bytes,
+    kept: Option<(String, Fingerprint)>,
 }
 
 fn syntax_css() -> &'static str {
@@ -373,14 +355,16 @@ fn syntax_css() -> &'static str {
     CSS.get_or_init(crate::markdown::highlight::stylesheet)
 }
 
-fn page_context<'a>(
+/// Puts a page's values (all but `site`) into `ctx`, a Tera context or a fingerprint,
+/// and gives the page's output path and template. Both uses go through this one function,
+/// so a fingerprint always covers every value the template sees.
+fn page_values<'a>(
     job: &Job,
     site: &'a Site,
     config: &Config,
     templates: &Templates,
-    base: &Context,
-) -> PageToRender {
-    let mut ctx = base.clone();
+    ctx: &mut impl PageValues,
+) -> (String, String) {
     let summaries = |indices: &mut dyn Iterator<Item = usize>| -> Vec<PostSummary> {
         indices
             .map(|i| PostSummary::of(&site.posts[i], site, config))
@@ -413,7 +397,7 @@ fn page_context<'a>(
         Job::Post(i) => {
             let doc = &site.posts[*i];
             let view = FullView::of(doc, site, config);
-            let meta = PageMeta::document(doc, &view.summary.description, config, true);
+            let meta = PageMeta::document(doc, &view.summary.description.text, config, true);
             ctx.insert("post", &view);
             let link = |d: &'a crate::content::Document| PostLink {
                 title: &d.meta.title,
@@ -431,7 +415,7 @@ fn page_context<'a>(
         Job::Page(i) => {
             let doc = &site.pages[*i];
             let view = FullView::of(doc, site, config);
-            let meta = PageMeta::document(doc, &view.summary.description, config, false);
+            let meta = PageMeta::document(doc, &view.summary.description.text, config, false);
             ctx.insert("page", &view);
             let template = templates.for_layout(doc.meta.layout.as_deref(), "page.html");
             (doc.path.clone(), template, meta)
@@ -472,21 +456,13 @@ fn page_context<'a>(
             ctx.insert("current_path", "404.html");
             let meta = PageMeta::page(config, Some("Page not found"), None, config.url("404.html"));
             ctx.insert("meta", &meta);
-            return PageToRender {
-                path: "404.html".to_owned(),
-                template: "404.html".to_owned(),
-                context: ctx,
-            };
+            return ("404.html".to_owned(), "404.html".to_owned());
         }
     };
     ctx.insert("current_url", &config.url(&path));
     ctx.insert("current_path", &path);
     ctx.insert("meta", &meta);
-    PageToRender {
-        path: format!("{path}index.html"),
-        template,
-        context: ctx,
-    }
+    (format!("{path}index.html"), template)
 }
 
 /// `All posts (page 2)`: list pages after the first say which they are.

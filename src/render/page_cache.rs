@@ -1,55 +1,60 @@
-//! Pages rendered by an earlier build, each with the exact template and context it was
-//! rendered from. Tera's output is a function of the template set, the template's name
-//! and the context, so a page whose three are equal is the same page: it is reused, not
-//! rendered again. The contexts are compared in full, never by hash or age.
+//! Pages rendered by an earlier build, each with the template and the fingerprint of the
+//! context it was rendered from. Tera's output is a function of the template set, the
+//! template's name and the context, so a page whose three are equal is the same page: it
+//! is reused, not rendered again. Fingerprints are compared in full, never by hash or age
+//! (see [`super::fingerprint`] for why they stand for the whole context).
 
+use super::fingerprint::Fingerprint;
 use super::Templates;
+use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tera::Context;
 
-/// Rendered pages by output path, valid for one set of templates.
+/// Rendered pages by output path, valid for one set of templates and one `site` value.
 #[derive(Default)]
 pub struct PageCache {
     /// Held (not only compared by address) so that its address cannot be reused by
     /// another set of templates while pages made with it are kept.
     templates: Option<Arc<Templates>>,
+    /// What every page shares (the `site` variable), fingerprinted once.
+    shared: Fingerprint,
     pages: HashMap<String, RenderedPage>,
 }
 
 pub(super) struct RenderedPage {
     pub template: String,
-    pub context: Context,
-    pub html: String,
+    pub fingerprint: Fingerprint,
+    pub html: Bytes,
 }
 
 impl PageCache {
-    /// Drops every page if the templates changed since they were rendered.
-    pub(super) fn use_templates(&mut self, templates: &Arc<Templates>) {
-        if !self
+    /// Drops every page if the templates or the values all pages share changed since.
+    pub(super) fn use_inputs(&mut self, templates: &Arc<Templates>, shared: Fingerprint) {
+        let same_templates = self
             .templates
             .as_ref()
-            .is_some_and(|t| Arc::ptr_eq(t, templates))
-        {
+            .is_some_and(|t| Arc::ptr_eq(t, templates));
+        if !same_templates || self.shared != shared {
             self.pages.clear();
             self.templates = Some(Arc::clone(templates));
+            self.shared = shared;
         }
     }
 
-    /// Whether `path` was rendered from this template and this very context.
-    pub(super) fn has(&self, path: &str, template: &str, context: &Context) -> bool {
-        self.templates.as_ref().is_some_and(|t| t.repeatable())
-            && self
-                .pages
-                .get(path)
-                .is_some_and(|p| p.template == template && p.context == *context)
-    }
-
-    /// Moves a page out of the cache; only for a page [`PageCache::has`] found.
-    pub(super) fn take(&mut self, path: &str) -> RenderedPage {
+    /// The page at `path`, if it was rendered from this template and these very values.
+    pub(super) fn get(
+        &self,
+        path: &str,
+        template: &str,
+        fingerprint: &Fingerprint,
+    ) -> Option<&Bytes> {
+        if !self.templates.as_ref().is_some_and(|t| t.repeatable()) {
+            return None;
+        }
         self.pages
-            .remove(path)
-            .expect("a page found in the cache is still there")
+            .get(path)
+            .filter(|p| p.template == template && p.fingerprint == *fingerprint)
+            .map(|p| &p.html)
     }
 
     /// Replaces the cached pages with this build's: pages the site no longer has go.

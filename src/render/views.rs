@@ -3,12 +3,14 @@
 //! Views borrow from the model; Tera serialises them once per page. List pages receive
 //! only their own slice of posts, never the whole list.
 
+use super::fingerprint::DocText;
 use crate::config::Config;
 use crate::content::Document;
 use crate::markdown::{reading_time, TocEntry};
 use crate::site::{Site, Tag};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -77,9 +79,9 @@ pub struct PostSummary<'a> {
     pub tags: Vec<TagLink<'a>>,
     /// HTML: front matter `summary` (escaped), else the content before `<!-- more -->`,
     /// else the first paragraph.
-    pub summary: String,
+    pub summary: DocText<'a>,
     /// Plain text of the summary, for meta descriptions.
-    pub description: String,
+    pub description: DocText<'a>,
     pub has_more: bool,
     pub word_count: usize,
     pub reading_time: usize,
@@ -106,10 +108,10 @@ impl<'a> PostSummary<'a> {
                 acc
             });
         let (summary, description) = match &meta.summary {
-            Some(s) => (escape_html(s), s.clone()),
+            Some(s) => (Cow::Owned(escape_html(s)), s.as_str()),
             None => (
-                doc.rendered.summary_html.clone(),
-                doc.rendered.summary_text.clone(),
+                Cow::Borrowed(doc.rendered.summary_html.as_str()),
+                doc.rendered.summary_text.as_str(),
             ),
         };
         PostSummary {
@@ -120,8 +122,8 @@ impl<'a> PostSummary<'a> {
             date: meta.date.map(|d| d.rfc3339()),
             lastmod: meta.lastmod.map(|d| d.rfc3339()),
             tags,
-            summary,
-            description,
+            summary: DocText::new(summary, doc.revision),
+            description: DocText::new(description, doc.revision),
             has_more: doc.rendered.has_more_marker,
             word_count: doc.rendered.word_count,
             reading_time: reading_time(doc.rendered.word_count),
@@ -138,7 +140,7 @@ impl<'a> PostSummary<'a> {
 pub struct FullView<'a> {
     #[serde(flatten)]
     pub summary: PostSummary<'a>,
-    pub content: &'a str,
+    pub content: DocText<'a>,
     pub toc: &'a [TocEntry],
     pub canonical_url: String,
     pub layout: Option<&'a str>,
@@ -154,7 +156,7 @@ impl<'a> FullView<'a> {
             .unwrap_or_else(|| summary.url.clone());
         FullView {
             summary,
-            content: &doc.rendered.html,
+            content: DocText::new(doc.rendered.html.as_str(), doc.revision),
             toc: &doc.rendered.toc,
             canonical_url,
             layout: doc.meta.layout.as_deref(),

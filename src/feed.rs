@@ -6,8 +6,10 @@
 
 use crate::config::{Config, FeedContent};
 use crate::content::Document;
+use crate::render::fingerprint::SharedDocText;
 use crate::site::{Site, Tag};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The two feed formats, with what a `<link rel="alternate">` needs to know of each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,16 +123,36 @@ pub struct EntryView {
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     /// HTML of the summary, already escaped for XML (print it with `| safe`).
-    pub summary: String,
+    pub summary: SharedDocText,
     /// HTML of the whole post, already escaped for XML, when a feed carrying the post
     /// has whole posts; feeds print it only when `feed.full`.
-    pub content: Option<String>,
+    pub content: Option<SharedDocText>,
+}
+
+/// The costly part of each post's entry, its HTML with links made absolute and escaped,
+/// kept by serve from one build to the next by document revision. The texts depend on
+/// nothing else than the document and the URLs, which are kept with them and compared.
+#[derive(Default)]
+pub struct EntryTextCache(HashMap<u64, EntryTexts>);
+
+#[derive(Clone)]
+struct EntryTexts {
+    url: String,
+    base_url: String,
+    summary: SharedDocText,
+    content: Option<SharedDocText>,
 }
 
 /// The entry of every post that some feed carries, by post index, made once: a post is
 /// in the blog's feed and in each of its tags' feeds (at 1,000 posts and 60 tags, a
 /// post's escaped HTML would otherwise be made and held a dozen times).
-pub fn entries(site: &Site, config: &Config) -> Vec<Option<EntryView>> {
+/// With `cache`, the escaped HTML of posts unchanged since the last build is reused,
+/// and the cache then holds this build's.
+pub fn entries(
+    site: &Site,
+    config: &Config,
+    cache: Option<&mut EntryTextCache>,
+) -> Vec<Option<EntryView>> {
     // Per post: `None` when no feed carries it, else whether some feed carries it whole.
     let mut wanted: Vec<Option<bool>> = vec![None; site.posts.len()];
     let mut mark = |posts: &[usize], full: bool| {
@@ -148,11 +170,29 @@ pub fn entries(site: &Site, config: &Config) -> Vec<Option<EntryView>> {
         }
     }
     use rayon::prelude::*;
-    wanted
+    let previous = cache.as_ref().map(|c| &c.0);
+    let entries: Vec<Option<EntryView>> = wanted
         .par_iter()
         .enumerate()
-        .map(|(i, w)| w.map(|full| entry(&site.posts[i], site, config, full)))
-        .collect()
+        .map(|(i, w)| w.map(|full| entry(&site.posts[i], site, config, full, previous)))
+        .collect();
+    if let Some(cache) = cache {
+        cache.0 = entries
+            .iter()
+            .zip(&site.posts)
+            .filter_map(|(e, doc)| {
+                let e = e.as_ref()?;
+                let texts = EntryTexts {
+                    url: e.url.clone(),
+                    base_url: config.base_url.clone(),
+                    summary: e.summary.clone(),
+                    content: e.content.clone(),
+                };
+                Some((doc.revision, texts))
+            })
+            .collect();
+    }
+    entries
 }
 
 /// The posts a feed of `posts` carries: published ones, newest first, up to the limit.
@@ -283,7 +323,13 @@ fn rfc3339(m: Moment) -> String {
     m.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn entry(doc: &Document, site: &Site, config: &Config, full: bool) -> EntryView {
+fn entry(
+    doc: &Document,
+    site: &Site,
+    config: &Config,
+    full: bool,
+    previous: Option<&HashMap<u64, EntryTexts>>,
+) -> EntryView {
     let meta = &doc.meta;
     // Posts always have a date (the loader requires one); the fallback only keeps types honest.
     let published = meta
@@ -291,10 +337,6 @@ fn entry(doc: &Document, site: &Site, config: &Config, full: bool) -> EntryView 
         .map(|d| d.0)
         .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
     let updated = updated(doc).unwrap_or(published).max(published);
-    let summary = match &meta.summary {
-        Some(s) => crate::render::views::escape_html(s),
-        None => doc.rendered.summary_html.clone(),
-    };
     let tags = meta
         .tags
         .iter()
@@ -307,6 +349,32 @@ fn entry(doc: &Document, site: &Site, config: &Config, full: bool) -> EntryView 
             acc
         });
     let url = config.url(&doc.path);
+    let kept = previous
+        .and_then(|p| p.get(&doc.revision))
+        .filter(|t| t.url == url && t.base_url == config.base_url)
+        .filter(|t| t.content.is_some() == full);
+    let shared = |text: String| SharedDocText {
+        text: text.into(),
+        revision: doc.revision,
+    };
+    let (summary, content) = match kept {
+        Some(t) => (t.summary.clone(), t.content.clone()),
+        None => {
+            let summary = match &meta.summary {
+                Some(s) => std::borrow::Cow::Owned(crate::render::views::escape_html(s)),
+                None => std::borrow::Cow::Borrowed(doc.rendered.summary_html.as_str()),
+            };
+            let summary = shared(xml_escaped(&absolute_links(&summary, &url, config)));
+            let content = full.then(|| {
+                shared(xml_escaped(&absolute_links(
+                    &doc.rendered.html,
+                    &url,
+                    config,
+                )))
+            });
+            (summary, content)
+        }
+    };
     EntryView {
         title: xml_text(&meta.title),
         published: rfc3339(published),
@@ -314,8 +382,8 @@ fn entry(doc: &Document, site: &Site, config: &Config, full: bool) -> EntryView 
         updated: rfc3339(updated),
         authors: meta.authors.iter().map(|a| xml_text(a)).collect(),
         tags,
-        summary: xml_escaped(&absolute_links(&summary, &url, config)),
-        content: full.then(|| xml_escaped(&absolute_links(&doc.rendered.html, &url, config))),
+        summary,
+        content,
         url,
     }
 }

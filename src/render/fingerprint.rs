@@ -10,6 +10,7 @@
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::sync::Arc;
 
 thread_local! {
     static FINGERPRINTING: Cell<bool> = const { Cell::new(false) };
@@ -74,11 +75,28 @@ impl<'a> DocText<'a> {
 
 impl Serialize for DocText<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if FINGERPRINTING.with(Cell::get) {
-            serializer.serialize_u64(self.revision)
-        } else {
-            serializer.serialize_str(&self.text)
-        }
+        serialize_doc_text(&self.text, self.revision, serializer)
+    }
+}
+
+/// [`DocText`] that is kept from one build to the next (feed entries' escaped HTML).
+#[derive(Debug, Clone)]
+pub struct SharedDocText {
+    pub text: Arc<str>,
+    pub revision: u64,
+}
+
+impl Serialize for SharedDocText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_doc_text(&self.text, self.revision, serializer)
+    }
+}
+
+fn serialize_doc_text<S: Serializer>(text: &str, revision: u64, s: S) -> Result<S::Ok, S::Error> {
+    if FINGERPRINTING.with(Cell::get) {
+        s.serialize_u64(revision)
+    } else {
+        s.serialize_str(text)
     }
 }
 

@@ -251,6 +251,7 @@ fn render_pages(
     let site_view = SiteView::new(config);
     let mut base = Context::new();
     base.insert("site", &site_view);
+    let mut cache = cache;
     let previous = cache.as_deref();
     let render = |job: &Job| -> Result<(String, String, Bytes), Diagnostic> {
         let mut context = base.clone();
@@ -261,30 +262,55 @@ fn render_pages(
     // A one-off build renders each page and keeps only its HTML. A cached build first
     // fingerprints each page's values, and renders only the pages whose fingerprint or
     // template changed since the last build.
-    let results: Vec<Result<Outcome, Diagnostic>> = jobs
+    let mut results: Vec<Result<Outcome, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| {
-            let Some(previous) = previous else {
-                let (path, _, html) = render(job)?;
-                return Ok(Outcome {
-                    path,
-                    html,
-                    kept: None,
-                });
-            };
-            let mut fingerprint = Fingerprint::default();
-            let (path, template) = page_values(job, site, config, templates, &mut fingerprint);
-            let html = match previous.get(&path, &template, &fingerprint) {
-                Some(html) => html.clone(),
-                None => render(job)?.2,
-            };
-            Ok(Outcome {
+        .map(|job| match previous {
+            None => render(job).map(|(path, _, html)| Outcome {
                 path,
                 html,
-                kept: Some((template, fingerprint)),
-            })
+                kept: None,
+            }),
+            Some(previous) => {
+                let mut fingerprint = Fingerprint::default();
+                let (path, template) = page_values(job, site, config, templates, &mut fingerprint);
+                reuse_or_render(previous, path, template, fingerprint, || Ok(render(job)?.2))
+            }
         })
         .collect();
+
+    let entries = crate::feed::entries(
+        site,
+        config,
+        cache.as_deref_mut().map(|c| &mut c.feed_texts),
+    );
+    let previous = cache.as_deref();
+    let feed_jobs = crate::feed::jobs(site, config, &entries);
+    results.par_extend(feed_jobs.par_iter().map(|job| {
+        let template = job.format.template();
+        let render = || -> Result<Bytes, Diagnostic> {
+            let mut ctx = base.clone();
+            ctx.insert("feed", &job.view);
+            Ok(Bytes::from(templates.render(template, &ctx)?))
+        };
+        match previous {
+            None => render().map(|html| Outcome {
+                path: job.path.clone(),
+                html,
+                kept: None,
+            }),
+            Some(previous) => {
+                let mut fingerprint = Fingerprint::default();
+                fingerprint.insert("feed", &job.view);
+                reuse_or_render(
+                    previous,
+                    job.path.clone(),
+                    template.to_owned(),
+                    fingerprint,
+                    render,
+                )
+            }
+        }
+    }));
 
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut kept = HashMap::new();
@@ -313,23 +339,6 @@ fn render_pages(
             Err(_) => {}
         }
     }
-    let entries = crate::feed::entries(site, config);
-    let feeds: Vec<Result<OutputFile, Diagnostic>> = crate::feed::jobs(site, config, &entries)
-        .par_iter()
-        .map(|job| {
-            let mut ctx = base.clone();
-            ctx.insert("feed", &job.view);
-            let xml = templates.render(job.format.template(), &ctx)?;
-            Ok(OutputFile::new(job.path.clone(), xml))
-        })
-        .collect();
-    for r in feeds {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) if !errors.contains(&d) => errors.push(d),
-            Err(_) => {}
-        }
-    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -340,6 +349,25 @@ fn render_pages(
     files.extend(crate::sitemap::files(site, config));
     files.push(OutputFile::new("css/syntax.css", syntax_css()));
     Ok(files)
+}
+
+/// The cached page when its template and fingerprint are unchanged, else a new render.
+fn reuse_or_render(
+    previous: &PageCache,
+    path: String,
+    template: String,
+    fingerprint: Fingerprint,
+    render: impl FnOnce() -> Result<Bytes, Diagnostic>,
+) -> Result<Outcome, Diagnostic> {
+    let html = match previous.get(&path, &template, &fingerprint) {
+        Some(html) => html.clone(),
+        None => render()?,
+    };
+    Ok(Outcome {
+        path,
+        html,
+        kept: Some((template, fingerprint)),
+    })
 }
 
 /// A page's output path and HTML, and, for a cache that keeps pages, the template and

@@ -19,6 +19,8 @@ pub struct PageCache {
     /// What every page shares (the `site` variable), fingerprinted once.
     shared: Fingerprint,
     pages: HashMap<String, RenderedPage>,
+    /// Feed entries' escaped HTML, by document revision.
+    pub(super) feed_texts: crate::feed::EntryTextCache,
 }
 
 pub(super) struct RenderedPage {

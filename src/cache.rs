@@ -31,6 +31,27 @@ pub struct BuildCache {
     documents: DocumentCache,
     pages: PageCache,
     highlight: Option<Arc<HighlightCache>>,
+    changes: KnownChanges,
+}
+
+/// Which sources may have changed since the documents were last loaded.
+#[derive(Debug)]
+enum KnownChanges {
+    /// No one says: every file is read and compared.
+    Unknown,
+    /// A watcher will report changes, but has not yet seen the files loaded: read all.
+    Everything,
+    /// Only files at or under these paths (as the watcher reported them).
+    Within(Vec<PathBuf>),
+}
+
+impl KnownChanges {
+    fn may_have_changed(&self, path: &Path) -> bool {
+        match self {
+            KnownChanges::Unknown | KnownChanges::Everything => true,
+            KnownChanges::Within(paths) => paths.iter().any(|p| path.starts_with(p)),
+        }
+    }
 }
 
 impl Default for BuildCache {
@@ -42,6 +63,7 @@ impl Default for BuildCache {
             documents: DocumentCache::default(),
             pages: PageCache::default(),
             highlight: None,
+            changes: KnownChanges::Unknown,
         }
     }
 }
@@ -68,6 +90,24 @@ impl BuildCache {
             _ => self.highlight = Some(Arc::new(HighlightCache::open(file, self.keep))),
         }
         self.highlight.clone()
+    }
+
+    /// Promises that every change to the sources from now on is told with
+    /// [`changed_only`](Self::changed_only) (serve's file watcher): the next builds read
+    /// only the files told, and keep the others as they were.
+    pub fn follow_watcher(&mut self) {
+        if let KnownChanges::Unknown = self.changes {
+            self.changes = KnownChanges::Everything;
+        }
+    }
+
+    /// Tells the cache that, since the last build, sources changed only at or under
+    /// these paths (a renamed folder counts for everything in it). Files elsewhere are
+    /// then not read again. Paths told before a build that failed early add up.
+    pub fn changed_only(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        if let KnownChanges::Within(known) = &mut self.changes {
+            known.extend(paths);
+        }
     }
 
     /// Takes back the documents of the site the last build returned, so that the next
@@ -105,10 +145,10 @@ impl BuildCache {
         Result<Vec<Document>, Vec<Diagnostic>>,
     ) {
         let (templates, documents) = (&mut self.templates, &mut self.documents);
-        let keep = self.keep;
+        let (keep, changes) = (self.keep, &mut self.changes);
         rayon::join(
             || templates.load(root),
-            || documents.load(sources, options, keep),
+            || documents.load(sources, options, keep, changes),
         )
     }
 }
@@ -165,7 +205,13 @@ impl DocumentCache {
         sources: Vec<SourceFile>,
         options: &MarkdownOptions,
         keep: bool,
+        changes: &mut KnownChanges,
     ) -> Result<Vec<Document>, Vec<Diagnostic>> {
+        let after = match changes {
+            KnownChanges::Unknown => KnownChanges::Unknown,
+            _ => KnownChanges::Within(Vec::new()),
+        };
+        let changes = std::mem::replace(changes, after);
         let mut previous = std::mem::take(&mut self.0);
         let paired: Vec<(SourceFile, Option<CachedDocument>)> = sources
             .into_iter()
@@ -178,10 +224,20 @@ impl DocumentCache {
         let results: Vec<Result<(CachedDocument, Document), Vec<Diagnostic>>> = paired
             .into_par_iter()
             .map(|(source, cached)| {
-                let text = content::read_source(&source)?;
-                let reusable = cached
-                    .filter(|c| c.source == source && c.text == text && c.options == *options);
-                let (mut entry, document) = match reusable {
+                let cached = cached.filter(|c| c.source == source && c.options == *options);
+                // A file the watcher saw no change to is taken as the cache has it, unread.
+                let unread = cached.is_some() && !changes.may_have_changed(&source.path);
+                let read = if unread {
+                    None
+                } else {
+                    Some(content::read_source(&source)?)
+                };
+                let (cached, text) = match (cached, read) {
+                    (Some(c), Some(text)) if c.text != text => (None, text),
+                    (Some(c), _) => (Some(c), String::new()),
+                    (None, text) => (None, text.unwrap_or_default()),
+                };
+                let (mut entry, document) = match cached {
                     // A draft whose copy the cache kept (see below).
                     Some(entry) if entry.document.as_ref().is_some_and(|d| d.meta.draft) => {
                         let document = entry.document.clone().expect("checked by the guard");
@@ -201,7 +257,12 @@ impl DocumentCache {
                         };
                         (entry, document)
                     }
-                    _ => {
+                    // Unchanged, but its document did not come back from a failed build.
+                    Some(entry) => {
+                        let document = content::load_one(source, &entry.text, options)?;
+                        (entry, document)
+                    }
+                    None => {
                         let document = content::load_one(source.clone(), &text, options)?;
                         let entry = CachedDocument {
                             source,
@@ -289,6 +350,41 @@ mod tests {
             ),
         )
         .unwrap();
+    }
+
+    #[test]
+    fn following_a_watcher_reads_only_what_it_names_and_keeps_what_it_was_told() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let root = root.as_path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        post(root, "a", "Alpha", "one", "First.");
+        post(root, "bb", "Beta", "two", "Second.");
+        let mut cache = BuildCache::default();
+        cache.follow_watcher();
+        assert_same_as_fresh(root, &mut cache);
+        // Told about one edit; a second is told before a build that never came (its
+        // configuration was broken, say): the next build must see both.
+        post(root, "a", "Alpha edited", "one", "First, edited.");
+        cache.changed_only([root.join("content/blog/a.md")]);
+        post(root, "bb", "Beta edited", "two", "Second, edited.");
+        cache.changed_only([root.join("content/blog/bb.md")]);
+        assert_same_as_fresh(root, &mut cache);
+        // A change nobody reported is not looked for: that is the watcher's promise.
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        post(root, "a", "Alpha unreported", "one", "Unseen.");
+        let built = build_cached(&config, &BuildOptions::default(), &mut cache).unwrap();
+        let titles: Vec<&str> = built
+            .site
+            .posts
+            .iter()
+            .map(|p| p.meta.title.as_str())
+            .collect();
+        assert!(titles.contains(&"Alpha edited"), "{titles:?}");
+        cache.reclaim(built.site);
+        // Named by its folder (a folder moved in place): read again.
+        cache.changed_only([root.join("content/blog")]);
+        assert_same_as_fresh(root, &mut cache);
     }
 
     #[test]

@@ -337,17 +337,11 @@ fn entry(
         .map(|d| d.0)
         .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
     let updated = updated(doc).unwrap_or(published).max(published);
-    let tags = meta
-        .tags
-        .iter()
-        .filter_map(|name| site.tag_by_slug(&crate::content::slug::tag_slug(name)))
+    let tags = site
+        .tags_of(doc)
+        .into_iter()
         .map(|t| xml_text(&t.name))
-        .fold(Vec::new(), |mut acc: Vec<String>, t| {
-            if !acc.contains(&t) {
-                acc.push(t);
-            }
-            acc
-        });
+        .collect();
     let url = config.url(&doc.path);
     let kept = previous
         .and_then(|p| p.get(&doc.revision))

@@ -1,6 +1,5 @@
 //! The site model: posts in order, pages, tags. Built once from documents; read-only after.
 
-use crate::content::slug::tag_slug;
 use crate::content::{Document, Kind};
 use crate::error::Diagnostic;
 use std::collections::HashMap;
@@ -30,6 +29,8 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// Things worth a writer's attention that do not fail the build.
     pub warnings: Vec<String>,
+    /// Index in `tags` by slug.
+    tag_numbers: HashMap<String, usize>,
 }
 
 /// Paths the site generates itself; a page there would be overwritten.
@@ -53,17 +54,35 @@ impl Site {
                 .then_with(|| a.path.cmp(&b.path))
         });
         let (tags, warnings) = collect_tags(&posts);
+        let tag_numbers = tags
+            .iter()
+            .enumerate()
+            .map(|(n, t)| (t.slug.clone(), n))
+            .collect();
         Ok(Site {
             posts,
             pages,
             tags,
             warnings,
+            tag_numbers,
         })
     }
 
-    /// Index of the tag with this slug.
+    /// The tag with this slug.
     pub fn tag_by_slug(&self, slug: &str) -> Option<&Tag> {
-        self.tags.iter().find(|t| t.slug == slug)
+        self.tag_numbers.get(slug).map(|&n| &self.tags[n])
+    }
+
+    /// A document's tags, each once (`Rust` and `rust` are one tag), in its own order.
+    /// Tags of pages, which no list shows, are left out.
+    pub fn tags_of(&self, doc: &Document) -> Vec<&Tag> {
+        let mut tags: Vec<&Tag> = Vec::with_capacity(doc.tag_slugs.len());
+        for tag in doc.tag_slugs.iter().filter_map(|s| self.tag_by_slug(s)) {
+            if !tags.iter().any(|t| std::ptr::eq(*t, tag)) {
+                tags.push(tag);
+            }
+        }
+        tags
     }
 }
 
@@ -133,8 +152,8 @@ fn collect_tags(posts: &[Document]) -> (Vec<Tag>, Vec<String>) {
     }
     let mut by_slug: HashMap<String, Uses> = HashMap::new();
     for (i, post) in posts.iter().enumerate() {
-        for name in &post.meta.tags {
-            let entry = by_slug.entry(tag_slug(name)).or_default();
+        for (name, slug) in post.meta.tags.iter().zip(&post.tag_slugs) {
+            let entry = by_slug.entry(slug.clone()).or_default();
             match entry.spellings.iter_mut().find(|(n, _)| n == name) {
                 Some((_, uses)) => *uses += 1,
                 None => entry.spellings.push((name.clone(), 1)),

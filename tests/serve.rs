@@ -158,6 +158,47 @@ fn edits_additions_renames_and_deletions_reach_every_page() {
 }
 
 #[test]
+fn a_folder_swapped_in_place_is_read_again() {
+    // serve reads again only the files the watcher names; moving a folder names only the
+    // folder, so every file under it must count as changed, even at an unchanged path.
+    let site = TestSite::fixture("serve-basic");
+    let front = "title: Part one\ndate: 2025-03-01";
+    site.write(
+        "content/blog/series/part.md",
+        &format!("---\n{front}\n---\nThe old folder's words.\n"),
+    );
+    site.write(
+        "spare/part.md",
+        &format!("---\n{front}\n---\nThe new folder's words.\n"),
+    );
+    let server = Server::start(&site, &[]);
+    assert!(server
+        .get("/blog/series/part/")
+        .body
+        .contains("old folder's words"));
+    let mut events = Events::open(server.addr);
+    let start = generation(&events.current());
+
+    let path = |p: &str| site.path().join(p);
+    std::fs::rename(path("content/blog/series"), path("retired")).unwrap();
+    std::fs::rename(path("spare"), path("content/blog/series")).unwrap();
+    let g = generation(&events.next_good(start));
+    let page = server.get("/blog/series/part/").body;
+    assert!(page.contains("new folder's words"), "{page}");
+
+    // And the folder moved in is watched: an edit inside it shows up.
+    site.write(
+        "content/blog/series/part.md",
+        &format!("---\n{front}\n---\nEdited after the move.\n"),
+    );
+    events.next_good(g);
+    assert!(server
+        .get("/blog/series/part/")
+        .body
+        .contains("Edited after the move"));
+}
+
+#[test]
 fn broken_edits_show_the_overlay_keep_the_last_good_site_and_recover() {
     let site = TestSite::fixture("serve-basic");
     let server = Server::start(&site, &[]);

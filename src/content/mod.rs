@@ -22,6 +22,8 @@ pub struct Document {
     /// Unique to this parse of the file: a document loaded again, even from the same
     /// text, gets a new one. Pages compare it instead of the content it stands for.
     pub revision: u64,
+    /// The slug of each of `meta.tags`, in the same order.
+    pub tag_slugs: Vec<String>,
 }
 
 impl Document {
@@ -90,9 +92,10 @@ pub fn load_one(
     static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Ok(Document {
         source,
-        meta,
         path,
         rendered,
         revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        tag_slugs: meta.tags.iter().map(|t| slug::tag_slug(t)).collect(),
+        meta,
     })
 }

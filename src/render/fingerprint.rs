@@ -19,11 +19,20 @@ thread_local! {
 /// Where a page's context values go: a Tera context to render, or a fingerprint to compare.
 pub trait PageValues {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T);
+
+    /// Inserts a value made from one document and the configuration alone: a fingerprint
+    /// records the document's revision instead, without making the value. (The page cache
+    /// starts afresh whenever the configuration changes.)
+    fn insert_derived<T: Serialize>(&mut self, key: &str, revision: u64, make: impl FnOnce() -> T);
 }
 
 impl PageValues for tera::Context {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
         tera::Context::insert(self, key, value);
+    }
+
+    fn insert_derived<T: Serialize>(&mut self, key: &str, _: u64, make: impl FnOnce() -> T) {
+        tera::Context::insert(self, key, &make());
     }
 }
 
@@ -44,7 +53,15 @@ impl PageValues for Fingerprint {
         self.0.push(b'\n');
         FINGERPRINTING.with(|f| f.set(was));
     }
+
+    fn insert_derived<T: Serialize>(&mut self, key: &str, revision: u64, _: impl FnOnce() -> T) {
+        self.insert(key, &DocRevision(revision));
+    }
 }
+
+/// How a value made from a document stands in a fingerprint.
+#[derive(Serialize)]
+struct DocRevision(u64);
 
 impl Fingerprint {
     pub fn len(&self) -> usize {
@@ -129,6 +146,16 @@ mod tests {
         assert_ne!(a, fingerprint("B", "<p>long text</p>", 7));
         assert_ne!(a, fingerprint("A", "<p>long text</p>", 8));
         assert!(!String::from_utf8_lossy(&a.0).contains("long text"));
+    }
+
+    #[test]
+    fn derived_values_are_made_only_for_templates() {
+        let mut f = Fingerprint::default();
+        f.insert_derived("meta", 5, || -> &str { panic!("made for a fingerprint") });
+        assert_eq!(f.0, b"meta=5\n");
+        let mut context = tera::Context::new();
+        PageValues::insert_derived(&mut context, "meta", 5, || "made");
+        assert_eq!(context.into_json()["meta"], "made");
     }
 
     #[test]

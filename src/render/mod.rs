@@ -228,6 +228,9 @@ pub fn render_site_cached(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut shared = Fingerprint::default();
     shared.insert("site", &SiteView::new(config));
+    // Values made from a document and the configuration stand in fingerprints as the
+    // document's revision (`insert_derived`): any change of configuration starts afresh.
+    shared.insert("config", &format!("{config:?}"));
     cache.use_inputs(templates, shared);
     render_pages(site, config, templates, Some(cache))
 }
@@ -406,7 +409,7 @@ fn page_values<'a>(
             );
             ctx.insert("total_posts", &site.posts.len());
             let meta = PageMeta::page(config, None, None, config.url(""));
-            (String::new(), "index.html".to_owned(), meta)
+            (String::new(), "index.html".to_owned(), MetaOf::Page(meta))
         }
         Job::List { page } => {
             let total = site.posts.len();
@@ -420,12 +423,11 @@ fn page_values<'a>(
             let path = page_path("blog/", *page);
             let title = numbered("All posts", *page);
             let meta = PageMeta::page(config, Some(&title), None, config.url(&path));
-            (path, "list.html".to_owned(), meta)
+            (path, "list.html".to_owned(), MetaOf::Page(meta))
         }
         Job::Post(i) => {
             let doc = &site.posts[*i];
             let view = FullView::of(doc, site, config);
-            let meta = PageMeta::document(doc, &view.summary.description.text, config, true);
             ctx.insert("post", &view);
             let link = |d: &'a crate::content::Document| PostLink {
                 title: &d.meta.title,
@@ -438,21 +440,23 @@ fn page_values<'a>(
                 &i.checked_sub(1).and_then(|j| site.posts.get(j)).map(link),
             );
             let template = templates.for_layout(doc.meta.layout.as_deref(), "post.html");
-            (doc.path.clone(), template, meta)
+            (doc.path.clone(), template, MetaOf::Document(doc, true))
         }
         Job::Page(i) => {
             let doc = &site.pages[*i];
-            let view = FullView::of(doc, site, config);
-            let meta = PageMeta::document(doc, &view.summary.description.text, config, false);
-            ctx.insert("page", &view);
+            ctx.insert("page", &FullView::of(doc, site, config));
             let template = templates.for_layout(doc.meta.layout.as_deref(), "page.html");
-            (doc.path.clone(), template, meta)
+            (doc.path.clone(), template, MetaOf::Document(doc, false))
         }
         Job::TagIndex => {
             let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
             ctx.insert("tags", &tags);
             let meta = PageMeta::page(config, Some("Tags"), None, config.url("tags/"));
-            ("tags/".to_owned(), "tags.html".to_owned(), meta)
+            (
+                "tags/".to_owned(),
+                "tags.html".to_owned(),
+                MetaOf::Page(meta),
+            )
         }
         Job::Tag { tag, page } => {
             let tag = &site.tags[*tag];
@@ -477,7 +481,7 @@ fn page_values<'a>(
             let description = format!("Posts tagged {}", tag.name);
             let title = numbered(&tag.name, *page);
             let meta = PageMeta::page(config, Some(&title), Some(description), config.url(&path));
-            (path, "tag.html".to_owned(), meta)
+            (path, "tag.html".to_owned(), MetaOf::Page(meta))
         }
         Job::NotFound => {
             ctx.insert("current_url", &config.url("404.html"));
@@ -489,8 +493,20 @@ fn page_values<'a>(
     };
     ctx.insert("current_url", &config.url(&path));
     ctx.insert("current_path", &path);
-    ctx.insert("meta", &meta);
+    match meta {
+        MetaOf::Page(meta) => ctx.insert("meta", &meta),
+        MetaOf::Document(doc, is_post) => ctx.insert_derived("meta", doc.revision, || {
+            PageMeta::document(doc, views::plain_summary(doc), config, is_post)
+        }),
+    }
     (format!("{path}index.html"), template)
+}
+
+/// A page's head tags: made here for generated pages, or from a document (made only
+/// when the page is rendered: a fingerprint needs just the document's revision).
+enum MetaOf<'a> {
+    Page(PageMeta),
+    Document(&'a crate::content::Document, bool),
 }
 
 /// `All posts (page 2)`: list pages after the first say which they are.

@@ -94,26 +94,16 @@ pub struct PostSummary<'a> {
 impl<'a> PostSummary<'a> {
     pub fn of(doc: &'a Document, site: &'a Site, config: &Config) -> Self {
         let meta = &doc.meta;
-        let tags = meta
-            .tags
-            .iter()
-            .filter_map(|name| {
-                let slug = crate::content::slug::tag_slug(name);
-                site.tag_by_slug(&slug).map(|t| TagLink::of(t, config))
-            })
-            .fold(Vec::new(), |mut acc: Vec<TagLink>, t| {
-                if !acc.iter().any(|x| x.slug == t.slug) {
-                    acc.push(t);
-                }
-                acc
-            });
-        let (summary, description) = match &meta.summary {
-            Some(s) => (Cow::Owned(escape_html(s)), s.as_str()),
-            None => (
-                Cow::Borrowed(doc.rendered.summary_html.as_str()),
-                doc.rendered.summary_text.as_str(),
-            ),
+        let tags = site
+            .tags_of(doc)
+            .into_iter()
+            .map(|t| TagLink::of(t, config))
+            .collect();
+        let summary = match &meta.summary {
+            Some(s) => Cow::Owned(escape_html(s)),
+            None => Cow::Borrowed(doc.rendered.summary_html.as_str()),
         };
+        let description = plain_summary(doc);
         PostSummary {
             title: &meta.title,
             url: config.url(&doc.path),
@@ -133,6 +123,15 @@ impl<'a> PostSummary<'a> {
             extra: &meta.extra,
         }
     }
+}
+
+/// The summary as plain text, for meta descriptions: front matter `summary`, else the
+/// text of the rendered summary.
+pub fn plain_summary(doc: &Document) -> &str {
+    doc.meta
+        .summary
+        .as_deref()
+        .unwrap_or(&doc.rendered.summary_text)
 }
 
 /// A post or page with its content: `post` in post.html, `page` in page.html.

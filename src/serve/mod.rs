@@ -107,12 +107,17 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         verbose: options.verbose,
         styled: options.styled,
     };
+    let cannot_watch = |e: &dyn std::fmt::Display| {
+        Diagnostic::new(&root, format!("could not watch the site's files: {e}"))
+    };
+    let watching = watch::start(&root).map_err(|e| cannot_watch(&e))?;
+    // From here on the watcher reports every change, so rebuilds read only what it names.
+    rebuilder.cache.follow_watcher();
     // The first build may fail: the server starts all the same and shows the errors.
     rebuilder.rebuild(&HashSet::new(), None);
-    watch::spawn(&root, move |batch| {
-        rebuilder.rebuild(&batch.touched, Some(batch.first_event))
-    })
-    .map_err(|e| Diagnostic::new(&root, format!("could not watch the site's files: {e}")))?;
+    watching
+        .run(move |batch| rebuilder.rebuild(&batch.touched, Some(batch.first_event)))
+        .map_err(|e| cannot_watch(&e))?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

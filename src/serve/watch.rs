@@ -28,10 +28,16 @@ pub struct Batch {
     pub first_event: Instant,
 }
 
-/// Starts watching `root` (which must be absolute) and calls `on_batch` from a thread of
-/// its own for each burst of changes, one at a time. Events that arrive during a rebuild
-/// make the next batch, so the last rebuild always sees the last save.
-pub fn spawn(root: &Path, mut on_batch: impl FnMut(Batch) + Send + 'static) -> notify::Result<()> {
+/// Sources being watched; events queue up until [`Watching::run`] takes them.
+pub struct Watching {
+    rx: mpsc::Receiver<notify::Result<notify::Event>>,
+    watcher: RecommendedWatcher,
+    root: PathBuf,
+}
+
+/// Starts watching `root` (which must be absolute). Start before the first build, so
+/// that a change made while it reads the files is not missed.
+pub fn start(root: &Path) -> notify::Result<Watching> {
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(tx)?;
     // The root itself, not recursively: notices inkpress.toml and the watched folders
@@ -43,15 +49,32 @@ pub fn spawn(root: &Path, mut on_batch: impl FnMut(Batch) + Send + 'static) -> n
             watcher.watch(&dir, RecursiveMode::Recursive)?;
         }
     }
-    let root = root.to_path_buf();
-    std::thread::Builder::new()
-        .name("inkpress-watch".into())
-        .spawn(move || {
-            while let Some(batch) = next_batch(&rx, &root, &mut watcher) {
-                on_batch(batch);
-            }
-        })?;
-    Ok(())
+    Ok(Watching {
+        rx,
+        watcher,
+        root: root.to_path_buf(),
+    })
+}
+
+impl Watching {
+    /// Calls `on_batch` from a thread of its own for each burst of changes, one at a time.
+    /// Events that arrive during a rebuild make the next batch, so the last rebuild
+    /// always sees the last save.
+    pub fn run(self, mut on_batch: impl FnMut(Batch) + Send + 'static) -> std::io::Result<()> {
+        let Watching {
+            rx,
+            mut watcher,
+            root,
+        } = self;
+        std::thread::Builder::new()
+            .name("inkpress-watch".into())
+            .spawn(move || {
+                while let Some(batch) = next_batch(&rx, &root, &mut watcher) {
+                    on_batch(batch);
+                }
+            })?;
+        Ok(())
+    }
 }
 
 /// Waits for a relevant event, then gathers the rest of its burst. `None` when watching ended.
@@ -97,6 +120,11 @@ fn take(
             return true;
         }
     };
+    // Events were dropped (an overflowing queue): anything may have changed.
+    if event.need_rescan() {
+        touched.insert(root.to_path_buf());
+        return true;
+    }
     if matches!(event.kind, EventKind::Access(_)) {
         return false;
     }

@@ -144,7 +144,10 @@ fn render_templates(bencher: Bencher, n: usize) {
     let site = site(n);
     let built = build(&site.config, &site.options).unwrap();
     let templates = inkpress::render::Templates::load(site.dir.path()).unwrap();
-    bencher.bench(|| inkpress::render::render_site(&built.site, &site.config, &templates).unwrap());
+    bencher.bench(|| {
+        inkpress::render::render_site(&built.site, &site.config, &templates, &output::InMemory)
+            .unwrap()
+    });
 }
 
 #[divan::bench(args = [100, 400], sample_count = 10)]
@@ -157,7 +160,7 @@ fn write(bencher: Bencher, n: usize) {
     let mut round = 0;
     bencher.bench_local(|| {
         round += 1;
-        output::write_tree(&files, &tmp.path().join(round.to_string())).unwrap()
+        output::write_atomically(&files, &tmp.path().join(round.to_string()), tmp.path()).unwrap()
     });
 }
 

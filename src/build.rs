@@ -7,9 +7,10 @@ use crate::config::Config;
 use crate::content;
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::markdown::MarkdownOptions;
-use crate::output::OutputFile;
+use crate::output::{Destination, InMemory, OutputFile};
 use crate::render;
 use crate::site::Site;
+use std::collections::HashSet;
 
 /// Caches kept between builds, in the site's root; safe to delete at any time.
 pub const CACHE_DIR: &str = ".inkpress-cache";
@@ -22,19 +23,19 @@ pub struct BuildOptions {
     pub cache_dir: Option<std::path::PathBuf>,
 }
 
-/// A built site, in memory.
+/// A built site: the model, and the files its destination kept in memory (all of
+/// them, unless it was written as it was made).
 pub struct Built {
     pub files: Vec<OutputFile>,
+    /// Every file's site path, written or kept.
+    pub paths: Vec<String>,
     pub site: Site,
 }
 
 impl Built {
-    /// Number of HTML pages written.
+    /// Number of HTML pages made.
     pub fn html_pages(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
-            .count()
+        self.paths.iter().filter(|p| p.ends_with(".html")).count()
     }
 
     /// `3 posts, 8 tags, 25 pages`, for the closing line of a command.
@@ -48,9 +49,19 @@ impl Built {
     }
 }
 
-/// Builds the whole site. Every broken file is reported, not only the first.
+/// Builds the whole site in memory. Every broken file is reported, not only the first.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
-    build_cached(config, options, &mut BuildCache::one_off())
+    build_into(config, options, &InMemory)
+}
+
+/// [`build`], handing each file to `dest` as soon as it is made (`build` writes pages
+/// while others are still rendering, and holds none of them in memory).
+pub fn build_into(
+    config: &Config,
+    options: &BuildOptions,
+    dest: &dyn Destination,
+) -> Result<Built> {
+    run(config, options, &mut BuildCache::one_off(), dest)
 }
 
 /// [`build`], reusing from `cache` what earlier builds made of inputs that have not
@@ -59,6 +70,15 @@ pub fn build_cached(
     config: &Config,
     options: &BuildOptions,
     cache: &mut BuildCache,
+) -> Result<Built> {
+    run(config, options, cache, &InMemory)
+}
+
+fn run(
+    config: &Config,
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+    dest: &dyn Destination,
 ) -> Result<Built> {
     let markdown = MarkdownOptions {
         base_path: config.base_path().to_owned(),
@@ -78,14 +98,37 @@ pub fn build_cached(
         return Err(Diagnostics::sorted(errors));
     };
     let site = Site::assemble(documents, options.drafts).map_err(Diagnostics::sorted)?;
-    let mut files = cache
-        .render(&site, config, &templates)
-        .map_err(Diagnostics::sorted)?;
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
     let statics = render::static_files(&config.root)?;
-    let own: std::collections::HashSet<&str> = statics.iter().map(|f| f.path.as_str()).collect();
-    files.retain(|f| !own.contains(f.path.as_str()));
-    files.extend(statics);
-    Ok(Built { files, site })
+    let own: HashSet<String> = statics.iter().map(|f| f.path.clone()).collect();
+    let mut made = cache
+        .render(&site, config, &templates, &Except { own: &own, dest })
+        .map_err(Diagnostics::sorted)?;
+    made.kept.retain(|f| !own.contains(&f.path));
+    for file in statics {
+        made.send(dest, file).map_err(Diagnostics::from)?;
+    }
+    made.paths.sort_unstable();
+    made.paths.dedup();
+    Ok(Built {
+        files: made.kept,
+        paths: made.paths,
+        site,
+    })
+}
+
+/// A destination that drops the files at paths the site's own static files take.
+struct Except<'a> {
+    own: &'a HashSet<String>,
+    dest: &'a dyn Destination,
+}
+
+impl Destination for Except<'_> {
+    fn accept(&self, file: OutputFile) -> std::result::Result<Option<OutputFile>, Diagnostic> {
+        if self.own.contains(&file.path) {
+            return Ok(None);
+        }
+        self.dest.accept(file)
+    }
 }

@@ -13,7 +13,7 @@ use crate::content::{self, Document, SourceFile};
 use crate::error::Diagnostic;
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
-use crate::output::OutputFile;
+use crate::output::{Destination, Made};
 use crate::render::page_cache::PageCache;
 use crate::render::{self, read_template_sources, TemplateSources, Templates};
 use crate::site::Site;
@@ -120,16 +120,19 @@ impl BuildCache {
     }
 
     /// Renders every page, reusing the pages of the last build whose inputs are equal.
+    /// A one-off build hands each page to `dest` as it is made; a cache that keeps pages
+    /// keeps them all in memory.
     pub fn render(
         &mut self,
         site: &Site,
         config: &Config,
         templates: &Arc<Templates>,
-    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        dest: &dyn Destination,
+    ) -> Result<Made, Vec<Diagnostic>> {
         if self.keep {
             render::render_site_cached(site, config, templates, &mut self.pages)
         } else {
-            render::render_site(site, config, templates)
+            render::render_site(site, config, templates, dest)
         }
     }
 

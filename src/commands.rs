@@ -1,6 +1,6 @@
 //! Subcommand bodies: a few lines each over the library.
 
-use crate::build::{build, BuildOptions, Built};
+use crate::build::{build, build_into, BuildOptions, Built};
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DeployArgs};
 use crate::config::{Config, Overrides};
 use crate::error::Result;
@@ -77,21 +77,20 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
         output_dir: args.output.as_deref().map(absolute_from_cwd),
     };
     let config = Config::load(&cli.root, &overrides)?;
-    // Refuse a dangerous output folder before spending time on the build.
-    output::check_output_dir(&config.output_dir, &config.root)?;
-    let built = build(
+    // Refuses a dangerous output folder before any time is spent on the build.
+    let writer = output::OutputWriter::begin(&config.output_dir, &config.root)?;
+    let built = build_into(
         &config,
         &BuildOptions {
             drafts: args.drafts,
             cache_dir: (!args.no_cache).then(|| config.root.join(crate::build::CACHE_DIR)),
         },
+        &writer,
     )?;
-    output::write_atomically(&built.files, &config.output_dir, &config.root)?;
+    writer.finish(&built.files, &built.paths)?;
     report_warnings(&built);
     if cli.verbose {
-        let mut paths: Vec<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
-        paths.sort_unstable();
-        for p in paths {
+        for p in &built.paths {
             println!("  {p}");
         }
     }

@@ -1,13 +1,21 @@
-//! Output: the files a build produces, and writing them to disk in one atomic step.
+//! Output: the files a build produces, and where they go as they are made.
 //!
-//! A build is written into a fresh folder beside the output, then swapped in with
-//! renames: a failed build never touches the previous output, and a successful one
-//! leaves no stale file behind.
+//! A build hands each finished file to a [`Destination`]: kept in memory (serve, check),
+//! or the output folder through an [`OutputWriter`]. Either way a failed build never
+//! touches the previous output, and a successful one leaves no stale file behind:
+//!
+//! - a first build streams every page into a fresh folder beside the output, so no page
+//!   is held in memory once written, then renames the folder into place;
+//! - a build over an earlier output compares each page with the file already there,
+//!   keeps only the changed ones in memory, and once the whole build has succeeded
+//!   replaces just those (each through a temporary file and a rename) and deletes the
+//!   files the site no longer has. Rewriting and deleting every page of an unchanged
+//!   site cost a warm build most of its time (creating files is slow on ext4).
 
 use crate::error::{Diagnostic, Diagnostics, Result};
-use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Marks a folder as inkpress output, so that inkpress only ever replaces its own folders.
 pub const MARKER: &str = ".inkpress-build";
@@ -81,90 +89,302 @@ pub fn check_output_dir(out: &Path, root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `files` into a new folder, then swaps it in place of `out`.
-pub fn write_atomically(files: &[OutputFile], out: &Path, root: &Path) -> Result<()> {
-    check_output_dir(out, root)?;
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
-    let name = out
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.inkpress-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.inkpress-old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    if let Err(e) = write_tree(files, &staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+/// Where a build's files go as they are made.
+pub trait Destination: Sync {
+    /// Takes one finished file: writes it (`None`), or gives it back to be kept in memory.
+    fn accept(&self, file: OutputFile) -> std::result::Result<Option<OutputFile>, Diagnostic>;
+}
+
+/// What a build made: the path of every file, and the files kept in memory.
+#[derive(Debug, Default)]
+pub struct Made {
+    pub kept: Vec<OutputFile>,
+    pub paths: Vec<String>,
+}
+
+impl Made {
+    /// Hands `file` to `dest`, keeping it if `dest` gives it back.
+    pub fn send(
+        &mut self,
+        dest: &dyn Destination,
+        file: OutputFile,
+    ) -> std::result::Result<(), Diagnostic> {
+        self.paths.push(file.path.clone());
+        self.kept.extend(dest.accept(file)?);
+        Ok(())
     }
-    let had_previous = out.exists();
-    if had_previous {
-        std::fs::rename(out, &retired).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            Diagnostic::io(out, "move the previous output aside", &e)
-        })?;
+}
+
+/// Keeps every file in memory: serve's site, `check`, tests.
+pub struct InMemory;
+
+impl Destination for InMemory {
+    fn accept(&self, file: OutputFile) -> std::result::Result<Option<OutputFile>, Diagnostic> {
+        Ok(Some(file))
     }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        if had_previous {
-            let _ = std::fs::rename(&retired, out);
+}
+
+/// The output folder, while a build writes it. Dropped unfinished (a failed build), it
+/// removes what it wrote and leaves the previous output as it was.
+pub struct OutputWriter {
+    out: PathBuf,
+    mode: Mode,
+    /// Folders made so far in the fresh folder, so that each is made once.
+    made: Mutex<HashSet<PathBuf>>,
+}
+
+enum Mode {
+    /// Everything goes into this new folder, renamed to the output at the end.
+    Fresh { staging: PathBuf },
+    /// The output is an earlier build's: unchanged files are left as they are.
+    Update,
+}
+
+impl OutputWriter {
+    /// Checks that `out` may be written (see [`check_output_dir`]) and gets it ready.
+    pub fn begin(out: &Path, root: &Path) -> Result<OutputWriter> {
+        check_output_dir(out, root)?;
+        if out.join(MARKER).is_file() {
+            return Ok(OutputWriter {
+                out: out.to_path_buf(),
+                mode: Mode::Update,
+                made: Mutex::default(),
+            });
         }
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out
+            .file_name()
+            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        let staging = parent.join(format!(".{name}.inkpress-new-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
-        return Err(Diagnostic::io(out, "put the new output in place", &e).into());
+        std::fs::create_dir_all(&staging)
+            .map_err(|e| Diagnostic::io(&staging, "create the folder", &e))?;
+        Ok(OutputWriter {
+            out: out.to_path_buf(),
+            mode: Mode::Fresh { staging },
+            made: Mutex::default(),
+        })
     }
-    if had_previous {
-        let _ = std::fs::remove_dir_all(&retired);
+
+    /// Puts what the build kept in memory in place, then the whole output: `produced`
+    /// is the path of every file of the site (anything else in the output goes).
+    pub fn finish(mut self, kept: &[OutputFile], produced: &[String]) -> Result<()> {
+        match std::mem::replace(&mut self.mode, Mode::Update) {
+            Mode::Fresh { staging } => {
+                let result = self.finish_fresh(&staging, kept);
+                if result.is_err() {
+                    let _ = std::fs::remove_dir_all(&staging);
+                }
+                result
+            }
+            Mode::Update => self.finish_update(kept, produced),
+        }
+    }
+
+    fn finish_fresh(&self, staging: &Path, kept: &[OutputFile]) -> Result<()> {
+        let errors: Vec<Diagnostic> = kept
+            .iter()
+            .filter_map(|f| self.write_new(staging, f).err())
+            .collect();
+        if !errors.is_empty() {
+            return Err(Diagnostics::sorted(errors));
+        }
+        write_marker(staging)?;
+        // An empty folder may stand where the output goes (it was allowed): set it aside.
+        let retired = staging.with_file_name(
+            staging
+                .file_name()
+                .map(|n| n.to_string_lossy().replace("-new-", "-old-"))
+                .unwrap_or_default(),
+        );
+        let had_previous = self.out.exists();
+        if had_previous {
+            std::fs::rename(&self.out, &retired)
+                .map_err(|e| Diagnostic::io(&self.out, "move the previous output aside", &e))?;
+        }
+        if let Err(e) = std::fs::rename(staging, &self.out) {
+            if had_previous {
+                let _ = std::fs::rename(&retired, &self.out);
+            }
+            return Err(Diagnostic::io(&self.out, "put the new output in place", &e).into());
+        }
+        if had_previous {
+            let _ = std::fs::remove_dir_all(&retired);
+        }
+        Ok(())
+    }
+
+    fn finish_update(&self, kept: &[OutputFile], produced: &[String]) -> Result<()> {
+        use rayon::prelude::*;
+        let errors: Vec<Diagnostic> = kept
+            .par_iter()
+            .filter_map(|f| replace_file(&self.out, f).err())
+            .collect();
+        if !errors.is_empty() {
+            return Err(Diagnostics::sorted(errors));
+        }
+        let produced: HashSet<&str> = produced.iter().map(String::as_str).collect();
+        remove_stale(&self.out, &self.out, &produced)?;
+        write_marker(&self.out)
+    }
+
+    /// Writes a file into the fresh folder, making its folders first (each once).
+    fn write_new(&self, staging: &Path, file: &OutputFile) -> std::result::Result<(), Diagnostic> {
+        let target = staging.join(&file.path);
+        if let Some(parent) = target.parent() {
+            // Made while holding the lock: another thread must not write into a folder
+            // it was told exists before it does.
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(parent) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Diagnostic::io(parent, "create the folder", &e))?;
+                made.insert(parent.to_path_buf());
+            }
+        }
+        write_body(file, &target).map_err(|e| Diagnostic::io(&target, "write the file", &e))
+    }
+}
+
+impl Destination for OutputWriter {
+    fn accept(&self, file: OutputFile) -> std::result::Result<Option<OutputFile>, Diagnostic> {
+        match &self.mode {
+            Mode::Fresh { staging } => self.write_new(staging, &file).map(|()| None),
+            Mode::Update => {
+                Ok((!same_as_on_disk(&file, &self.out.join(&file.path))).then_some(file))
+            }
+        }
+    }
+}
+
+impl Drop for OutputWriter {
+    fn drop(&mut self) {
+        if let Mode::Fresh { staging } = &self.mode {
+            let _ = std::fs::remove_dir_all(staging);
+        }
+    }
+}
+
+fn write_body(file: &OutputFile, target: &Path) -> std::io::Result<()> {
+    match &file.body {
+        Body::Bytes(b) => std::fs::write(target, b),
+        Body::Embedded(b) => std::fs::write(target, b),
+        Body::Copy(src) => std::fs::copy(src, target).map(|_| ()),
+    }
+}
+
+/// Whether the file at `target` already holds exactly this file's content.
+fn same_as_on_disk(file: &OutputFile, target: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(target) else {
+        return false;
+    };
+    let expected_len = match &file.body {
+        Body::Bytes(b) => b.len() as u64,
+        Body::Embedded(b) => b.len() as u64,
+        Body::Copy(src) => match std::fs::metadata(src) {
+            Ok(m) => m.len(),
+            Err(_) => return false,
+        },
+    };
+    if !meta.is_file() || meta.len() != expected_len {
+        return false;
+    }
+    match (file.bytes(), std::fs::read(target)) {
+        (Ok(new), Ok(old)) => *new == *old,
+        _ => false,
+    }
+}
+
+/// Replaces one file of the output in a single rename, so that no reader (a server
+/// serving the folder, say) ever sees it half written.
+fn replace_file(out: &Path, file: &OutputFile) -> std::result::Result<(), Diagnostic> {
+    let target = out.join(&file.path);
+    let io = |e: std::io::Error| Diagnostic::io(&target, "write the file", &e);
+    if let Some(parent) = target.parent() {
+        make_folder(out, parent).map_err(io)?;
+    }
+    // A folder where the file goes (a page that became a file): it is stale.
+    if target.is_dir() {
+        std::fs::remove_dir_all(&target).map_err(io)?;
+    }
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let temp = target.with_file_name(format!(".{name}.inkpress-{}", std::process::id()));
+    let written = write_body(file, &temp).and_then(|()| std::fs::rename(&temp, &target));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written.map_err(io)
+}
+
+/// Makes `folder` inside `out`, replacing a stale file that stands where a folder goes.
+fn make_folder(out: &Path, folder: &Path) -> std::io::Result<()> {
+    if folder.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = folder.parent().filter(|p| p.starts_with(out) && *p != out) {
+        make_folder(out, parent)?;
+    }
+    if folder.is_file() {
+        std::fs::remove_file(folder)?;
+    }
+    match std::fs::create_dir(folder) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Deletes every file under `dir` that the site no longer has, and folders left empty.
+fn remove_stale(out: &Path, dir: &Path, produced: &HashSet<&str>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Diagnostic::io(dir, "read the folder", &e))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let rel = path
+            .strip_prefix(out)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let gone = |e: std::io::Error| Diagnostic::io(&path, "remove the stale file", &e);
+        if is_dir {
+            remove_stale(out, &path, produced)?;
+            if std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()) {
+                std::fs::remove_dir(&path).map_err(gone)?;
+            }
+        } else if rel != MARKER && !produced.contains(rel.as_str()) {
+            std::fs::remove_file(&path).map_err(gone)?;
+        }
     }
     Ok(())
 }
 
-/// Writes every file under `dir` (which must not exist yet), folders made once, files in parallel.
-pub fn write_tree(files: &[OutputFile], dir: &Path) -> Result<()> {
-    // Every folder with its ancestors, each made with one call: a parent sorts before
-    // its children, and asking again for folders that exist cost a system call per file.
-    let mut folders: BTreeSet<&str> = BTreeSet::new();
-    for file in files {
-        let mut path = file.path.as_str();
-        while let Some((parent, _)) = path.rsplit_once('/') {
-            if !folders.insert(parent) {
-                break;
-            }
-            path = parent;
-        }
-    }
-    std::fs::create_dir_all(dir).map_err(|e| Diagnostic::io(dir, "create the folder", &e))?;
-    for folder in folders {
-        let p = dir.join(folder);
-        match std::fs::create_dir(&p) {
-            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                return Err(Diagnostic::io(&p, "create the folder", &e).into());
-            }
-            _ => {}
-        }
-    }
-    let errors: Vec<Diagnostic> = files
-        .par_iter()
-        .filter_map(|f| {
-            let target = dir.join(&f.path);
-            let result = match &f.body {
-                Body::Bytes(b) => std::fs::write(&target, b),
-                Body::Embedded(b) => std::fs::write(&target, b),
-                Body::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
-            };
-            result
-                .err()
-                .map(|e| Diagnostic::io(&target, "write the file", &e))
-        })
-        .collect();
-    if !errors.is_empty() {
-        return Err(Diagnostics::sorted(errors));
-    }
+fn write_marker(dir: &Path) -> Result<()> {
     std::fs::write(
         dir.join(MARKER),
         "This folder was written by inkpress and is replaced by each build.\n",
     )
     .map_err(|e| Diagnostic::io(dir, "write the build marker", &e).into())
+}
+
+/// Writes `files` to `out` as a build does (tests, benchmarks, and callers that already
+/// hold every file in memory).
+pub fn write_atomically(files: &[OutputFile], out: &Path, root: &Path) -> Result<()> {
+    let writer = OutputWriter::begin(out, root)?;
+    let mut kept = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        match writer.accept(file.clone()) {
+            Ok(Some(file)) => kept.push(file),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics::sorted(errors));
+    }
+    let produced: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    writer.finish(&kept, &produced)
 }
 
 #[cfg(test)]
@@ -185,6 +405,107 @@ mod tests {
         assert!(out.join(MARKER).exists());
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folders left behind");
+    }
+
+    fn inode(p: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(p).unwrap().ino()
+    }
+
+    #[test]
+    fn a_build_over_its_own_output_rewrites_only_what_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = [
+            OutputFile::new("index.html", "home"),
+            OutputFile::new("blog/a/index.html", "a"),
+            OutputFile::new("blog/gone/index.html", "gone"),
+            OutputFile::new("feed", "was a file"),
+            OutputFile::new("page/index.html", "was a folder"),
+        ];
+        write_atomically(&first, &out, tmp.path()).unwrap();
+        let (home, a) = (
+            inode(&out.join("index.html")),
+            inode(&out.join("blog/a/index.html")),
+        );
+        let second = [
+            OutputFile::new("index.html", "home"),
+            OutputFile::new("blog/a/index.html", "a, edited"),
+            OutputFile::new("blog/new/index.html", "new"),
+            OutputFile::new("feed/index.xml", "now a folder"),
+            OutputFile::new("page", "now a file"),
+        ];
+        write_atomically(&second, &out, tmp.path()).unwrap();
+        assert_eq!(
+            inode(&out.join("index.html")),
+            home,
+            "an unchanged page was rewritten"
+        );
+        assert_ne!(inode(&out.join("blog/a/index.html")), a);
+        for f in &second {
+            assert_eq!(
+                std::fs::read(out.join(&f.path)).unwrap(),
+                *f.bytes().unwrap()
+            );
+        }
+        assert!(
+            !out.join("blog/gone").exists(),
+            "a stale page or its folder survived"
+        );
+        let mut names: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "",
+                ".inkpress-build",
+                "blog",
+                "blog/a",
+                "blog/a/index.html",
+                "blog/new",
+                "blog/new/index.html",
+                "feed",
+                "feed/index.xml",
+                "index.html",
+                "page"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unfinished_writer_leaves_no_trace_and_the_output_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // A first build that fails half way: nothing appears.
+        let writer = OutputWriter::begin(&out, tmp.path()).unwrap();
+        writer.accept(OutputFile::new("a/index.html", "a")).unwrap();
+        drop(writer);
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+        // A later build that fails: the output stays as it was.
+        write_atomically(&[OutputFile::new("a/index.html", "a")], &out, tmp.path()).unwrap();
+        let writer = OutputWriter::begin(&out, tmp.path()).unwrap();
+        let kept = writer
+            .accept(OutputFile::new("a/index.html", "changed"))
+            .unwrap();
+        assert!(
+            kept.is_some(),
+            "a changed page is kept until the build is done"
+        );
+        drop(writer);
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "a"
+        );
     }
 
     #[test]

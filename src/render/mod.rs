@@ -8,7 +8,7 @@ pub mod views;
 
 use crate::config::Config;
 use crate::error::Diagnostic;
-use crate::output::{Body, OutputFile};
+use crate::output::{Body, Destination, InMemory, Made, OutputFile};
 use crate::site::Site;
 use bytes::Bytes;
 use fingerprint::{Fingerprint, PageValues};
@@ -210,12 +210,14 @@ enum Job {
 
 /// Renders every page of the site, in parallel. Identical template errors (one broken
 /// template fails every page that uses it) are reported once.
+/// Each file goes to `dest` as soon as it is made.
 pub fn render_site(
     site: &Site,
     config: &Config,
     templates: &Templates,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_pages(site, config, templates, None)
+    dest: &dyn Destination,
+) -> Result<Made, Vec<Diagnostic>> {
+    render_pages(site, config, templates, None, dest)
 }
 
 /// [`render_site`], reusing each page of an earlier build whose template and context are
@@ -225,14 +227,15 @@ pub fn render_site_cached(
     config: &Config,
     templates: &Arc<Templates>,
     cache: &mut PageCache,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+) -> Result<Made, Vec<Diagnostic>> {
     let mut shared = Fingerprint::default();
     shared.insert("site", &SiteView::new(config));
     // Values made from a document and the configuration stand in fingerprints as the
     // document's revision (`insert_derived`): any change of configuration starts afresh.
     shared.insert("config", &format!("{config:?}"));
     cache.use_inputs(templates, shared);
-    render_pages(site, config, templates, Some(cache))
+    // The pages stay in memory: the cache shares them with the served site.
+    render_pages(site, config, templates, Some(cache), &InMemory)
 }
 
 fn render_pages(
@@ -240,7 +243,8 @@ fn render_pages(
     config: &Config,
     templates: &Templates,
     cache: Option<&mut PageCache>,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    dest: &dyn Destination,
+) -> Result<Made, Vec<Diagnostic>> {
     let per_page = config.posts_per_page;
     let pages_of = |n: usize| n.div_ceil(per_page).max(1);
     let mut jobs = vec![Job::Home, Job::TagIndex, Job::NotFound];
@@ -268,11 +272,10 @@ fn render_pages(
     let mut results: Vec<Result<Outcome, Diagnostic>> = jobs
         .par_iter()
         .map(|job| match previous {
-            None => render(job).map(|(path, _, html)| Outcome {
-                path,
-                html,
-                kept: None,
-            }),
+            None => {
+                let (path, _, html) = render(job)?;
+                send(dest, path, html)
+            }
             Some(previous) => {
                 let mut fingerprint = Fingerprint::default();
                 let (path, template) = page_values(job, site, config, templates, &mut fingerprint);
@@ -296,11 +299,7 @@ fn render_pages(
             Ok(Bytes::from(templates.render(template, &ctx)?))
         };
         match previous {
-            None => render().map(|html| Outcome {
-                path: job.path.clone(),
-                html,
-                kept: None,
-            }),
+            None => send(dest, job.path.clone(), render()?),
             Some(previous) => {
                 let mut fingerprint = Fingerprint::default();
                 fingerprint.insert("feed", &job.view);
@@ -315,28 +314,17 @@ fn render_pages(
         }
     }));
 
-    let mut files = Vec::with_capacity(results.len() + 8);
-    let mut kept = HashMap::new();
+    let mut made = Made::default();
+    let mut pages = HashMap::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
-            Ok(Outcome {
-                path,
-                html,
-                kept: k,
-            }) => {
-                if let Some((template, fingerprint)) = k {
-                    let page = RenderedPage {
-                        template,
-                        fingerprint,
-                        html: html.clone(),
-                    };
-                    kept.insert(path.clone(), page);
+            Ok(Outcome { path, file, kept }) => {
+                made.kept.extend(file);
+                if let Some(page) = kept {
+                    pages.insert(path.clone(), page);
                 }
-                files.push(OutputFile {
-                    path,
-                    body: Body::Bytes(html),
-                });
+                made.paths.push(path);
             }
             Err(d) if !errors.contains(&d) => errors.push(d),
             Err(_) => {}
@@ -346,12 +334,29 @@ fn render_pages(
         return Err(errors);
     }
     if let Some(cache) = cache {
-        cache.replace(kept);
+        cache.replace(pages);
     }
-    files.extend(redirects(site, config));
-    files.extend(crate::sitemap::files(site, config));
-    files.push(OutputFile::new("css/syntax.css", syntax_css()));
-    Ok(files)
+    let small = redirects(site, config)
+        .into_iter()
+        .chain(crate::sitemap::files(site, config))
+        .chain([OutputFile::new("css/syntax.css", syntax_css())]);
+    for file in small {
+        made.send(dest, file).map_err(|e| vec![e])?;
+    }
+    Ok(made)
+}
+
+/// Hands a page rendered for a one-off build to its destination.
+fn send(dest: &dyn Destination, path: String, html: Bytes) -> Result<Outcome, Diagnostic> {
+    let file = dest.accept(OutputFile {
+        path: path.clone(),
+        body: Body::Bytes(html),
+    })?;
+    Ok(Outcome {
+        path,
+        file,
+        kept: None,
+    })
 }
 
 /// The cached page when its template and fingerprint are unchanged, else a new render.
@@ -367,18 +372,25 @@ fn reuse_or_render(
         None => render()?,
     };
     Ok(Outcome {
+        file: Some(OutputFile {
+            path: path.clone(),
+            body: Body::Bytes(html.clone()),
+        }),
         path,
-        html,
-        kept: Some((template, fingerprint)),
+        kept: Some(RenderedPage {
+            template,
+            fingerprint,
+            html,
+        }),
     })
 }
 
-/// A page's output path and HTML, and, for a cache that keeps pages, the template and
-/// fingerprint it was rendered from.
+/// A made page: its path, the file when the destination gave it back to keep in memory,
+/// and, for a cache that keeps pages, the page with what it was rendered from.
 struct Outcome {
     path: String,
-    html: Bytes,
-    kept: Option<(String, Fingerprint)>,
+    file: Option<OutputFile>,
+    kept: Option<RenderedPage>,
 }
 
 fn syntax_css() -> &'static str {

@@ -56,7 +56,7 @@ impl Rebuilder {
             eprintln!("warning: {w}");
         }
         let summary = built.counts();
-        let Built { files, site } = built;
+        let Built { files, site, .. } = built;
         // The documents go back to the cache: the next rebuild reuses them without a copy.
         self.cache.reclaim(site);
         let previous = self.shared.current_site();

@@ -226,7 +226,13 @@ impl OutputWriter {
         if !errors.is_empty() {
             return Err(Diagnostics::sorted(errors));
         }
-        let produced: HashSet<&str> = produced.iter().map(String::as_str).collect();
+        let produced = Produced {
+            exact: produced.iter().map(String::as_str).collect(),
+            folded: produced
+                .iter()
+                .map(|p| (p.to_lowercase(), p.as_str()))
+                .collect(),
+        };
         remove_stale(&self.out, &self.out, &produced)?;
         write_marker(&self.out)
     }
@@ -335,8 +341,44 @@ fn make_folder(out: &Path, folder: &Path) -> std::io::Result<()> {
     }
 }
 
+/// The paths of a build's files, for telling stale files from current ones.
+struct Produced<'a> {
+    exact: HashSet<&'a str>,
+    /// By lower-case path: on a case-insensitive disk (macOS, Windows) a post renamed
+    /// from `Foo` to `foo` is one file under both names, and must not be deleted.
+    folded: std::collections::HashMap<String, &'a str>,
+}
+
+impl Produced<'_> {
+    fn has(&self, out: &Path, rel: &str, path: &Path) -> bool {
+        if self.exact.contains(rel) {
+            return true;
+        }
+        match self.folded.get(&rel.to_lowercase()) {
+            Some(current) => same_file(path, &out.join(current)),
+            None => false,
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Without inode numbers to compare, a name differing only in case is kept: a stale
+/// file left behind is better than a current page deleted.
+#[cfg(not(unix))]
+fn same_file(_: &Path, b: &Path) -> bool {
+    b.exists()
+}
+
 /// Deletes every file under `dir` that the site no longer has, and folders left empty.
-fn remove_stale(out: &Path, dir: &Path, produced: &HashSet<&str>) -> Result<()> {
+fn remove_stale(out: &Path, dir: &Path, produced: &Produced) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Diagnostic::io(dir, "read the folder", &e))?;
     for entry in entries.flatten() {
         let path = entry.path();
@@ -352,7 +394,7 @@ fn remove_stale(out: &Path, dir: &Path, produced: &HashSet<&str>) -> Result<()> 
             if std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()) {
                 std::fs::remove_dir(&path).map_err(gone)?;
             }
-        } else if rel != MARKER && !produced.contains(rel.as_str()) {
+        } else if rel != MARKER && !produced.has(out, &rel, &path) {
             std::fs::remove_file(&path).map_err(gone)?;
         }
     }
@@ -479,6 +521,42 @@ mod tests {
                 "index.html",
                 "page"
             ]
+        );
+    }
+
+    #[test]
+    fn a_name_differing_only_in_case_is_stale_unless_it_is_the_same_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = [
+            OutputFile::new("blog/Old/index.html", "old"),
+            OutputFile::new("blog/same/index.html", "same"),
+        ];
+        write_atomically(&first, &out, tmp.path()).unwrap();
+        // A case-insensitive disk shows one file under both spellings; a hard link is
+        // how this case-sensitive disk can show the same.
+        std::fs::create_dir_all(out.join("blog/SAME")).unwrap();
+        std::fs::hard_link(
+            out.join("blog/same/index.html"),
+            out.join("blog/SAME/index.html"),
+        )
+        .unwrap();
+        let second = [
+            OutputFile::new("blog/old/index.html", "renamed"),
+            OutputFile::new("blog/same/index.html", "same"),
+        ];
+        write_atomically(&second, &out, tmp.path()).unwrap();
+        assert!(
+            !out.join("blog/Old").exists(),
+            "a different file whose name differs only in case survived"
+        );
+        assert!(
+            out.join("blog/SAME/index.html").exists(),
+            "the current page was deleted under its other spelling"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("blog/old/index.html")).unwrap(),
+            "renamed"
         );
     }
 

@@ -210,6 +210,11 @@ impl DocumentCache {
         keep: bool,
         changes: &mut KnownChanges,
     ) -> Result<Vec<Document>, Vec<Diagnostic>> {
+        if !keep {
+            // Nothing to reuse and nothing to keep: holding every file's text beside
+            // its document until all are loaded would only raise the peak memory.
+            return content::load(sources, options);
+        }
         let after = match changes {
             KnownChanges::Unknown => KnownChanges::Unknown,
             _ => KnownChanges::Within(Vec::new()),
@@ -289,9 +294,7 @@ impl DocumentCache {
         for result in results {
             match result {
                 Ok((entry, document)) => {
-                    if keep {
-                        self.0.insert(entry.source.path.clone(), entry);
-                    }
+                    self.0.insert(entry.source.path.clone(), entry);
                     documents.push(document);
                 }
                 Err(e) => errors.extend(e),

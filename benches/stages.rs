@@ -142,11 +142,20 @@ fn build_in_memory_warm(bencher: Bencher, n: usize) {
 #[divan::bench(args = [100, 400], sample_count = 10)]
 fn render_templates(bencher: Bencher, n: usize) {
     let site = site(n);
-    let built = build(&site.config, &site.options).unwrap();
+    let markdown = options();
+    let sources = inkpress::content::discover(site.dir.path()).unwrap();
+    let documents = inkpress::content::load(sources, &markdown).unwrap();
+    let mut model = inkpress::site::Site::assemble(documents, false).unwrap();
     let templates = inkpress::render::Templates::load(site.dir.path()).unwrap();
-    bencher.bench(|| {
-        inkpress::render::render_site(&built.site, &site.config, &templates, &output::InMemory)
-            .unwrap()
+    bencher.bench_local(|| {
+        inkpress::render::render_site(
+            &mut model,
+            &site.config,
+            &templates,
+            &markdown,
+            &output::InMemory,
+        )
+        .unwrap()
     });
 }
 

@@ -1,5 +1,7 @@
 //! The build pipeline, shared by `build`, `serve` and `check`:
 //! config → discover → load (front matter + Markdown) → site → render → output files.
+//! A one-off build renders each post's Markdown in the render stage instead, right
+//! before its page, so that a big site's HTML is never all in memory.
 //! It reads sources but writes nothing: where the files go is the caller's choice.
 
 use crate::cache::BuildCache;
@@ -84,26 +86,44 @@ fn run(
         base_path: config.base_path().to_owned(),
         highlight_cache: cache.highlight_cache(options.cache_dir.as_deref()),
     };
-    let sources = content::discover(&config.root)?;
-    // Templates and content are independent: check both so that one run shows every error.
-    let (templates, documents) = cache.load_in_parallel(&config.root, sources, &markdown);
-    // All highlighting is done by now; what the good files got is kept even if others broke.
+    let built = run_with(config, options, cache, dest, &markdown);
+    // The code highlighted so far is kept for the next build even when this one failed:
+    // what the good files got is still good.
     if let Some(highlights) = &markdown.highlight_cache {
         highlights.save();
     }
+    built
+}
+
+fn run_with(
+    config: &Config,
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+    dest: &dyn Destination,
+    markdown: &MarkdownOptions,
+) -> Result<Built> {
+    let sources = content::discover(&config.root)?;
+    // Templates and content are independent: check both so that one run shows every error.
+    let (templates, documents) = cache.load_in_parallel(&config.root, sources, markdown);
     let mut errors: Vec<Diagnostic> = Vec::new();
     let templates = templates.map_err(|e| errors.extend(e)).ok();
     let documents = documents.map_err(|e| errors.extend(e)).ok();
     let (Some(templates), Some(documents)) = (templates, documents) else {
         return Err(Diagnostics::sorted(errors));
     };
-    let site = Site::assemble(documents, options.drafts).map_err(Diagnostics::sorted)?;
+    let mut site = Site::assemble(documents, options.drafts).map_err(Diagnostics::sorted)?;
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
     let statics = render::static_files(&config.root)?;
     let own: HashSet<String> = statics.iter().map(|f| f.path.clone()).collect();
     let mut made = cache
-        .render(&site, config, &templates, &Except { own: &own, dest })
+        .render(
+            &mut site,
+            config,
+            &templates,
+            markdown,
+            &Except { own: &own, dest },
+        )
         .map_err(Diagnostics::sorted)?;
     made.kept.retain(|f| !own.contains(&f.path));
     for file in statics {

@@ -124,15 +124,16 @@ impl BuildCache {
     /// keeps them all in memory.
     pub fn render(
         &mut self,
-        site: &Site,
+        site: &mut Site,
         config: &Config,
         templates: &Arc<Templates>,
+        markdown: &MarkdownOptions,
         dest: &dyn Destination,
     ) -> Result<Made, Vec<Diagnostic>> {
         if self.keep {
             render::render_site_cached(site, config, templates, &mut self.pages)
         } else {
-            render::render_site(site, config, templates, dest)
+            render::render_site(site, config, templates, markdown, dest)
         }
     }
 
@@ -211,9 +212,9 @@ impl DocumentCache {
         changes: &mut KnownChanges,
     ) -> Result<Vec<Document>, Vec<Diagnostic>> {
         if !keep {
-            // Nothing to reuse and nothing to keep: holding every file's text beside
-            // its document until all are loaded would only raise the peak memory.
-            return content::load(sources, options);
+            // Nothing to reuse and nothing to keep: posts' Markdown is rendered later,
+            // each right before its page is written (see `render::render_site`).
+            return content::load_deferred(sources, options);
         }
         let after = match changes {
             KnownChanges::Unknown => KnownChanges::Unknown,
@@ -440,6 +441,15 @@ mod tests {
             "base_url = \"https://x.org/sub/\"\n",
         )
         .unwrap();
+        assert_same_as_fresh(root, &mut cache);
+        // Feeds that carry some posts whole and others not at all: a one-off build
+        // keeps the HTML of the former only, after writing their pages.
+        std::fs::write(
+            root.join("inkpress.toml"),
+            "[feeds]\nlimit = 1\ntag_content = \"full\"\n",
+        )
+        .unwrap();
+        post(root, "eeeee", "Epsilon", "three", "More words.");
         assert_same_as_fresh(root, &mut cache);
     }
 

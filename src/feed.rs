@@ -153,22 +153,7 @@ pub fn entries(
     config: &Config,
     cache: Option<&mut EntryTextCache>,
 ) -> Vec<Option<EntryView>> {
-    // Per post: `None` when no feed carries it, else whether some feed carries it whole.
-    let mut wanted: Vec<Option<bool>> = vec![None; site.posts.len()];
-    let mut mark = |posts: &[usize], full: bool| {
-        for &i in newest_published(site, config, posts) {
-            wanted[i] = Some(wanted[i].unwrap_or(false) || full);
-        }
-    };
-    mark(
-        &(0..site.posts.len()).collect::<Vec<_>>(),
-        config.feeds.content == FeedContent::Full,
-    );
-    if config.feeds.tags {
-        for tag in &site.tags {
-            mark(&tag.posts, config.feeds.tag_content == FeedContent::Full);
-        }
-    }
+    let wanted = carried(site, config);
     use rayon::prelude::*;
     let previous = cache.as_ref().map(|c| &c.0);
     let entries: Vec<Option<EntryView>> = wanted
@@ -193,6 +178,27 @@ pub fn entries(
             .collect();
     }
     entries
+}
+
+/// Per post: `None` when no feed carries it, else whether some feed carries it whole
+/// (its content, not only its summary).
+pub fn carried(site: &Site, config: &Config) -> Vec<Option<bool>> {
+    let mut wanted: Vec<Option<bool>> = vec![None; site.posts.len()];
+    let mut mark = |posts: &[usize], full: bool| {
+        for &i in newest_published(site, config, posts) {
+            wanted[i] = Some(wanted[i].unwrap_or(false) || full);
+        }
+    };
+    mark(
+        &(0..site.posts.len()).collect::<Vec<_>>(),
+        config.feeds.content == FeedContent::Full,
+    );
+    if config.feeds.tags {
+        for tag in &site.tags {
+            mark(&tag.posts, config.feeds.tag_content == FeedContent::Full);
+        }
+    }
+    wanted
 }
 
 /// The posts a feed of `posts` carries: published ones, newest first, up to the limit.

@@ -18,7 +18,11 @@ pub struct Document {
     pub meta: Meta,
     /// Site path without leading slash, with trailing slash: `blog/my-post/`.
     pub path: String,
+    /// Empty while `markdown` waits to be rendered.
     pub rendered: Rendered,
+    /// The Markdown body, when a one-off build renders it later: right before the post's
+    /// own page is written, so that only a few posts' HTML is in memory at a time.
+    pub markdown: Option<String>,
     /// Unique to this parse of the file: a document loaded again, even from the same
     /// text, gets a new one. Pages compare it instead of the content it stands for.
     pub revision: u64,
@@ -27,6 +31,13 @@ pub struct Document {
 }
 
 impl Document {
+    /// Renders the Markdown body if it is still waiting (a no-op once rendered).
+    pub fn render_markdown(&mut self, options: &MarkdownOptions) {
+        if let Some(body) = self.markdown.take() {
+            self.rendered = markdown::render(&body, self.source.is_mdx(), options);
+        }
+    }
+
     /// The slug in the URL (`my-post`, or `nested/my-post` for nested files).
     pub fn slug(&self) -> &str {
         let trimmed = self.path.trim_end_matches('/');
@@ -39,11 +50,33 @@ pub fn load(
     sources: Vec<SourceFile>,
     options: &MarkdownOptions,
 ) -> Result<Vec<Document>, Vec<Diagnostic>> {
+    load_all(sources, |source, text| load_one(source, text, options))
+}
+
+/// [`load`], but posts keep their Markdown unrendered (see [`Document::markdown`]);
+/// pages, which are few, are rendered at once.
+pub fn load_deferred(
+    sources: Vec<SourceFile>,
+    options: &MarkdownOptions,
+) -> Result<Vec<Document>, Vec<Diagnostic>> {
+    load_all(sources, |source, text| {
+        if source.kind == Kind::Post {
+            load_unrendered(source, text)
+        } else {
+            load_one(source, text, options)
+        }
+    })
+}
+
+fn load_all(
+    sources: Vec<SourceFile>,
+    load: impl Fn(SourceFile, &str) -> Result<Document, Vec<Diagnostic>> + Sync,
+) -> Result<Vec<Document>, Vec<Diagnostic>> {
     let results: Vec<Result<Document, Vec<Diagnostic>>> = sources
         .into_par_iter()
         .map(|source| {
             let text = read_source(&source)?;
-            load_one(source, &text, options)
+            load(source, &text)
         })
         .collect();
     all_or_every_error(results)
@@ -80,6 +113,13 @@ pub fn load_one(
     text: &str,
     options: &MarkdownOptions,
 ) -> Result<Document, Vec<Diagnostic>> {
+    let mut document = load_unrendered(source, text)?;
+    document.render_markdown(options);
+    Ok(document)
+}
+
+/// One file's text to a document whose Markdown is not rendered yet.
+pub fn load_unrendered(source: SourceFile, text: &str) -> Result<Document, Vec<Diagnostic>> {
     let split = front_matter::split(&source.display, text).map_err(|d| vec![d])?;
     let is_post = source.kind == Kind::Post;
     let meta = meta::parse_meta(&source.display, text, &split, is_post)?;
@@ -88,12 +128,12 @@ pub fn load_one(
         (Some(s), Kind::Page) => format!("{}/", s.trim_matches('/')),
         (None, _) => source.default_path.clone(),
     };
-    let rendered = markdown::render(&split.body, source.is_mdx(), options);
     static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Ok(Document {
         source,
         path,
-        rendered,
+        rendered: Rendered::default(),
+        markdown: Some(split.body),
         revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         tag_slugs: meta.tags.iter().map(|t| slug::tag_slug(t)).collect(),
         meta,

@@ -3,11 +3,14 @@
 pub mod fingerprint;
 pub mod head;
 pub mod page_cache;
+mod posts_first;
 pub mod theme;
 pub mod views;
 
 use crate::config::Config;
+use crate::content::Document;
 use crate::error::Diagnostic;
+use crate::markdown::MarkdownOptions;
 use crate::output::{Body, Destination, InMemory, Made, OutputFile};
 use crate::site::Site;
 use bytes::Bytes;
@@ -211,13 +214,19 @@ enum Job {
 /// Renders every page of the site, in parallel. Identical template errors (one broken
 /// template fails every page that uses it) are reported once.
 /// Each file goes to `dest` as soon as it is made.
+///
+/// Posts whose Markdown waits (see [`Document::markdown`]) are rendered first, each
+/// with its own page: their HTML is then dropped, unless a feed carries it, so that a
+/// big site's posts are never all in memory at once.
 pub fn render_site(
-    site: &Site,
+    site: &mut Site,
     config: &Config,
     templates: &Templates,
+    markdown: &MarkdownOptions,
     dest: &dyn Destination,
 ) -> Result<Made, Vec<Diagnostic>> {
-    render_pages(site, config, templates, None, dest)
+    let written = posts_first::render(site, config, templates, markdown, dest);
+    render_pages(site, config, templates, None, dest, written)
 }
 
 /// [`render_site`], reusing each page of an earlier build whose template and context are
@@ -235,7 +244,14 @@ pub fn render_site_cached(
     shared.insert("config", &format!("{config:?}"));
     cache.use_inputs(templates, shared);
     // The pages stay in memory: the cache shares them with the served site.
-    render_pages(site, config, templates, Some(cache), &InMemory)
+    render_pages(
+        site,
+        config,
+        templates,
+        Some(cache),
+        &InMemory,
+        posts_first::Written::default(),
+    )
 }
 
 fn render_pages(
@@ -244,20 +260,23 @@ fn render_pages(
     templates: &Templates,
     cache: Option<&mut PageCache>,
     dest: &dyn Destination,
+    written: posts_first::Written,
 ) -> Result<Made, Vec<Diagnostic>> {
     let per_page = config.posts_per_page;
     let pages_of = |n: usize| n.div_ceil(per_page).max(1);
     let mut jobs = vec![Job::Home, Job::TagIndex, Job::NotFound];
     jobs.extend((1..=pages_of(site.posts.len())).map(|page| Job::List { page }));
-    jobs.extend((0..site.posts.len()).map(Job::Post));
+    jobs.extend(
+        (0..site.posts.len())
+            .filter(|&i| !written.has(i))
+            .map(Job::Post),
+    );
     jobs.extend((0..site.pages.len()).map(Job::Page));
     for (t, tag) in site.tags.iter().enumerate() {
         jobs.extend((1..=pages_of(tag.posts.len())).map(|page| Job::Tag { tag: t, page }));
     }
 
-    let site_view = SiteView::new(config);
-    let mut base = Context::new();
-    base.insert("site", &site_view);
+    let base = base_context(config);
     let mut cache = cache;
     let previous = cache.as_deref();
     let render = |job: &Job| -> Result<(String, String, Bytes), Diagnostic> {
@@ -269,20 +288,18 @@ fn render_pages(
     // A one-off build renders each page and keeps only its HTML. A cached build first
     // fingerprints each page's values, and renders only the pages whose fingerprint or
     // template changed since the last build.
-    let mut results: Vec<Result<Outcome, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| match previous {
-            None => {
-                let (path, _, html) = render(job)?;
-                send(dest, path, html)
-            }
-            Some(previous) => {
-                let mut fingerprint = Fingerprint::default();
-                let (path, template) = page_values(job, site, config, templates, &mut fingerprint);
-                reuse_or_render(previous, path, template, fingerprint, || Ok(render(job)?.2))
-            }
-        })
-        .collect();
+    let mut results = written.outcomes;
+    results.par_extend(jobs.par_iter().map(|job| match previous {
+        None => {
+            let (path, _, html) = render(job)?;
+            send(dest, path, html)
+        }
+        Some(previous) => {
+            let mut fingerprint = Fingerprint::default();
+            let (path, template) = page_values(job, site, config, templates, &mut fingerprint);
+            reuse_or_render(previous, path, template, fingerprint, || Ok(render(job)?.2))
+        }
+    }));
 
     let entries = crate::feed::entries(
         site,
@@ -346,8 +363,19 @@ fn render_pages(
     Ok(made)
 }
 
+/// What every page's context starts from: the site's own values.
+fn base_context(config: &Config) -> Context {
+    let mut base = Context::new();
+    base.insert("site", &SiteView::new(config));
+    base
+}
+
 /// Hands a page rendered for a one-off build to its destination.
-fn send(dest: &dyn Destination, path: String, html: Bytes) -> Result<Outcome, Diagnostic> {
+pub(crate) fn send(
+    dest: &dyn Destination,
+    path: String,
+    html: Bytes,
+) -> Result<Outcome, Diagnostic> {
     let file = dest.accept(OutputFile {
         path: path.clone(),
         body: Body::Bytes(html),
@@ -387,7 +415,7 @@ fn reuse_or_render(
 
 /// A made page: its path, the file when the destination gave it back to keep in memory,
 /// and, for a cache that keeps pages, the page with what it was rendered from.
-struct Outcome {
+pub(crate) struct Outcome {
     path: String,
     file: Option<OutputFile>,
     kept: Option<RenderedPage>,
@@ -401,9 +429,9 @@ fn syntax_css() -> &'static str {
 /// Puts a page's values (all but `site`) into `ctx`, a Tera context or a fingerprint,
 /// and gives the page's output path and template. Both uses go through this one function,
 /// so a fingerprint always covers every value the template sees.
-fn page_values<'a>(
+fn page_values(
     job: &Job,
-    site: &'a Site,
+    site: &Site,
     config: &Config,
     templates: &Templates,
     ctx: &mut impl PageValues,
@@ -438,21 +466,7 @@ fn page_values<'a>(
             (path, "list.html".to_owned(), MetaOf::Page(meta))
         }
         Job::Post(i) => {
-            let doc = &site.posts[*i];
-            let view = FullView::of(doc, site, config);
-            ctx.insert("post", &view);
-            let link = |d: &'a crate::content::Document| PostLink {
-                title: &d.meta.title,
-                url: config.url(&d.path),
-            };
-            // The list is newest first: the previous (older) post comes after this one.
-            ctx.insert("previous", &site.posts.get(i + 1).map(link));
-            ctx.insert(
-                "next",
-                &i.checked_sub(1).and_then(|j| site.posts.get(j)).map(link),
-            );
-            let template = templates.for_layout(doc.meta.layout.as_deref(), "post.html");
-            (doc.path.clone(), template, MetaOf::Document(doc, true))
+            return post_page_values(*i, &site.posts[*i], site, config, templates, ctx);
         }
         Job::Page(i) => {
             let doc = &site.pages[*i];
@@ -503,6 +517,44 @@ fn page_values<'a>(
             return ("404.html".to_owned(), "404.html".to_owned());
         }
     };
+    finish_values(path, template, meta, config, ctx)
+}
+
+/// [`page_values`] of post `i`, with `doc` standing for `site.posts[i]`: in a one-off
+/// build, a copy whose Markdown was rendered just now.
+fn post_page_values<'a>(
+    i: usize,
+    doc: &'a Document,
+    site: &'a Site,
+    config: &Config,
+    templates: &Templates,
+    ctx: &mut impl PageValues,
+) -> (String, String) {
+    ctx.insert("post", &FullView::of(doc, site, config));
+    let link = |d: &'a Document| PostLink {
+        title: &d.meta.title,
+        url: config.url(&d.path),
+    };
+    // The list is newest first: the previous (older) post comes after this one.
+    ctx.insert("previous", &site.posts.get(i + 1).map(link));
+    ctx.insert(
+        "next",
+        &i.checked_sub(1).and_then(|j| site.posts.get(j)).map(link),
+    );
+    let template = templates.for_layout(doc.meta.layout.as_deref(), "post.html");
+    let meta = MetaOf::Document(doc, true);
+    finish_values(doc.path.clone(), template, meta, config, ctx)
+}
+
+/// The values every page has: its URL, path and head tags. Gives the output path and
+/// the template.
+fn finish_values(
+    path: String,
+    template: String,
+    meta: MetaOf,
+    config: &Config,
+    ctx: &mut impl PageValues,
+) -> (String, String) {
     ctx.insert("current_url", &config.url(&path));
     ctx.insert("current_path", &path);
     match meta {
@@ -518,7 +570,7 @@ fn page_values<'a>(
 /// when the page is rendered: a fingerprint needs just the document's revision).
 enum MetaOf<'a> {
     Page(PageMeta),
-    Document(&'a crate::content::Document, bool),
+    Document(&'a Document, bool),
 }
 
 /// `All posts (page 2)`: list pages after the first say which they are.

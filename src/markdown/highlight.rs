@@ -153,7 +153,7 @@ pub fn highlight_code<'a>(
                 Some(cache) => cache.get_or_insert_with(language_token(&info), &code, || {
                     highlight_block(&code, &info)
                 }),
-                None => highlight_block(&code, &info).into(),
+                None => highlight_block(&code, &info),
             };
             Some(Event::Html(CowStr::from(html)))
         }

@@ -20,6 +20,15 @@ use std::sync::Mutex;
 /// Marks a folder as inkpress output, so that inkpress only ever replaces its own folders.
 pub const MARKER: &str = ".inkpress-build";
 
+/// Version-control folders at the top of the output, which a build never deletes: writers
+/// keep `public/` as a clone or worktree of their gh-pages branch (Jekyll keeps these too).
+const KEPT: &[&str] = &[".git", ".hg", ".svn", ".jj"];
+
+/// Whether `out` holds one of the [`KEPT`] entries.
+fn has_kept_entries(out: &Path) -> bool {
+    KEPT.iter().any(|k| out.join(k).symlink_metadata().is_ok())
+}
+
 /// One file of the built site.
 #[derive(Debug, Clone)]
 pub struct OutputFile {
@@ -77,8 +86,9 @@ pub fn check_output_dir(out: &Path, root: &Path) -> Result<()> {
         return Err(refuse("it is a file"));
     }
     if out.is_dir() && !out.join(MARKER).exists() {
+        // Empty but for version control (a fresh clone of a gh-pages branch) will do.
         let empty = std::fs::read_dir(out)
-            .map(|mut d| d.next().is_none())
+            .map(|mut d| d.all(|e| e.is_ok_and(|e| KEPT.iter().any(|k| e.file_name() == *k))))
             .unwrap_or(false);
         if !empty {
             return Err(refuse(
@@ -144,7 +154,9 @@ impl OutputWriter {
     /// Checks that `out` may be written (see [`check_output_dir`]) and gets it ready.
     pub fn begin(out: &Path, root: &Path) -> Result<OutputWriter> {
         check_output_dir(out, root)?;
-        if out.join(MARKER).is_file() {
+        // A folder with version control in it is updated in place: a swap for a new
+        // folder would take the repository away with the old one.
+        if out.join(MARKER).is_file() || has_kept_entries(out) {
             return Ok(OutputWriter {
                 out: out.to_path_buf(),
                 mode: Mode::Update,
@@ -387,6 +399,9 @@ fn remove_stale(out: &Path, dir: &Path, produced: &Produced) -> Result<()> {
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
+        if dir == out && KEPT.iter().any(|k| entry.file_name() == *k) {
+            continue;
+        }
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         let gone = |e: std::io::Error| Diagnostic::io(&path, "remove the stale file", &e);
         if is_dir {
@@ -558,6 +573,35 @@ mod tests {
             std::fs::read_to_string(out.join("blog/old/index.html")).unwrap(),
             "renamed"
         );
+    }
+
+    #[test]
+    fn version_control_in_the_output_is_never_deleted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // A fresh clone of an empty gh-pages branch, and a worktree's `.git` file.
+        std::fs::create_dir_all(out.join(".git/objects")).unwrap();
+        std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+        std::fs::write(out.join(".jj"), "not a folder, still kept").unwrap();
+        let first = [
+            OutputFile::new("index.html", "home"),
+            OutputFile::new("blog/a/index.html", "a"),
+        ];
+        write_atomically(&first, &out, tmp.path()).unwrap();
+        write_atomically(&[OutputFile::new("index.html", "home")], &out, tmp.path()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join(".git/HEAD")).unwrap(),
+            "ref: refs/heads/gh-pages\n"
+        );
+        assert!(out.join(".git/objects").is_dir() && out.join(".jj").is_file());
+        assert!(!out.join("blog").exists(), "a stale page survived");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "home"
+        );
+        // Other files that inkpress did not write still make the folder off limits.
+        std::fs::remove_file(out.join(MARKER)).unwrap();
+        assert!(write_atomically(&first, &out, tmp.path()).is_err());
     }
 
     #[test]

@@ -244,3 +244,33 @@ fn deploy_refuses_a_checked_out_branch_a_missing_remote_and_no_repository() {
         run.stderr
     );
 }
+
+#[test]
+fn an_output_folder_kept_as_a_git_clone_keeps_its_repository() {
+    // Writers keep `public/` as a clone of their gh-pages branch and commit from there.
+    let site = TestSite::fixture("publish");
+    let public = site.path().join("public");
+    std::fs::create_dir_all(&public).unwrap();
+    git(&public, &["init", "--quiet", "-b", "gh-pages"]);
+    git(
+        &public,
+        &[
+            "-c",
+            "user.name=W",
+            "-c",
+            "user.email=w@example.com",
+            "commit",
+            "--quiet",
+            "--allow-empty",
+            "-m",
+            "published before",
+        ],
+    );
+    for _ in 0..2 {
+        site.build(&[]).assert_ok();
+        assert_eq!(git(&public, &["log", "--format=%s"]), "published before");
+        assert!(site.exists("public/index.html"));
+        let status = git(&public, &["status", "--porcelain"]);
+        assert!(status.contains("?? index.html"), "{status}");
+    }
+}

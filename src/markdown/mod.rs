@@ -67,9 +67,10 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
         Some(i) => &events[..i],
         None => first_paragraph(&events),
     };
+    let summary_events = without_footnotes(summary_events);
     let mut summary_html = String::new();
     html::push_html(&mut summary_html, summary_events.iter().cloned());
-    let summary_text = plain_text(summary_events);
+    let summary_text = plain_text(&summary_events);
 
     let mut toc = Vec::new();
     let events = headings::anchor_headings(events, &mut toc);
@@ -88,6 +89,23 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
         toc,
         word_count,
     }
+}
+
+/// A summary's events without footnote references and definitions: on a list page or in
+/// a feed, `[^1]` would link to a note that is not there.
+fn without_footnotes<'a>(events: &[Event<'a>]) -> Vec<Event<'a>> {
+    let mut depth = 0usize;
+    let mut kept = Vec::with_capacity(events.len());
+    for e in events {
+        match e {
+            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+            Event::End(TagEnd::FootnoteDefinition) => depth = depth.saturating_sub(1),
+            Event::FootnoteReference(_) => {}
+            _ if depth == 0 => kept.push(e.clone()),
+            _ => {}
+        }
+    }
+    kept
 }
 
 fn is_more_marker(e: &Event) -> bool {
@@ -207,6 +225,16 @@ mod tests {
         let r = md("# Title\n\nOnly *this*.\n\nNot this.\n");
         assert_eq!(r.summary_html, "<p>Only <em>this</em>.</p>");
         assert_eq!(r.summary_text, "Only this.");
+    }
+
+    #[test]
+    fn summaries_leave_footnotes_to_the_post() {
+        let r = md("Claim[^1] here.\n\n[^1]: Source.\n\n<!-- more -->\n\nRest.\n");
+        assert_eq!(r.summary_html, "<p>Claim here.</p>");
+        assert_eq!(r.summary_text, "Claim here.");
+        assert!(r.html.contains("footnote-reference"), "{}", r.html);
+        let first = md("First[^n] paragraph.\n\nMore.\n\n[^n]: Note.\n");
+        assert_eq!(first.summary_html, "<p>First paragraph.</p>");
     }
 
     #[test]

@@ -172,17 +172,16 @@ fn locate_syntax_error(
 ) -> Diagnostic {
     let (raw_line, raw_col, message) = match format {
         Format::Yaml => match yaml_rust2::YamlLoader::load_from_str(raw) {
-            // The parser notices an unclosed `[` or `{` only at the end of the block;
-            // the line that opened it is where the writer needs to look.
-            Err(e) if e.marker().line() > raw.lines().count() => match unclosed_bracket(raw) {
-                Some((line, col, close)) => (
+            // The parser notices an unclosed `[` or `{` only further on (at the next key,
+            // or the end of the block); the line that opened it is where to look.
+            Err(e) => match unclosed_bracket(raw) {
+                Some((line, col, close)) if line <= e.marker().line() => (
                     line,
                     col,
                     format!("this list is never closed with `{close}`"),
                 ),
-                None => (e.marker().line(), e.marker().col() + 1, e.info().to_owned()),
+                _ => (e.marker().line(), e.marker().col() + 1, e.info().to_owned()),
             },
-            Err(e) => (e.marker().line(), e.marker().col() + 1, e.info().to_owned()),
             Ok(_) => (1, 1, fallback),
         },
         Format::Toml => match raw.parse::<toml::Table>() {
@@ -214,10 +213,11 @@ fn locate_syntax_error(
         .hint(hint)
 }
 
-/// The first line whose `[` or `{` (outside quotes) is not closed on it: (line, column, closer).
+/// The first `[` or `{` (outside quotes and comments) that the block never closes:
+/// (line, column, closer). A list may span lines, so brackets are matched across them.
 fn unclosed_bracket(raw: &str) -> Option<(usize, usize, char)> {
-    raw.lines().enumerate().find_map(|(i, line)| {
-        let mut open: Vec<(usize, char)> = Vec::new();
+    let mut open: Vec<(usize, usize, char)> = Vec::new();
+    for (i, line) in raw.lines().enumerate() {
         let mut quote: Option<char> = None;
         for (col, c) in line.chars().enumerate() {
             match (quote, c) {
@@ -225,16 +225,16 @@ fn unclosed_bracket(raw: &str) -> Option<(usize, usize, char)> {
                 (Some(_), _) => {}
                 (None, '"' | '\'') => quote = Some(c),
                 (None, '#') => break,
-                (None, '[') => open.push((col, ']')),
-                (None, '{') => open.push((col, '}')),
+                (None, '[') => open.push((i + 1, col + 1, ']')),
+                (None, '{') => open.push((i + 1, col + 1, '}')),
                 (None, ']' | '}') => {
                     open.pop();
                 }
                 _ => {}
             }
         }
-        open.first().map(|&(col, close)| (i + 1, col + 1, close))
-    })
+    }
+    open.first().copied()
 }
 
 /// Hugo's JSON front matter: a bare object at the top of the file, body after it.
@@ -314,8 +314,24 @@ mod tests {
             "{}",
             d.message
         );
-        let line = d.line.unwrap();
-        assert!((3..=5).contains(&line), "line {line}");
+        assert_eq!((d.line, d.column), (Some(3), Some(7)), "{d:?}");
+        assert!(d.message.contains("never closed with `]`"), "{}", d.message);
+        // A list may span lines; an error after it is still the parser's own.
+        let d = err("---
+tags: [a,
+  b]
+title: x: y
+---
+x");
+        assert_eq!(d.line, Some(4), "{d:?}");
+        assert!(!d.message.contains("never closed"), "{}", d.message);
+        // A list left open at the end of the block points where it opens.
+        let d = err("---
+title: A
+tags: [a, b
+---
+x");
+        assert_eq!((d.line, d.column), (Some(3), Some(7)), "{d:?}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 pub mod fingerprint;
 pub mod head;
 pub mod page_cache;
-mod posts_first;
+mod post_pages;
 pub mod theme;
 pub mod views;
 
@@ -225,8 +225,8 @@ pub fn render_site(
     markdown: &MarkdownOptions,
     dest: &dyn Destination,
 ) -> Result<Made, Vec<Diagnostic>> {
-    let written = posts_first::render(site, config, templates, markdown, dest);
-    render_pages(site, config, templates, None, dest, written)
+    let post_pages = post_pages::render(site, config, templates, markdown, dest);
+    render_pages(site, config, templates, None, dest, post_pages)
 }
 
 /// [`render_site`], reusing each page of an earlier build whose template and context are
@@ -250,7 +250,7 @@ pub fn render_site_cached(
         templates,
         Some(cache),
         &InMemory,
-        posts_first::Written::default(),
+        post_pages::Made::default(),
     )
 }
 
@@ -260,7 +260,7 @@ fn render_pages(
     templates: &Templates,
     cache: Option<&mut PageCache>,
     dest: &dyn Destination,
-    written: posts_first::Written,
+    post_pages: post_pages::Made,
 ) -> Result<Made, Vec<Diagnostic>> {
     let per_page = config.posts_per_page;
     let pages_of = |n: usize| n.div_ceil(per_page).max(1);
@@ -268,7 +268,7 @@ fn render_pages(
     jobs.extend((1..=pages_of(site.posts.len())).map(|page| Job::List { page }));
     jobs.extend(
         (0..site.posts.len())
-            .filter(|&i| !written.has(i))
+            .filter(|&i| !post_pages.has(i))
             .map(Job::Post),
     );
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -288,7 +288,7 @@ fn render_pages(
     // A one-off build renders each page and keeps only its HTML. A cached build first
     // fingerprints each page's values, and renders only the pages whose fingerprint or
     // template changed since the last build.
-    let mut results = written.outcomes;
+    let mut results = post_pages.outcomes;
     results.par_extend(jobs.par_iter().map(|job| match previous {
         None => {
             let (path, _, html) = render(job)?;

@@ -19,13 +19,13 @@ use rayon::prelude::*;
 
 /// The post pages made here, for the rest of rendering to skip.
 #[derive(Default)]
-pub(super) struct Written {
+pub(super) struct Made {
     pub outcomes: Vec<Result<Outcome, Diagnostic>>,
     /// By post number.
     done: Vec<bool>,
 }
 
-impl Written {
+impl Made {
     pub fn has(&self, post: usize) -> bool {
         self.done.get(post).copied().unwrap_or(false)
     }
@@ -39,7 +39,7 @@ pub(super) fn render(
     templates: &Templates,
     markdown: &MarkdownOptions,
     dest: &dyn Destination,
-) -> Written {
+) -> Made {
     let waiting: Vec<(usize, String)> = site
         .posts
         .iter_mut()
@@ -47,7 +47,7 @@ pub(super) fn render(
         .filter_map(|(i, doc)| Some((i, doc.markdown.take()?)))
         .collect();
     if waiting.is_empty() {
-        return Written::default();
+        return Made::default();
     }
     let carried = crate::feed::carried(site, config);
     let base = base_context(config);
@@ -72,16 +72,16 @@ pub(super) fn render(
             (i, rendered, outcome)
         })
         .collect();
-    let mut written = Written {
+    let mut made_posts = Made {
         outcomes: Vec::with_capacity(made.len()),
         done: vec![false; site.posts.len()],
     };
     for (i, rendered, outcome) in made {
         site.posts[i].rendered = rendered;
-        written.done[i] = true;
-        written.outcomes.push(outcome);
+        made_posts.done[i] = true;
+        made_posts.outcomes.push(outcome);
     }
-    written
+    made_posts
 }
 
 #[cfg(test)]

@@ -6,11 +6,14 @@
 use divan::Bencher;
 use inkpress::build::{build, BuildOptions};
 use inkpress::config::{Config, Overrides};
+use inkpress::content::load::DocumentMemo;
 use inkpress::content::{front_matter, meta, Kind, SourceFile};
 use inkpress::markdown::highlight::highlight_block;
 use inkpress::markdown::highlight_cache::HighlightCache;
 use inkpress::markdown::{self, MarkdownOptions};
+use inkpress::memo::Retention;
 use inkpress::output::{self, OutputFile};
+use inkpress::render::RenderMemo;
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -63,7 +66,12 @@ fn markdown_without_code(bencher: Bencher) {
     let text = post();
     let prose: String = text.split("```").step_by(2).collect();
     let options = options();
-    bencher.bench(|| markdown::render(&prose, false, &options));
+    bencher.bench(|| {
+        (
+            markdown::outline(&prose, false, &options),
+            markdown::render(&prose, false, &options),
+        )
+    });
 }
 
 #[divan::bench(args = ["rust", "python", "yaml"])]
@@ -144,15 +152,21 @@ fn render_templates(bencher: Bencher, n: usize) {
     let site = site(n);
     let markdown = options();
     let sources = inkpress::content::discover(site.dir.path()).unwrap();
-    let documents = inkpress::content::load(sources, &markdown).unwrap();
-    let mut model = inkpress::site::Site::assemble(documents, false).unwrap();
-    let templates = inkpress::render::Templates::load(site.dir.path()).unwrap();
+    // Bodies are kept (rendered once, by the first round); pages are not.
+    let mut documents = DocumentMemo::new(Retention::Keep);
+    let loaded = inkpress::content::load::load(sources, &markdown, &mut documents).unwrap();
+    let model = inkpress::site::Site::assemble(loaded.documents, false).unwrap();
+    let templates =
+        std::sync::Arc::new(inkpress::render::Templates::load(site.dir.path()).unwrap());
+    let mut memo = RenderMemo::new(Retention::Forget);
     bencher.bench_local(|| {
-        inkpress::render::render_site(
-            &mut model,
+        inkpress::render::render(
+            &model,
             &site.config,
             &templates,
+            &loaded.bodies,
             &markdown,
+            &mut memo,
             &output::InMemory,
         )
         .unwrap()
@@ -177,5 +191,5 @@ fn write(bencher: Bencher, n: usize) {
 fn load_one_post(bencher: Bencher) {
     let text = post();
     let options = options();
-    bencher.bench(|| inkpress::content::load_one(source(1), &text, &options).unwrap());
+    bencher.bench(|| inkpress::content::parse(source(1), &text, &options).unwrap());
 }

@@ -1,18 +1,29 @@
-//! The build pipeline, shared by `build`, `serve` and `check`:
-//! config → discover → load (front matter + Markdown) → site → render → output files.
-//! A one-off build renders each post's Markdown in the render stage instead, right
-//! before its page, so that a big site's HTML is never all in memory.
-//! It reads sources but writes nothing: where the files go is the caller's choice.
+//! The build pipeline, shared by `build`, `serve` and `check`. The stages, in order:
+//!
+//! ```text
+//! discover + static_files::list + templates   read the site's files (the only reads)
+//! content::load                               front matter and outlines → Documents, Bodies
+//! Site::assemble                              posts in order, tags, pages (read-only after)
+//! render::render                              pages, feeds, sitemap, redirects → Destination
+//! ```
+//!
+//! A [`Memo`] sits under the stages: a one-off build's forgets, a session's keeps (see
+//! [`crate::memo`]). The build writes nothing itself: where the files go is the caller's
+//! [`Destination`].
 
-use crate::cache::BuildCache;
 use crate::config::Config;
-use crate::content;
+use crate::content::{self, load::DocumentMemo};
 use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
+use crate::memo::Retention;
 use crate::output::{Destination, InMemory, OutputFile};
-use crate::render;
+use crate::render::{self, templates::TemplateMemo, RenderMemo};
 use crate::site::Site;
+use crate::static_files;
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Caches kept between builds, in the site's root; safe to delete at any time.
 pub const CACHE_DIR: &str = ".inkpress-cache";
@@ -22,7 +33,7 @@ pub struct BuildOptions {
     /// Include posts and pages marked `draft: true`.
     pub drafts: bool,
     /// Folder for caches kept between builds (highlighted code); `None` keeps nothing.
-    pub cache_dir: Option<std::path::PathBuf>,
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// A built site: the model, and the files its destination kept in memory (all of
@@ -51,9 +62,72 @@ impl Built {
     }
 }
 
+/// What the stages keep between the builds of a session, or forget after a one-off build.
+pub struct Memo {
+    retention: Retention,
+    templates: TemplateMemo,
+    documents: DocumentMemo,
+    render: RenderMemo,
+    highlight: Option<Arc<HighlightCache>>,
+}
+
+impl Memo {
+    /// The memo of a single build (`build`, `check`): it keeps nothing, so a big site's
+    /// pages are not held in memory for a next build that never comes.
+    pub fn one_off() -> Memo {
+        Memo::new(Retention::Forget)
+    }
+
+    /// The memo of a session of builds (`serve`): each build reuses what the last one
+    /// made of unchanged inputs. A new one is empty, so a first build with it is exactly
+    /// a fresh build.
+    pub fn session() -> Memo {
+        Memo::new(Retention::Keep)
+    }
+
+    fn new(retention: Retention) -> Memo {
+        Memo {
+            retention,
+            templates: TemplateMemo::default(),
+            documents: DocumentMemo::new(retention),
+            render: RenderMemo::new(retention),
+            highlight: None,
+        }
+    }
+
+    /// Promises that every change to the sources from now on is told with
+    /// [`changed_only`](Self::changed_only) (serve's file watcher): the next builds read
+    /// only the files told, and take the others as they were.
+    pub fn follow_watcher(&mut self) {
+        self.documents.follow_watcher();
+    }
+
+    /// Tells that, since the last build, sources changed only at or under these paths.
+    pub fn changed_only(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        self.documents.changed_only(paths);
+    }
+
+    /// The cache of highlighted code in the folder `dir`, if any: opened by the first
+    /// build, and kept open by a session, which then also remembers new blocks.
+    fn highlight_cache(&mut self, dir: Option<&Path>) -> Option<Arc<HighlightCache>> {
+        let Some(file) = dir.map(|d| d.join(highlight_cache::FILE_NAME)) else {
+            self.highlight = None;
+            return None;
+        };
+        match &self.highlight {
+            Some(open) if open.file() == file => {}
+            _ => {
+                let remember_new = self.retention == Retention::Keep;
+                self.highlight = Some(Arc::new(HighlightCache::open(file, remember_new)));
+            }
+        }
+        self.highlight.clone()
+    }
+}
+
 /// Builds the whole site in memory. Every broken file is reported, not only the first.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
-    build_into(config, options, &InMemory)
+    build_with(config, options, &mut Memo::one_off(), &InMemory)
 }
 
 /// [`build`], handing each file to `dest` as soon as it is made (`build` writes pages
@@ -63,30 +137,21 @@ pub fn build_into(
     options: &BuildOptions,
     dest: &dyn Destination,
 ) -> Result<Built> {
-    run(config, options, &mut BuildCache::one_off(), dest)
+    build_with(config, options, &mut Memo::one_off(), dest)
 }
 
-/// [`build`], reusing from `cache` what earlier builds made of inputs that have not
-/// changed since, and keeping this build's work for the next one (serve's rebuilds).
-pub fn build_cached(
+/// [`build`] with `memo` under the stages.
+pub fn build_with(
     config: &Config,
     options: &BuildOptions,
-    cache: &mut BuildCache,
-) -> Result<Built> {
-    run(config, options, cache, &InMemory)
-}
-
-fn run(
-    config: &Config,
-    options: &BuildOptions,
-    cache: &mut BuildCache,
+    memo: &mut Memo,
     dest: &dyn Destination,
 ) -> Result<Built> {
     let markdown = MarkdownOptions {
         base_path: config.base_path().to_owned(),
-        highlight_cache: cache.highlight_cache(options.cache_dir.as_deref()),
+        highlight_cache: memo.highlight_cache(options.cache_dir.as_deref()),
     };
-    let built = run_with(config, options, cache, dest, &markdown);
+    let built = stages(config, options, memo, dest, &markdown);
     // The code highlighted so far is kept for the next build even when this one failed:
     // what the good files got is still good.
     if let Some(highlights) = &markdown.highlight_cache {
@@ -95,37 +160,48 @@ fn run(
     built
 }
 
-fn run_with(
+fn stages(
     config: &Config,
     options: &BuildOptions,
-    cache: &mut BuildCache,
+    memo: &mut Memo,
     dest: &dyn Destination,
     markdown: &MarkdownOptions,
 ) -> Result<Built> {
-    let sources = content::discover(&config.root)?;
+    let root = &config.root;
+    let sources = content::discover(root)?;
+    let statics = static_files::list(root)?;
     // Templates and content are independent: check both so that one run shows every error.
-    let (templates, documents) = cache.load_in_parallel(&config.root, sources, markdown);
+    let Memo {
+        templates,
+        documents,
+        render: render_memo,
+        ..
+    } = memo;
+    let (templates, loaded) = rayon::join(
+        || templates.load(root),
+        || content::load::load(sources, markdown, documents),
+    );
     let mut errors: Vec<Diagnostic> = Vec::new();
     let templates = templates.map_err(|e| errors.extend(e)).ok();
-    let documents = documents.map_err(|e| errors.extend(e)).ok();
-    let (Some(templates), Some(documents)) = (templates, documents) else {
+    let loaded = loaded.map_err(|e| errors.extend(e)).ok();
+    let (Some(templates), Some(loaded)) = (templates, loaded) else {
         return Err(Diagnostics::sorted(errors));
     };
-    let mut site = Site::assemble(documents, options.drafts).map_err(Diagnostics::sorted)?;
+    let site = Site::assemble(loaded.documents, options.drafts).map_err(Diagnostics::sorted)?;
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
-    let statics = render::static_files(&config.root)?;
     let own: HashSet<String> = statics.iter().map(|f| f.path.clone()).collect();
-    let mut made = cache
-        .render(
-            &mut site,
-            config,
-            &templates,
-            markdown,
-            &Except { own: &own, dest },
-        )
-        .map_err(Diagnostics::sorted)?;
-    made.kept.retain(|f| !own.contains(&f.path));
+    let except = Except { own: &own, dest };
+    let mut made = render::render(
+        &site,
+        config,
+        &templates,
+        &loaded.bodies,
+        markdown,
+        render_memo,
+        &except,
+    )
+    .map_err(Diagnostics::sorted)?;
     for file in statics {
         made.send(dest, file).map_err(Diagnostics::from)?;
     }

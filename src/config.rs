@@ -17,6 +17,7 @@ struct RawConfig {
     language: Option<String>,
     posts_per_page: Option<usize>,
     home_posts: Option<usize>,
+    related_posts: Option<usize>,
     output_dir: Option<String>,
     /// Default social card image (site path or absolute URL) for pages without `images`.
     image: Option<String>,
@@ -97,6 +98,8 @@ pub struct Config {
     pub language: String,
     pub posts_per_page: usize,
     pub home_posts: usize,
+    /// Posts in `related` on each post page (those sharing the most tags).
+    pub related_posts: usize,
     pub output_dir: PathBuf,
     /// Default social card image, as an absolute URL.
     pub image: Option<String>,
@@ -224,6 +227,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         language: raw.language.unwrap_or_else(|| "en".to_owned()),
         posts_per_page: per_page,
         home_posts: raw.home_posts.unwrap_or(5),
+        related_posts: raw.related_posts.unwrap_or(5),
         output_dir,
         image: None,
         sitemap: raw.sitemap.unwrap_or(true),

@@ -3,6 +3,7 @@
 use crate::content::{Document, Kind};
 use crate::error::Diagnostic;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One tag, merged over spellings that share a slug (`TIL` and `til`).
 #[derive(Debug, Clone)]
@@ -23,8 +24,8 @@ impl Tag {
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     /// Published posts (and drafts, when asked for), newest first.
-    pub posts: Vec<Document>,
-    pub pages: Vec<Document>,
+    pub posts: Vec<Arc<Document>>,
+    pub pages: Vec<Arc<Document>>,
     /// Sorted by name, case-insensitively.
     pub tags: Vec<Tag>,
     /// Things worth a writer's attention that do not fail the build.
@@ -38,10 +39,10 @@ const RESERVED: &[&str] = &["", "blog/", "tags/", "404/"];
 
 impl Site {
     pub fn assemble(
-        documents: Vec<Document>,
+        documents: Vec<Arc<Document>>,
         include_drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
-        let (mut posts, pages): (Vec<Document>, Vec<Document>) = documents
+        let (mut posts, pages): (Vec<_>, Vec<_>) = documents
             .into_iter()
             .filter(|d| include_drafts || !d.meta.draft)
             .partition(|d| d.source.kind == Kind::Post);
@@ -86,11 +87,31 @@ impl Site {
     }
 }
 
-fn check_unique_paths(posts: &[Document], pages: &[Document]) -> Result<(), Vec<Diagnostic>> {
+impl Site {
+    /// Up to `n` other posts that share tags with post `i`: most shared tags first, then
+    /// the newest.
+    pub fn related(&self, i: usize, n: usize) -> Vec<usize> {
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for tag in self.tags_of(&self.posts[i]) {
+            for &j in tag.posts.iter().filter(|&&j| j != i) {
+                *shared.entry(j).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
+        // Posts are newest first, so the lower index is the newer post.
+        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.into_iter().take(n).map(|(j, _)| j).collect()
+    }
+}
+
+fn check_unique_paths(
+    posts: &[Arc<Document>],
+    pages: &[Arc<Document>],
+) -> Result<(), Vec<Diagnostic>> {
     // Output file -> the document that writes it (its page, or a redirect from an alias).
     let mut seen: HashMap<String, &Document> = HashMap::new();
     let mut errors = Vec::new();
-    for doc in posts.iter().chain(pages) {
+    for doc in posts.iter().chain(pages).map(|d| &**d) {
         let generated = RESERVED.contains(&doc.path.as_str())
             || doc.path.starts_with("tags/")
             || doc.path.starts_with("blog/");
@@ -143,7 +164,7 @@ pub fn alias_file(alias: &str) -> String {
     }
 }
 
-fn collect_tags(posts: &[Document]) -> (Vec<Tag>, Vec<String>) {
+fn collect_tags(posts: &[Arc<Document>]) -> (Vec<Tag>, Vec<String>) {
     /// Spellings of one tag with their number of uses, and the posts that carry it.
     #[derive(Default)]
     struct Uses {

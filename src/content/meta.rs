@@ -61,6 +61,13 @@ pub struct Meta {
     pub extra: Map<String, Value>,
 }
 
+impl Meta {
+    /// When the document last changed: `lastmod`, else `date`.
+    pub fn updated(&self) -> Option<Date> {
+        self.lastmod.or(self.date)
+    }
+}
+
 const KNOWN: &[&str] = &[
     "title",
     "date",

@@ -2,27 +2,25 @@
 
 pub mod discover;
 pub mod front_matter;
+pub mod load;
 pub mod meta;
 pub mod slug;
 
 use crate::error::Diagnostic;
-use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::markdown::{self, MarkdownOptions, Outline};
 pub use discover::{discover, Kind, SourceFile};
 pub use meta::{Date, Meta};
-use rayon::prelude::*;
+use std::borrow::Cow;
 
-/// A post or page, read, validated and rendered.
+/// A post or page, read and validated, with the outline of its body. Its whole HTML is
+/// another value, made only where it is shown ([`crate::memo::Memo::body`]).
 #[derive(Debug, Clone)]
 pub struct Document {
     pub source: SourceFile,
     pub meta: Meta,
     /// Site path without leading slash, with trailing slash: `blog/my-post/`.
     pub path: String,
-    /// Empty while `markdown` waits to be rendered.
-    pub rendered: Rendered,
-    /// The Markdown body, when a one-off build renders it later: right before the post's
-    /// own page is written, so that only a few posts' HTML is in memory at a time.
-    pub markdown: Option<String>,
+    pub outline: Outline,
     /// Unique to this parse of the file: a document loaded again, even from the same
     /// text, gets a new one. Pages compare it instead of the content it stands for.
     pub revision: u64,
@@ -30,56 +28,40 @@ pub struct Document {
     pub tag_slugs: Vec<String>,
 }
 
-impl Document {
-    /// Renders the Markdown body if it is still waiting (a no-op once rendered).
-    pub fn render_markdown(&mut self, options: &MarkdownOptions) {
-        if let Some(body) = self.markdown.take() {
-            self.rendered = markdown::render(&body, self.source.is_mdx(), options);
-        }
-    }
+/// A document just parsed, with the Markdown its body is rendered from later.
+pub struct Parsed {
+    pub document: Document,
+    pub markdown: String,
+}
 
+impl Document {
     /// The slug in the URL (`my-post`, or `nested/my-post` for nested files).
     pub fn slug(&self) -> &str {
         let trimmed = self.path.trim_end_matches('/');
         trimmed.strip_prefix("blog/").unwrap_or(trimmed)
     }
-}
 
-/// Reads, parses and renders every source in parallel; all errors of all files come back together.
-pub fn load(
-    sources: Vec<SourceFile>,
-    options: &MarkdownOptions,
-) -> Result<Vec<Document>, Vec<Diagnostic>> {
-    load_all(sources, |source, text| load_one(source, text, options))
-}
-
-/// [`load`], but posts keep their Markdown unrendered (see [`Document::markdown`]);
-/// pages, which are few, are rendered at once.
-pub fn load_deferred(
-    sources: Vec<SourceFile>,
-    options: &MarkdownOptions,
-) -> Result<Vec<Document>, Vec<Diagnostic>> {
-    load_all(sources, |source, text| {
-        if source.kind == Kind::Post {
-            load_unrendered(source, text)
-        } else {
-            load_one(source, text, options)
+    /// The summary as HTML: front matter `summary` (escaped), else the outline's.
+    pub fn summary_html(&self) -> Cow<'_, str> {
+        match &self.meta.summary {
+            Some(s) => Cow::Owned(crate::html::escape(s)),
+            None => Cow::Borrowed(&self.outline.summary_html),
         }
-    })
-}
+    }
 
-fn load_all(
-    sources: Vec<SourceFile>,
-    load: impl Fn(SourceFile, &str) -> Result<Document, Vec<Diagnostic>> + Sync,
-) -> Result<Vec<Document>, Vec<Diagnostic>> {
-    let results: Vec<Result<Document, Vec<Diagnostic>>> = sources
-        .into_par_iter()
-        .map(|source| {
-            let text = read_source(&source)?;
-            load(source, &text)
-        })
-        .collect();
-    all_or_every_error(results)
+    /// The summary as plain text, for meta descriptions: front matter `summary`, else the
+    /// text of the outline's summary.
+    pub fn description(&self) -> &str {
+        self.meta
+            .summary
+            .as_deref()
+            .unwrap_or(&self.outline.summary_text)
+    }
+
+    /// Renders the whole body from its Markdown.
+    pub fn render_body(&self, markdown: &str, options: &MarkdownOptions) -> markdown::Rendered {
+        markdown::render(markdown, self.source.is_mdx(), options)
+    }
 }
 
 /// A source file's text, or why it could not be read.
@@ -107,19 +89,12 @@ pub fn all_or_every_error<T>(
     }
 }
 
-/// One file's text to a document: front matter, fields, Markdown.
-pub fn load_one(
+/// One file's text to a document: front matter, fields, the outline of its Markdown.
+pub fn parse(
     source: SourceFile,
     text: &str,
     options: &MarkdownOptions,
-) -> Result<Document, Vec<Diagnostic>> {
-    let mut document = load_unrendered(source, text)?;
-    document.render_markdown(options);
-    Ok(document)
-}
-
-/// One file's text to a document whose Markdown is not rendered yet.
-pub fn load_unrendered(source: SourceFile, text: &str) -> Result<Document, Vec<Diagnostic>> {
+) -> Result<Parsed, Vec<Diagnostic>> {
     let split = front_matter::split(&source.display, text).map_err(|d| vec![d])?;
     let is_post = source.kind == Kind::Post;
     let meta = meta::parse_meta(&source.display, text, &split, is_post)?;
@@ -129,13 +104,17 @@ pub fn load_unrendered(source: SourceFile, text: &str) -> Result<Document, Vec<D
         (None, _) => source.default_path.clone(),
     };
     static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    Ok(Document {
+    let outline = markdown::outline(&split.body, source.is_mdx(), options);
+    let document = Document {
         source,
         path,
-        rendered: Rendered::default(),
-        markdown: Some(split.body),
+        outline,
         revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         tag_slugs: meta.tags.iter().map(|t| slug::tag_slug(t)).collect(),
         meta,
+    };
+    Ok(Parsed {
+        document,
+        markdown: split.body,
     })
 }

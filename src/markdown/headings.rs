@@ -44,17 +44,20 @@ pub fn anchor_headings<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> V
             None => heading_slug(&title),
         });
         let n = level_number(level);
-        let mut open = format!("<h{n} id=\"{}\"", escape(&id));
+        let mut open = format!("<h{n} id=\"{}\"", crate::html::escape(&id));
         if !classes.is_empty() {
             let joined: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-            open.push_str(&format!(" class=\"{}\"", escape(&joined.join(" "))));
+            open.push_str(&format!(
+                " class=\"{}\"",
+                crate::html::escape(&joined.join(" "))
+            ));
         }
         open.push('>');
         out.push(Event::Html(CowStr::from(open)));
         out.extend(inner);
         out.push(Event::Html(CowStr::from(format!(
             "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
-            escape(&id)
+            crate::html::escape(&id)
         ))));
         toc.push(TocEntry {
             level: n,
@@ -74,10 +77,4 @@ fn level_number(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
-    out
 }

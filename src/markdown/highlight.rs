@@ -58,7 +58,7 @@ fn find_syntax(token: &str) -> Option<&'static SyntaxReference> {
 /// The HTML of one code block. Unknown or missing languages render as escaped plain code.
 pub fn highlight_block(code: &str, info: &str) -> String {
     let token = language_token(info);
-    let lang_attr = escape_attr(token);
+    let lang_attr = crate::html::escape(token);
     let mut out = String::with_capacity(code.len() * 3 + 64);
     match find_syntax(token).and_then(|syntax| classed_html(code, syntax)) {
         Some(html) => {
@@ -100,12 +100,6 @@ fn classed_html(code: &str, syntax: &SyntaxReference) -> Option<String> {
             .ok()?;
     }
     Some(generator.finalize())
-}
-
-fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
-    out
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one for

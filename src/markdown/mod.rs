@@ -9,10 +9,10 @@ pub mod links;
 pub use headings::TocEntry;
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 
-/// What a Markdown body becomes.
-#[derive(Debug, Clone, Default)]
-pub struct Rendered {
-    pub html: String,
+/// What lists, feeds and heads need of a body, made for every document when it is
+/// loaded: small, and kept for the whole build.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
     /// HTML before `<!-- more -->`, else the first paragraph.
     pub summary_html: String,
     /// The summary as plain text, for meta descriptions.
@@ -21,6 +21,12 @@ pub struct Rendered {
     pub has_more_marker: bool,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
+}
+
+/// A body's whole HTML, made only when a page or a feed shows it (see [`crate::memo`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
 }
 
 /// Settings that change the HTML of every page.
@@ -43,8 +49,16 @@ fn parser_options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// Renders a body. MDX files have their top-level `import`/`export` lines dropped first.
-pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
+/// The events both [`outline`] and [`render`] start from, handed to `then`: the body
+/// parsed, with links rewritten (before highlighting, so that a code block's text is
+/// never taken for a link). MDX files have their top-level `import`/`export` lines
+/// dropped first.
+fn with_events<T>(
+    body: &str,
+    is_mdx: bool,
+    options: &MarkdownOptions,
+    then: impl FnOnce(Vec<Event>) -> T,
+) -> T {
     let stripped;
     let body = if is_mdx {
         stripped = strip_mdx_module_lines(body);
@@ -53,42 +67,58 @@ pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
         body
     };
     let parser = Parser::new_ext(body, parser_options());
-    let events: Vec<Event> = links::rewrite_links(
-        highlight::highlight_code(parser, options.highlight_cache.as_deref()),
-        &options.base_path,
-    )
-    .collect();
+    then(links::rewrite_links(parser, &options.base_path).collect())
+}
 
-    let word_count = count_words(&events);
-    // The summary is taken before headings get anchors: in a list, `#id` links would
-    // point into the list page, not the post.
-    let more_at = events.iter().position(is_more_marker);
-    let summary_events: &[Event] = match more_at {
-        Some(i) => &events[..i],
-        None => first_paragraph(&events),
-    };
-    let summary_events = without_footnotes(summary_events);
-    let mut summary_html = String::new();
-    html::push_html(&mut summary_html, summary_events.iter().cloned());
-    let summary_text = plain_text(&summary_events);
+/// The outline of a body: summary, table of contents, word count. Code is highlighted
+/// only where the summary shows it.
+pub fn outline(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Outline {
+    with_events(body, is_mdx, options, |events| {
+        let word_count = count_words(&events);
+        // The summary is taken before headings get anchors: in a list, `#id` links would
+        // point into the list page, not the post.
+        let more_at = events.iter().position(is_more_marker);
+        let summary_events: &[Event] = match more_at {
+            Some(i) => &events[..i],
+            None => first_paragraph(&events),
+        };
+        let summary_events: Vec<Event> = highlight::highlight_code(
+            without_footnotes(summary_events).into_iter(),
+            options.highlight_cache.as_deref(),
+        )
+        .collect();
+        let mut summary_html = String::new();
+        html::push_html(&mut summary_html, summary_events.iter().cloned());
+        let summary_text = plain_text(&summary_events);
+        let mut toc = Vec::new();
+        headings::anchor_headings(events, &mut toc);
+        Outline {
+            summary_html: summary_html.trim_end().to_owned(),
+            summary_text,
+            has_more_marker: more_at.is_some(),
+            toc,
+            word_count,
+        }
+    })
+}
 
-    let mut toc = Vec::new();
-    let events = headings::anchor_headings(events, &mut toc);
-
-    let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
-    html::push_html(&mut out, events.into_iter());
-    // Highlighted code makes the HTML several times the Markdown, and the string grows
-    // by doubling: kept as it is, every post held up to twice its HTML until its page
-    // was made (most of a 10,000-post build's peak memory).
-    out.shrink_to_fit();
-    Rendered {
-        html: out,
-        summary_html: summary_html.trim_end().to_owned(),
-        summary_text,
-        has_more_marker: more_at.is_some(),
-        toc,
-        word_count,
-    }
+/// The whole HTML of a body: highlighted code, anchored headings.
+pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
+    with_events(body, is_mdx, options, |events| {
+        let highlighted: Vec<Event> =
+            highlight::highlight_code(events.into_iter(), options.highlight_cache.as_deref())
+                .collect();
+        // The table of contents is the outline's; the ids are the same, made from the
+        // same headings.
+        let events = headings::anchor_headings(highlighted, &mut Vec::new());
+        let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
+        html::push_html(&mut out, events.into_iter());
+        // Highlighted code makes the HTML several times the Markdown, and the string grows
+        // by doubling: kept as it is, a body would hold up to twice its HTML while a feed
+        // still needs it.
+        out.shrink_to_fit();
+        Rendered { html: out }
+    })
 }
 
 /// A summary's events without footnote references and definitions: on a list page or in
@@ -139,14 +169,19 @@ fn plain_text(events: &[Event]) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Words of prose: the text of code blocks does not count.
 fn count_words(events: &[Event]) -> usize {
-    events
-        .iter()
-        .map(|e| match e {
-            Event::Text(t) | Event::Code(t) => t.split_whitespace().count(),
-            _ => 0,
-        })
-        .sum()
+    let mut in_code = false;
+    let mut words = 0;
+    for e in events {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) | Event::Code(t) if !in_code => words += t.split_whitespace().count(),
+            _ => {}
+        }
+    }
+    words
 }
 
 /// MDX files start with `import`/`export` statements that mean nothing outside React.
@@ -179,15 +214,31 @@ pub fn reading_time(words: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn md(body: &str) -> Rendered {
-        render(
-            body,
-            false,
-            &MarkdownOptions {
-                base_path: "/".into(),
-                highlight_cache: None,
-            },
-        )
+    fn options() -> MarkdownOptions {
+        MarkdownOptions {
+            base_path: "/".into(),
+            highlight_cache: None,
+        }
+    }
+
+    /// A body's outline, and its HTML beside it.
+    struct Md {
+        outline: Outline,
+        html: String,
+    }
+
+    impl std::ops::Deref for Md {
+        type Target = Outline;
+        fn deref(&self) -> &Outline {
+            &self.outline
+        }
+    }
+
+    fn md(body: &str) -> Md {
+        Md {
+            outline: outline(body, false, &options()),
+            html: render(body, false, &options()).html,
+        }
     }
 
     #[test]
@@ -256,10 +307,7 @@ mod tests {
         let r = render(
             "import X from './x'\n\nHello\n\n```js\nimport y from 'y'\n```\n",
             true,
-            &MarkdownOptions {
-                base_path: "/".into(),
-                highlight_cache: None,
-            },
+            &options(),
         );
         assert!(!r.html.contains("from './x'"), "{}", r.html);
         assert!(r.html.contains("from"), "code kept: {}", r.html);
@@ -268,7 +316,44 @@ mod tests {
     #[test]
     fn words_and_reading_time() {
         assert_eq!(md("one two three\n").word_count, 3);
+        // Code is not prose: a long listing does not make a post longer to read.
+        assert_eq!(
+            md("one `two`\n\n```rust\nlet three = 4;\n```\n").word_count,
+            2
+        );
         assert_eq!(reading_time(0), 1);
         assert_eq!(reading_time(401), 3);
+    }
+
+    #[test]
+    fn code_in_a_summary_is_highlighted_and_code_is_never_a_link() {
+        let body =
+            "Intro.\n\n```html\n<a href=\"/static/x\">x</a>\n```\n\n<!-- more -->\n\nRest.\n";
+        let r = md(body);
+        assert!(
+            r.summary_html.contains("<pre class=\"code\""),
+            "{}",
+            r.summary_html
+        );
+        assert_eq!(r.summary_text, "Intro.");
+        let unknown = md("```nosuchlang\n<a href=\"/static/x\">\n```\n");
+        assert!(
+            unknown.html.contains("href=\"/static/x\""),
+            "{}",
+            unknown.html
+        );
+    }
+
+    #[test]
+    fn the_outline_and_the_html_agree_on_heading_ids() {
+        let r = md("## A\n\n## A\n\n```rust\n// # not a heading\n```\n\n### B {#b}\n");
+        for entry in &r.toc {
+            assert!(
+                r.html.contains(&format!("id=\"{}\"", entry.id)),
+                "{}",
+                r.html
+            );
+        }
+        assert_eq!(r.toc.len(), 3);
     }
 }

@@ -1,29 +1,32 @@
-//! Fingerprints of what a page is rendered from, so that serve re-renders only the pages
-//! an edit touched without building and comparing every page's whole Tera context.
+//! Fingerprints of what a page is rendered from, so that a session (serve) re-renders
+//! only the pages an edit touched, without building and comparing every page's whole
+//! Tera context.
 //!
-//! A fingerprint is the page's context values serialised as they would be for Tera,
-//! except that each piece of a document's rendered text (a [`DocText`]) is written as the
-//! revision of the document it came from. A document is given a new revision each time it
-//! is loaded, so equal fingerprints mean equal contexts, and they are compared in full,
-//! byte for byte. A post's fingerprint is a few hundred bytes instead of its whole HTML.
+//! A page's values go either into a Tera context or into a fingerprint, through one
+//! function per page kind ([`PageValues`]): a fingerprint is the same values serialised
+//! as JSON, except that each piece of a document's rendered text is written as the
+//! revision of the document it came from ([`PageValues::text`]). A document gets a new
+//! revision each time it is loaded, so equal fingerprints mean equal contexts; they are
+//! compared in full, byte for byte. A post's fingerprint is a few hundred bytes instead
+//! of its whole HTML, and making it renders no Markdown.
 
+use crate::markdown::Rendered;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::sync::Arc;
-
-thread_local! {
-    static FINGERPRINTING: Cell<bool> = const { Cell::new(false) };
-}
 
 /// Where a page's context values go: a Tera context to render, or a fingerprint to compare.
 pub trait PageValues {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T);
 
     /// Inserts a value made from one document and the configuration alone: a fingerprint
-    /// records the document's revision instead, without making the value. (The page cache
-    /// starts afresh whenever the configuration changes.)
+    /// records the document's revision instead, without making the value. (A session's
+    /// pages are all forgotten whenever the configuration changes.)
     fn insert_derived<T: Serialize>(&mut self, key: &str, revision: u64, make: impl FnOnce() -> T);
+
+    /// Text rendered from one revision of a document: made by `make` for a template,
+    /// the revision alone in a fingerprint.
+    fn text<'a>(&self, revision: u64, make: impl FnOnce() -> DocText<'a>) -> DocText<'a>;
 }
 
 impl PageValues for tera::Context {
@@ -34,6 +37,10 @@ impl PageValues for tera::Context {
     fn insert_derived<T: Serialize>(&mut self, key: &str, _: u64, make: impl FnOnce() -> T) {
         tera::Context::insert(self, key, &make());
     }
+
+    fn text<'a>(&self, _: u64, make: impl FnOnce() -> DocText<'a>) -> DocText<'a> {
+        make()
+    }
 }
 
 /// The fingerprint of a page's context values, in the order they were inserted.
@@ -42,7 +49,6 @@ pub struct Fingerprint(Vec<u8>);
 
 impl PageValues for Fingerprint {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        let was = FINGERPRINTING.with(|f| f.replace(true));
         // Writing JSON to a Vec fails only for maps with non-string keys, which no view
         // has; the key and a marker are written either way, so the pages differ.
         self.0.extend_from_slice(key.as_bytes());
@@ -51,17 +57,16 @@ impl PageValues for Fingerprint {
             self.0.extend_from_slice(b"\0unserialisable");
         }
         self.0.push(b'\n');
-        FINGERPRINTING.with(|f| f.set(was));
     }
 
     fn insert_derived<T: Serialize>(&mut self, key: &str, revision: u64, _: impl FnOnce() -> T) {
-        self.insert(key, &DocRevision(revision));
+        self.insert(key, &DocText::Revision(revision));
+    }
+
+    fn text<'a>(&self, revision: u64, _: impl FnOnce() -> DocText<'a>) -> DocText<'a> {
+        DocText::Revision(revision)
     }
 }
-
-/// How a value made from a document stands in a fingerprint.
-#[derive(Serialize)]
-struct DocRevision(u64);
 
 impl Fingerprint {
     pub fn len(&self) -> usize {
@@ -73,47 +78,26 @@ impl Fingerprint {
     }
 }
 
-/// Text rendered from one revision of a document (its HTML, its summary): in full for
-/// templates, as the revision in a fingerprint.
+/// Text rendered from a document (its HTML, its summary), or in a fingerprint the
+/// revision of the document it stands for.
 #[derive(Debug, Clone)]
-pub struct DocText<'a> {
-    pub text: Cow<'a, str>,
-    pub revision: u64,
-}
-
-impl<'a> DocText<'a> {
-    pub fn new(text: impl Into<Cow<'a, str>>, revision: u64) -> Self {
-        DocText {
-            text: text.into(),
-            revision,
-        }
-    }
+pub enum DocText<'a> {
+    Revision(u64),
+    Text(Cow<'a, str>),
+    /// Kept from one build to the next (feed entries' escaped HTML).
+    Shared(Arc<str>),
+    /// A document's whole HTML.
+    Body(Arc<Rendered>),
 }
 
 impl Serialize for DocText<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_doc_text(&self.text, self.revision, serializer)
-    }
-}
-
-/// [`DocText`] that is kept from one build to the next (feed entries' escaped HTML).
-#[derive(Debug, Clone)]
-pub struct SharedDocText {
-    pub text: Arc<str>,
-    pub revision: u64,
-}
-
-impl Serialize for SharedDocText {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_doc_text(&self.text, self.revision, serializer)
-    }
-}
-
-fn serialize_doc_text<S: Serializer>(text: &str, revision: u64, s: S) -> Result<S::Ok, S::Error> {
-    if FINGERPRINTING.with(Cell::get) {
-        s.serialize_u64(revision)
-    } else {
-        s.serialize_str(text)
+        match self {
+            DocText::Revision(revision) => serializer.serialize_u64(*revision),
+            DocText::Text(text) => serializer.serialize_str(text),
+            DocText::Shared(text) => serializer.serialize_str(text),
+            DocText::Body(body) => serializer.serialize_str(&body.html),
+        }
     }
 }
 
@@ -127,15 +111,14 @@ mod tests {
         content: DocText<'a>,
     }
 
-    fn fingerprint(title: &str, content: &str, revision: u64) -> Fingerprint {
+    fn values(values: &mut impl PageValues, title: &str, content: &'static str, revision: u64) {
+        let content = values.text(revision, || DocText::Text(content.into()));
+        values.insert("post", &View { title, content });
+    }
+
+    fn fingerprint(title: &str, content: &'static str, revision: u64) -> Fingerprint {
         let mut f = Fingerprint::default();
-        f.insert(
-            "post",
-            &View {
-                title,
-                content: DocText::new(content, revision),
-            },
-        );
+        values(&mut f, title, content, revision);
         f
     }
 
@@ -161,14 +144,7 @@ mod tests {
     #[test]
     fn templates_get_the_text_itself() {
         let mut context = tera::Context::new();
-        PageValues::insert(
-            &mut context,
-            "post",
-            &View {
-                title: "A",
-                content: DocText::new("<p>x</p>", 3),
-            },
-        );
+        values(&mut context, "A", "<p>x</p>", 3);
         let json = context.into_json();
         assert_eq!(json["post"]["content"], "<p>x</p>");
     }

@@ -60,7 +60,7 @@ impl PageMeta {
             .map(|i| config.absolute_url(i, &doc.path))
             .or_else(|| config.image.clone());
         let published = doc.meta.date.map(|d| d.rfc3339());
-        let modified = doc.meta.lastmod.or(doc.meta.date).map(|d| d.rfc3339());
+        let modified = doc.meta.updated().map(|d| d.rfc3339());
         let description = if description.is_empty() {
             config.description.clone()
         } else {

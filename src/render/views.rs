@@ -3,14 +3,14 @@
 //! Views borrow from the model; Tera serialises them once per page. List pages receive
 //! only their own slice of posts, never the whole list.
 
-use super::fingerprint::DocText;
+use super::fingerprint::{DocText, PageValues};
+use super::plan::page_path;
 use crate::config::Config;
 use crate::content::Document;
 use crate::markdown::{reading_time, TocEntry};
 use crate::site::{Site, Tag};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -24,7 +24,7 @@ pub struct SiteView<'a> {
     pub extra: &'a Value,
     pub generator: &'static str,
     /// The blog's feeds, for `<link rel="alternate">` and subscribe links.
-    pub feeds: Vec<crate::feed::FeedLink>,
+    pub feeds: Vec<super::feed::FeedLink>,
     /// Absolute URL of the default social card image, if configured.
     pub image: Option<&'a str>,
 }
@@ -39,8 +39,8 @@ impl<'a> SiteView<'a> {
             base_path: config.base_path(),
             language: &config.language,
             extra: &config.extra,
-            generator: concat!("inkpress ", env!("CARGO_PKG_VERSION")),
-            feeds: crate::feed::links(config, "", &config.title),
+            generator: crate::html::GENERATOR,
+            feeds: super::feed::links(config, "", &config.title),
             image: config.image.as_deref(),
         }
     }
@@ -92,18 +92,19 @@ pub struct PostSummary<'a> {
 }
 
 impl<'a> PostSummary<'a> {
-    pub fn of(doc: &'a Document, site: &'a Site, config: &Config) -> Self {
+    pub fn of(
+        doc: &'a Document,
+        site: &'a Site,
+        config: &Config,
+        values: &impl PageValues,
+    ) -> Self {
         let meta = &doc.meta;
         let tags = site
             .tags_of(doc)
             .into_iter()
             .map(|t| TagLink::of(t, config))
             .collect();
-        let summary = match &meta.summary {
-            Some(s) => Cow::Owned(escape_html(s)),
-            None => Cow::Borrowed(doc.rendered.summary_html.as_str()),
-        };
-        let description = plain_summary(doc);
+        let outline = &doc.outline;
         PostSummary {
             title: &meta.title,
             url: config.url(&doc.path),
@@ -112,26 +113,17 @@ impl<'a> PostSummary<'a> {
             date: meta.date.map(|d| d.rfc3339()),
             lastmod: meta.lastmod.map(|d| d.rfc3339()),
             tags,
-            summary: DocText::new(summary, doc.revision),
-            description: DocText::new(description, doc.revision),
-            has_more: doc.rendered.has_more_marker,
-            word_count: doc.rendered.word_count,
-            reading_time: reading_time(doc.rendered.word_count),
+            summary: values.text(doc.revision, || DocText::Text(doc.summary_html())),
+            description: values.text(doc.revision, || DocText::Text(doc.description().into())),
+            has_more: outline.has_more_marker,
+            word_count: outline.word_count,
+            reading_time: reading_time(outline.word_count),
             draft: meta.draft,
             images: &meta.images,
             authors: &meta.authors,
             extra: &meta.extra,
         }
     }
-}
-
-/// The summary as plain text, for meta descriptions: front matter `summary`, else the
-/// text of the rendered summary.
-pub fn plain_summary(doc: &Document) -> &str {
-    doc.meta
-        .summary
-        .as_deref()
-        .unwrap_or(&doc.rendered.summary_text)
 }
 
 /// A post or page with its content: `post` in post.html, `page` in page.html.
@@ -146,8 +138,16 @@ pub struct FullView<'a> {
 }
 
 impl<'a> FullView<'a> {
-    pub fn of(doc: &'a Document, site: &'a Site, config: &Config) -> Self {
-        let summary = PostSummary::of(doc, site, config);
+    /// The view of `doc`, with `content` its whole HTML (or, for a fingerprint, its
+    /// revision: see [`super::context`]).
+    pub fn of(
+        doc: &'a Document,
+        site: &'a Site,
+        config: &Config,
+        values: &impl PageValues,
+        content: DocText<'a>,
+    ) -> Self {
+        let summary = PostSummary::of(doc, site, config, values);
         let canonical_url = doc
             .meta
             .canonical_url
@@ -155,8 +155,8 @@ impl<'a> FullView<'a> {
             .unwrap_or_else(|| summary.url.clone());
         FullView {
             summary,
-            content: DocText::new(doc.rendered.html.as_str(), doc.revision),
-            toc: &doc.rendered.toc,
+            content,
+            toc: &doc.outline.toc,
             canonical_url,
             layout: doc.meta.layout.as_deref(),
         }
@@ -195,15 +195,6 @@ pub struct PageLink {
     pub url: String,
 }
 
-/// Site path of page `n` of a list at `base` (`blog/`): page 1 is `base` itself.
-pub fn page_path(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_owned()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
 impl Paginator {
     pub fn new(
         base: &str,
@@ -234,12 +225,6 @@ impl Paginator {
     }
 }
 
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,12 +251,5 @@ mod tests {
             last.last_url
         );
         assert!(last.first_url.ends_with("/blog/"), "{}", last.first_url);
-    }
-
-    #[test]
-    fn page_paths() {
-        assert_eq!(page_path("blog/", 1), "blog/");
-        assert_eq!(page_path("blog/", 2), "blog/page/2/");
-        assert_eq!(page_path("tags/rust/", 3), "tags/rust/page/3/");
     }
 }

@@ -70,7 +70,7 @@ impl Shared {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .replace(Arc::new(site));
-        crate::cache::drop_in_background(old);
+        crate::memo::drop_in_background(old);
     }
 }
 
@@ -102,7 +102,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             cache_dir: Some(root.join(crate::build::CACHE_DIR)),
         },
         shared: Arc::clone(&shared),
-        cache: Default::default(),
+        memo: crate::build::Memo::session(),
         quiet: options.quiet,
         verbose: options.verbose,
         styled: options.styled,
@@ -112,7 +112,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     };
     let watching = watch::start(&root).map_err(|e| cannot_watch(&e))?;
     // From here on the watcher reports every change, so rebuilds read only what it names.
-    rebuilder.cache.follow_watcher();
+    rebuilder.memo.follow_watcher();
     // The first build may fail: the server starts all the same and shows the errors.
     rebuilder.rebuild(&HashSet::new(), None);
     watching

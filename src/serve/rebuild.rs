@@ -4,9 +4,9 @@
 use super::live::{LiveState, Problem};
 use super::served::ServedSite;
 use super::Shared;
-use crate::build::{build_cached, BuildOptions, Built};
-use crate::cache::BuildCache;
+use crate::build::{build_with, BuildOptions, Built, Memo};
 use crate::config::{Config, Overrides};
+use crate::output::InMemory;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,7 +18,7 @@ pub struct Rebuilder {
     pub overrides: Overrides,
     pub options: BuildOptions,
     pub shared: Arc<Shared>,
-    pub cache: BuildCache,
+    pub memo: Memo,
     pub quiet: bool,
     pub verbose: bool,
     pub styled: bool,
@@ -32,9 +32,9 @@ impl Rebuilder {
         let started = Instant::now();
         // The watcher's word on what changed spares reading every file again (before the
         // first build the cache knows nothing, and reads everything).
-        self.cache.changed_only(touched.iter().cloned());
+        self.memo.changed_only(touched.iter().cloned());
         let result = Config::load(&self.root, &self.overrides)
-            .and_then(|config| build_cached(&config, &self.options, &mut self.cache));
+            .and_then(|config| build_with(&config, &self.options, &mut self.memo, &InMemory));
         let built_in = started.elapsed();
         let built = match result {
             Ok(built) => built,
@@ -56,9 +56,7 @@ impl Rebuilder {
             eprintln!("warning: {w}");
         }
         let summary = built.counts();
-        let Built { files, site, .. } = built;
-        // The documents go back to the cache: the next rebuild reuses them without a copy.
-        self.cache.reclaim(site);
+        let Built { files, .. } = built;
         let previous = self.shared.current_site();
         let changed = previous.as_ref().map(|site| site.changes(&files, touched));
         let had_errors = !self.shared.live.borrow().errors.is_empty();

@@ -4,12 +4,15 @@
 //! format); the `rss.xml` and `atom.xml` templates only place the values, with Tera's
 //! XML escaping. That keeps feeds themeable like every other page, with no XML library.
 
+use super::fingerprint::{DocText, PageValues};
 use crate::config::{Config, FeedContent};
 use crate::content::Document;
-use crate::render::fingerprint::SharedDocText;
+use crate::error::Diagnostic;
+use crate::markdown::Rendered;
+use crate::memo::Kept;
 use crate::site::{Site, Tag};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The two feed formats, with what a `<link rel="alternate">` needs to know of each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +90,11 @@ pub struct FeedJob<'a> {
     /// Site path of the file: `rss.xml`, `tags/rust/atom.xml`.
     pub path: String,
     pub format: Format,
-    pub view: FeedView<'a>,
+    folder: String,
+    title: String,
+    /// Indices into `site.posts` of the posts this feed carries.
+    carried: Vec<usize>,
+    entries: &'a [Option<Entry>],
 }
 
 /// `feed` in rss.xml and atom.xml.
@@ -108,76 +115,74 @@ pub struct FeedView<'a> {
     pub generator: &'static str,
     /// Whether this feed carries whole posts (`[feeds] content`, `tag_content` for tags).
     pub full: bool,
-    /// Shared by every feed the post is in: see [`entries`].
-    pub entries: Vec<&'a EntryView>,
+    pub entries: Vec<EntryView<'a>>,
 }
 
 /// One post in a feed.
 #[derive(Debug, Serialize)]
-pub struct EntryView {
-    pub title: String,
-    pub url: String,
-    pub published: String,
-    pub published_rfc822: String,
-    pub updated: String,
-    pub authors: Vec<String>,
-    pub tags: Vec<String>,
+pub struct EntryView<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub published: &'a str,
+    pub published_rfc822: &'a str,
+    pub updated: &'a str,
+    pub authors: &'a [String],
+    pub tags: &'a [String],
     /// HTML of the summary, already escaped for XML (print it with `| safe`).
-    pub summary: SharedDocText,
+    pub summary: DocText<'a>,
     /// HTML of the whole post, already escaped for XML, when a feed carrying the post
     /// has whole posts; feeds print it only when `feed.full`.
-    pub content: Option<SharedDocText>,
+    pub content: Option<DocText<'a>>,
 }
 
-/// The costly part of each post's entry, its HTML with links made absolute and escaped,
-/// kept by serve from one build to the next by document revision. The texts depend on
-/// nothing else than the document and the URLs, which are kept with them and compared.
-#[derive(Default)]
-pub struct EntryTextCache(HashMap<u64, EntryTexts>);
+/// A post's entry, made once per build and shared by every feed that carries the post
+/// (at 1,000 posts and 60 tags, a post's escaped HTML would otherwise be made and held a
+/// dozen times).
+#[derive(Debug)]
+pub struct Entry {
+    revision: u64,
+    title: String,
+    url: String,
+    published: String,
+    published_rfc822: String,
+    updated: String,
+    authors: Vec<String>,
+    tags: Vec<String>,
+    texts: Arc<EntryTexts>,
+}
 
-#[derive(Clone)]
-struct EntryTexts {
+/// The costly part of an entry, its HTML with links made absolute and escaped: a session
+/// keeps it from one build to the next by document revision. The texts depend on nothing
+/// but the document and the URLs, which are kept with them and compared.
+#[derive(Debug)]
+pub struct EntryTexts {
     url: String,
     base_url: String,
-    summary: SharedDocText,
-    content: Option<SharedDocText>,
+    summary: Arc<str>,
+    content: Option<Arc<str>>,
 }
 
-/// The entry of every post that some feed carries, by post index, made once: a post is
-/// in the blog's feed and in each of its tags' feeds (at 1,000 posts and 60 tags, a
-/// post's escaped HTML would otherwise be made and held a dozen times).
-/// With `cache`, the escaped HTML of posts unchanged since the last build is reused,
-/// and the cache then holds this build's.
+/// Entry texts by document revision.
+pub type EntryMemo = Kept<u64, Arc<EntryTexts>>;
+
+/// The entry of every post that some feed carries, by post index. `body` gives a post's
+/// whole HTML, asked for only when a feed carries the post whole.
 pub fn entries(
     site: &Site,
     config: &Config,
-    cache: Option<&mut EntryTextCache>,
-) -> Vec<Option<EntryView>> {
-    let wanted = carried(site, config);
+    carried: &[Option<bool>],
+    memo: &EntryMemo,
+    body: &(dyn Fn(&Document) -> Result<Arc<Rendered>, Diagnostic> + Sync),
+) -> Result<Vec<Option<Entry>>, Diagnostic> {
     use rayon::prelude::*;
-    let previous = cache.as_ref().map(|c| &c.0);
-    let entries: Vec<Option<EntryView>> = wanted
+    carried
         .par_iter()
         .enumerate()
-        .map(|(i, w)| w.map(|full| entry(&site.posts[i], site, config, full, previous)))
-        .collect();
-    if let Some(cache) = cache {
-        cache.0 = entries
-            .iter()
-            .zip(&site.posts)
-            .filter_map(|(e, doc)| {
-                let e = e.as_ref()?;
-                let texts = EntryTexts {
-                    url: e.url.clone(),
-                    base_url: config.base_url.clone(),
-                    summary: e.summary.clone(),
-                    content: e.content.clone(),
-                };
-                Some((doc.revision, texts))
-            })
-            .collect();
-    }
-    entries
+        .map(|(i, c)| match c {
+            Some(full) => entry(&site.posts[i], site, config, *full, memo, body).map(Some),
+            None => Ok(None),
+        })
+        .collect()
 }
 
 /// Per post: `None` when no feed carries it, else whether some feed carries it whole
@@ -217,11 +222,7 @@ fn newest_published<'p>(site: &Site, config: &Config, posts: &'p [usize]) -> Vec
 }
 
 /// Every feed the site publishes: the blog's, then each tag's.
-pub fn jobs<'a>(
-    site: &'a Site,
-    config: &Config,
-    entries: &'a [Option<EntryView>],
-) -> Vec<FeedJob<'a>> {
+pub fn jobs<'a>(site: &Site, config: &Config, entries: &'a [Option<Entry>]) -> Vec<FeedJob<'a>> {
     let mut jobs = Vec::new();
     let all: Vec<usize> = (0..site.posts.len()).collect();
     push_feeds(&mut jobs, site, config, entries, "", &config.title, &all);
@@ -244,69 +245,94 @@ pub fn jobs<'a>(
 
 fn push_feeds<'a>(
     jobs: &mut Vec<FeedJob<'a>>,
-    site: &'a Site,
+    site: &Site,
     config: &Config,
-    entries: &'a [Option<EntryView>],
+    entries: &'a [Option<Entry>],
     folder: &str,
     title: &str,
     posts: &[usize],
 ) {
+    let carried: Vec<usize> = newest_published(site, config, posts)
+        .into_iter()
+        .copied()
+        .collect();
     for format in [Format::Rss, Format::Atom] {
         let Some(name) = format.file_name(config) else {
             continue;
         };
-        let path = format!("{folder}{name}");
-        let view = feed_view(site, config, entries, folder, title, posts, &path);
-        jobs.push(FeedJob { path, format, view });
+        jobs.push(FeedJob {
+            path: format!("{folder}{name}"),
+            format,
+            folder: folder.to_owned(),
+            title: title.to_owned(),
+            carried: carried.clone(),
+            entries,
+        });
     }
 }
 
-fn feed_view<'a>(
-    site: &'a Site,
-    config: &Config,
-    entries: &'a [Option<EntryView>],
-    folder: &str,
-    title: &str,
-    posts: &[usize],
-    path: &str,
-) -> FeedView<'a> {
-    let carried = newest_published(site, config, posts);
-    let newest = carried
-        .iter()
-        .filter_map(|&&i| updated(&site.posts[i]))
-        .max();
-    let entries: Vec<&EntryView> = carried
-        .iter()
-        .filter_map(|&&i| entries[i].as_ref())
-        .collect();
-    // An empty feed has no entry to date it. A fixed date keeps builds reproducible (the
-    // build time would make `serve` see a change, and reload pages, on every rebuild).
-    let newest = newest.unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
-    let description = if folder.is_empty() {
-        config.description.clone()
-    } else {
-        format!("Posts tagged {}", tag_name(site, folder))
-    };
-    FeedView {
-        title: xml_text(title),
-        description: xml_text(&description),
-        language: config.language.clone(),
-        author: xml_text(if config.author.is_empty() {
-            &config.title
+impl<'a> FeedJob<'a> {
+    /// The feed's view, its entries' texts in full for a template or as revisions for a
+    /// fingerprint.
+    pub fn view(&self, site: &Site, config: &Config, values: &impl PageValues) -> FeedView<'a> {
+        let newest = self
+            .carried
+            .iter()
+            .filter_map(|&i| site.posts[i].meta.updated().map(|d| d.0))
+            .max();
+        // An empty feed has no entry to date it. A fixed date keeps builds reproducible
+        // (the build time would make `serve` see a change, and reload pages, on every
+        // rebuild).
+        let newest = newest.unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
+        let description = if self.folder.is_empty() {
+            config.description.clone()
         } else {
-            &config.author
-        }),
-        home_url: config.url(folder),
-        self_url: config.url(path),
-        updated: rfc3339(newest),
-        updated_rfc822: newest.to_rfc2822(),
-        generator: concat!("inkpress ", env!("CARGO_PKG_VERSION")),
-        full: if folder.is_empty() {
-            config.feeds.content == FeedContent::Full
-        } else {
-            config.feeds.tag_content == FeedContent::Full
-        },
-        entries,
+            format!("Posts tagged {}", tag_name(site, &self.folder))
+        };
+        let entries = self
+            .carried
+            .iter()
+            .filter_map(|&i| self.entries[i].as_ref())
+            .map(|e| e.view(values))
+            .collect();
+        FeedView {
+            title: xml_text(&self.title),
+            description: xml_text(&description),
+            language: config.language.clone(),
+            author: xml_text(if config.author.is_empty() {
+                &config.title
+            } else {
+                &config.author
+            }),
+            home_url: config.url(&self.folder),
+            self_url: config.url(&self.path),
+            updated: rfc3339(newest),
+            updated_rfc822: newest.to_rfc2822(),
+            generator: crate::html::GENERATOR,
+            full: if self.folder.is_empty() {
+                config.feeds.content == FeedContent::Full
+            } else {
+                config.feeds.tag_content == FeedContent::Full
+            },
+            entries,
+        }
+    }
+}
+
+impl Entry {
+    fn view<'a>(&'a self, values: &impl PageValues) -> EntryView<'a> {
+        let text = |t: &Arc<str>| values.text(self.revision, || DocText::Shared(Arc::clone(t)));
+        EntryView {
+            title: &self.title,
+            url: &self.url,
+            published: &self.published,
+            published_rfc822: &self.published_rfc822,
+            updated: &self.updated,
+            authors: &self.authors,
+            tags: &self.tags,
+            summary: text(&self.texts.summary),
+            content: self.texts.content.as_ref().map(text),
+        }
     }
 }
 
@@ -319,11 +345,6 @@ fn tag_name<'a>(site: &'a Site, folder: &str) -> &'a str {
 
 type Moment = chrono::DateTime<chrono::FixedOffset>;
 
-/// A post's last change: `lastmod`, else its date.
-fn updated(doc: &Document) -> Option<Moment> {
-    doc.meta.lastmod.or(doc.meta.date).map(|d| d.0)
-}
-
 /// RFC 3339 with seconds and `Z` for UTC, the form Atom's own examples use.
 fn rfc3339(m: Moment) -> String {
     m.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -334,58 +355,50 @@ fn entry(
     site: &Site,
     config: &Config,
     full: bool,
-    previous: Option<&HashMap<u64, EntryTexts>>,
-) -> EntryView {
+    memo: &EntryMemo,
+    body: &(dyn Fn(&Document) -> Result<Arc<Rendered>, Diagnostic> + Sync),
+) -> Result<Entry, Diagnostic> {
     let meta = &doc.meta;
     // Posts always have a date (the loader requires one); the fallback only keeps types honest.
     let published = meta
         .date
         .map(|d| d.0)
         .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
-    let updated = updated(doc).unwrap_or(published).max(published);
+    let updated = meta.updated().map_or(published, |d| d.0).max(published);
     let tags = site
         .tags_of(doc)
         .into_iter()
         .map(|t| xml_text(&t.name))
         .collect();
     let url = config.url(&doc.path);
-    let kept = previous
-        .and_then(|p| p.get(&doc.revision))
-        .filter(|t| t.url == url && t.base_url == config.base_url)
-        .filter(|t| t.content.is_some() == full);
-    let shared = |text: String| SharedDocText {
-        text: text.into(),
-        revision: doc.revision,
-    };
-    let (summary, content) = match kept {
-        Some(t) => (t.summary.clone(), t.content.clone()),
-        None => {
-            let summary = match &meta.summary {
-                Some(s) => std::borrow::Cow::Owned(crate::render::views::escape_html(s)),
-                None => std::borrow::Cow::Borrowed(doc.rendered.summary_html.as_str()),
+    let texts = memo.get_or_make(
+        doc.revision,
+        |t| t.url == url && t.base_url == config.base_url && t.content.is_some() == full,
+        || {
+            let summary = xml_escaped(&absolute_links(&doc.summary_html(), &url, config));
+            let content = match full {
+                true => Some(xml_escaped(&absolute_links(&body(doc)?.html, &url, config)).into()),
+                false => None,
             };
-            let summary = shared(xml_escaped(&absolute_links(&summary, &url, config)));
-            let content = full.then(|| {
-                shared(xml_escaped(&absolute_links(
-                    &doc.rendered.html,
-                    &url,
-                    config,
-                )))
-            });
-            (summary, content)
-        }
-    };
-    EntryView {
+            Ok::<_, Diagnostic>(Arc::new(EntryTexts {
+                url: url.clone(),
+                base_url: config.base_url.clone(),
+                summary: summary.into(),
+                content,
+            }))
+        },
+    )?;
+    Ok(Entry {
+        revision: doc.revision,
         title: xml_text(&meta.title),
         published: rfc3339(published),
         published_rfc822: published.to_rfc2822(),
         updated: rfc3339(updated),
         authors: meta.authors.iter().map(|a| xml_text(a)).collect(),
         tags,
-        summary,
-        content,
+        texts,
         url,
-    }
+    })
 }
 
 /// Feed readers show a post far from its site, where `/about/` or `img.png` lead nowhere:
@@ -441,7 +454,7 @@ pub fn xml_text(s: &str) -> String {
 
 /// HTML as the text of an XML element, escaped once here rather than in every feed.
 fn xml_escaped(html: &str) -> String {
-    crate::render::views::escape_html(&xml_text(html))
+    crate::html::escape(&xml_text(html))
 }
 
 /// Byte offset and length of the next ` href="` / ` src='`-style attribute start (up to

@@ -1,10 +1,10 @@
 //! `sitemap.xml` and `robots.txt`: every published page for search engines, with the date
 //! it last changed.
 
+use super::plan::Page;
 use crate::config::Config;
 use crate::content::Document;
 use crate::output::OutputFile;
-use crate::render::views::{escape_html, page_path};
 use crate::site::Site;
 use chrono::{DateTime, FixedOffset};
 
@@ -17,12 +17,12 @@ pub struct Entry {
 }
 
 /// The sitemap and robots files the configuration asks for.
-pub fn files(site: &Site, config: &Config) -> Vec<OutputFile> {
+pub fn files(site: &Site, config: &Config, plan: &[Page]) -> Vec<OutputFile> {
     let mut files = Vec::new();
     if config.sitemap {
         files.push(OutputFile::new(
             "sitemap.xml",
-            sitemap_xml(&entries(site, config)),
+            sitemap_xml(&entries(site, config, plan)),
         ));
     }
     if config.robots {
@@ -31,65 +31,52 @@ pub fn files(site: &Site, config: &Config) -> Vec<OutputFile> {
     files
 }
 
-/// Every published page: home, lists, posts, pages, tags. Drafts (even in a `--drafts`
-/// build) and documents whose canonical URL is elsewhere are left out, as search engines
-/// ask of a sitemap.
-pub fn entries(site: &Site, config: &Config) -> Vec<Entry> {
-    let published = |d: &&Document| !d.meta.draft;
-    let posts: Vec<usize> = (0..site.posts.len())
-        .filter(|&i| published(&&site.posts[i]))
-        .collect();
-    let newest_of = |indices: &[usize]| {
-        indices
-            .iter()
+/// Every published page of the plan: home, lists, tags, posts, pages. Drafts (even in
+/// a `--drafts` build), list pages that show only drafts and documents whose canonical
+/// URL is elsewhere are left out, as search engines ask of a sitemap.
+pub fn entries(site: &Site, config: &Config, plan: &[Page]) -> Vec<Entry> {
+    let published = |i: &usize| !site.posts[*i].meta.draft;
+    let newest_of = |posts: &mut dyn Iterator<Item = &usize>| {
+        posts
+            .filter(|i| published(i))
             .filter_map(|&i| changed(&site.posts[i]))
             .max()
     };
     let day = |m: Option<DateTime<FixedOffset>>| m.map(|m| m.format("%Y-%m-%d").to_string());
-    let newest = day(newest_of(&posts));
-    let mut out = Vec::new();
-    let mut list = |base: &str, count: usize, lastmod: Option<String>| {
-        let pages = count.div_ceil(config.posts_per_page).max(1);
-        for n in 1..=pages {
-            out.push(Entry {
-                url: config.url(&page_path(base, n)),
-                lastmod: lastmod.clone(),
-            });
-        }
-    };
-    list("", 1, newest.clone());
-    list("blog/", posts.len(), newest.clone());
-    for tag in &site.tags {
-        let tagged: Vec<usize> = tag
-            .posts
-            .iter()
-            .copied()
-            .filter(|&i| published(&&site.posts[i]))
-            .collect();
-        if !tagged.is_empty() {
-            list(&tag.path(), tagged.len(), day(newest_of(&tagged)));
-        }
-    }
-    out.push(Entry {
-        url: config.url("tags/"),
-        lastmod: newest,
-    });
-    let own_url = |d: &&Document| {
+    let newest = day(newest_of(
+        &mut (0..site.posts.len()).collect::<Vec<_>>().iter(),
+    ));
+    let own_url = |d: &Document| {
         d.meta
             .canonical_url
             .as_ref()
             .map_or(true, |c| *c == config.url(&d.path))
     };
-    for doc in site
-        .posts
-        .iter()
-        .chain(&site.pages)
-        .filter(published)
-        .filter(own_url)
-    {
+    let mut out = Vec::new();
+    for page in plan {
+        let lastmod = match *page {
+            Page::Home | Page::TagIndex => newest.clone(),
+            Page::List { page: n } => {
+                match n == 1 || page.listed(site, config).iter().any(published) {
+                    true => newest.clone(),
+                    false => continue,
+                }
+            }
+            Page::Tag { tag, .. } => {
+                if !page.listed(site, config).iter().any(published) {
+                    continue;
+                }
+                day(newest_of(&mut site.tags[tag].posts.iter()))
+            }
+            Page::Post(_) | Page::Document(_) => match page.document(site) {
+                Some(doc) if !doc.meta.draft && own_url(doc) => day(changed(doc)),
+                _ => continue,
+            },
+            Page::NotFound => continue,
+        };
         out.push(Entry {
-            url: config.url(&doc.path),
-            lastmod: day(changed(doc)),
+            url: config.url(&page.site_path(site)),
+            lastmod,
         });
     }
     out
@@ -97,7 +84,7 @@ pub fn entries(site: &Site, config: &Config) -> Vec<Entry> {
 
 /// `lastmod`, else `date`.
 fn changed(doc: &Document) -> Option<DateTime<FixedOffset>> {
-    doc.meta.lastmod.or(doc.meta.date).map(|d| d.0)
+    doc.meta.updated().map(|d| d.0)
 }
 
 fn sitemap_xml(entries: &[Entry]) -> String {
@@ -107,7 +94,7 @@ fn sitemap_xml(entries: &[Entry]) -> String {
     );
     for e in entries {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&escape_html(&e.url));
+        xml.push_str(&crate::html::escape(&e.url));
         xml.push_str("</loc>\n");
         if let Some(day) = &e.lastmod {
             xml.push_str(&format!("    <lastmod>{day}</lastmod>\n"));

@@ -1,0 +1,221 @@
+//! The memo under the build's stages: what a step made from some inputs, kept so that a
+//! later build given the same inputs takes it instead of making it again.
+//!
+//! Every build runs the same stages; the memo decides only what is kept. A one-off build
+//! (`build`, `check`) forgets: nothing outlives the build, and a post's body is dropped as
+//! soon as its last reader is done, so a big site's HTML is never all in memory. A session
+//! (`serve`) keeps each step's values for the next build, which reuses those whose inputs
+//! are unchanged. Inputs are compared in full (texts, fingerprints, revisions), never by
+//! age or hash, so a kept value is exactly what the step would make again.
+//!
+//! Each stage owns the queries it memoizes (documents in [`crate::content::load`], pages
+//! and feed entries in [`crate::render`]); this module holds the machinery they share.
+
+use crate::markdown::Rendered;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
+/// Whether values outlive the build that made them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// A one-off build: keep nothing, free bodies after their last reader.
+    Forget,
+    /// A session of builds (serve): keep every value for the next build.
+    Keep,
+}
+
+/// One memoized query: values by key, made by this build or taken from the last one.
+///
+/// During a build the last build's values are read-only and this build's are collected
+/// beside them (from many threads); [`finish`](Self::finish) makes this build's the ones
+/// the next build sees, so values no build asked for again are dropped by themselves.
+pub struct Kept<K, V> {
+    retention: Retention,
+    previous: HashMap<K, V>,
+    current: Mutex<HashMap<K, V>>,
+}
+
+impl<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static> Kept<K, V> {
+    pub fn new(retention: Retention) -> Self {
+        Kept {
+            retention,
+            previous: HashMap::new(),
+            current: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn retention(&self) -> Retention {
+        self.retention
+    }
+
+    /// The last build's value for `key`, if it is still `valid`, else `make`'s, which
+    /// the next build will see (a session) or nobody will (a one-off build).
+    pub fn get_or_make<E>(
+        &self,
+        key: K,
+        valid: impl FnOnce(&V) -> bool,
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        if self.retention == Retention::Forget {
+            return make();
+        }
+        let value = match self.previous.get(&key).filter(|v| valid(v)) {
+            Some(v) => v.clone(),
+            None => make()?,
+        };
+        self.current_values().insert(key, value.clone());
+        Ok(value)
+    }
+
+    /// The last build's value for `key`, whatever it was made from.
+    pub fn previous(&self, key: &K) -> Option<&V> {
+        self.previous.get(key)
+    }
+
+    /// Ends a build: its values become the ones the next build can take.
+    pub fn finish(&mut self) {
+        let current = std::mem::take(self.current.get_mut().unwrap_or_else(|e| e.into_inner()));
+        drop_in_background(std::mem::replace(&mut self.previous, current));
+    }
+
+    /// Forgets every value (the inputs all values share changed).
+    pub fn clear(&mut self) {
+        drop_in_background(std::mem::take(&mut self.previous));
+        self.current_values().clear();
+    }
+
+    fn current_values(&self) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
+        self.current.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The body of one revision of a document: its Markdown until a reader asks for it,
+/// then its HTML until the last reader is done (a one-off build) or for good (a session).
+pub struct Body {
+    retention: Retention,
+    state: Mutex<BodyState>,
+}
+
+enum BodyState {
+    Waiting(String),
+    Ready {
+        rendered: Arc<Rendered>,
+        left: usize,
+    },
+    Gone,
+}
+
+/// A body asked for after its last reader: a bug in how readers were counted.
+#[derive(Debug)]
+pub struct BodyGone;
+
+impl Body {
+    pub fn new(markdown: String, retention: Retention) -> Arc<Body> {
+        Arc::new(Body {
+            retention,
+            state: Mutex::new(BodyState::Waiting(markdown)),
+        })
+    }
+
+    /// The HTML, made from the Markdown by `render` on the first call. `readers` is how
+    /// many times this build asks for this body in all; a one-off build frees the HTML
+    /// after the last of them.
+    pub fn get(
+        &self,
+        readers: usize,
+        render: impl FnOnce(&str) -> Rendered,
+    ) -> Result<Arc<Rendered>, BodyGone> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let forget = self.retention == Retention::Forget;
+        let (rendered, left) = match std::mem::replace(&mut *state, BodyState::Gone) {
+            BodyState::Waiting(markdown) => (Arc::new(render(&markdown)), readers),
+            BodyState::Ready { rendered, left } => (rendered, left),
+            BodyState::Gone => return Err(BodyGone),
+        };
+        let left = left.saturating_sub(1);
+        if !forget || left > 0 {
+            *state = BodyState::Ready {
+                rendered: Arc::clone(&rendered),
+                left,
+            };
+        }
+        Ok(rendered)
+    }
+}
+
+/// The body of every document of a build, by revision.
+#[derive(Default)]
+pub struct Bodies(HashMap<u64, Arc<Body>>);
+
+impl FromIterator<(u64, Arc<Body>)> for Bodies {
+    fn from_iter<I: IntoIterator<Item = (u64, Arc<Body>)>>(iter: I) -> Self {
+        Bodies(iter.into_iter().collect())
+    }
+}
+
+impl Bodies {
+    /// The body of a document's revision; see [`Body::get`].
+    pub fn get(&self, revision: u64) -> Option<&Body> {
+        self.0.get(&revision).map(|b| b.as_ref())
+    }
+}
+
+/// Frees a large value on another thread: freeing the last build's many allocations is
+/// work nobody needs to wait for before the new site is served.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("inkpress-free".into())
+        .spawn(move || drop(value));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(text: &str) -> Rendered {
+        Rendered { html: text.into() }
+    }
+
+    #[test]
+    fn a_one_off_body_is_rendered_once_and_freed_after_its_last_reader() {
+        let body = Body::new("*a*".into(), Retention::Forget);
+        let mut renders = 0;
+        let first = body
+            .get(2, |md| {
+                renders += 1;
+                html(md)
+            })
+            .unwrap();
+        assert_eq!(first.html, "*a*");
+        let second = body.get(2, |_| unreachable!("rendered twice")).unwrap();
+        assert!(Arc::ptr_eq(&first, &second));
+        assert_eq!(renders, 1);
+        assert!(body.get(2, html).is_err(), "kept after its last reader");
+    }
+
+    #[test]
+    fn a_kept_body_stays() {
+        let body = Body::new("x".into(), Retention::Keep);
+        for _ in 0..3 {
+            assert_eq!(body.get(1, html).unwrap().html, "x");
+        }
+    }
+
+    #[test]
+    fn kept_values_last_one_build_unless_asked_for_again() {
+        let mut kept: Kept<&str, u32> = Kept::new(Retention::Keep);
+        let make = |n| move || Ok::<u32, ()>(n);
+        assert_eq!(kept.get_or_make("a", |_| true, make(1)), Ok(1));
+        assert_eq!(kept.get_or_make("b", |_| true, make(2)), Ok(2));
+        kept.finish();
+        assert_eq!(kept.get_or_make("a", |_| true, make(9)), Ok(1));
+        assert_eq!(kept.get_or_make("b", |&v| v != 2, make(3)), Ok(3));
+        kept.finish();
+        kept.finish();
+        assert_eq!(kept.get_or_make("a", |_| true, make(4)), Ok(4));
+        let forget: Kept<&str, u32> = Kept::new(Retention::Forget);
+        assert_eq!(forget.get_or_make("a", |_| true, make(5)), Ok(5));
+        assert_eq!(forget.get_or_make("a", |_| true, make(6)), Ok(6));
+    }
+}

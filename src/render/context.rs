@@ -1,0 +1,152 @@
+//! Each page's values, as its template sees them: one function for every kind of page,
+//! writing into a Tera context (to render) or a fingerprint (to compare), so that a
+//! fingerprint always covers every value the template sees.
+
+use super::feed;
+use super::fingerprint::{DocText, PageValues};
+use super::head::PageMeta;
+use super::plan::{page_count, Page};
+use super::templates::Templates;
+use super::views::{FullView, Paginator, PostLink, PostSummary, TagLink};
+use crate::config::Config;
+use crate::content::Document;
+use crate::site::Site;
+
+/// What every page's values are made from.
+pub struct Inputs<'a> {
+    pub site: &'a Site,
+    pub config: &'a Config,
+    pub templates: &'a Templates,
+    /// Whether any template reads `related`, which costs a search of every post's tags.
+    pub related: bool,
+}
+
+/// Puts the values of `page` (all but `site`, which every page shares) into `values` and
+/// gives the page's template. `content` is the whole HTML of the page's own document
+/// for a template, or for a fingerprint the document's revision.
+pub fn page_values<'a>(
+    page: &Page,
+    inputs: &Inputs<'a>,
+    content: Option<DocText<'a>>,
+    values: &mut impl PageValues,
+) -> String {
+    let Inputs {
+        site,
+        config,
+        templates,
+        related,
+    } = *inputs;
+    let path = page.site_path(site);
+    let (template, meta) = match *page {
+        Page::Home => {
+            insert_summaries(values, "posts", inputs, &page.listed(site, config));
+            values.insert("total_posts", &site.posts.len());
+            let meta = PageMeta::page(config, None, None, config.url(""));
+            ("index.html".to_owned(), Meta::Page(meta))
+        }
+        Page::List { page: n } => {
+            insert_summaries(values, "posts", inputs, &page.listed(site, config));
+            let total = site.posts.len();
+            let pages = page_count(total, config.posts_per_page);
+            let paginator = Paginator::new("blog/", n, pages, total, config.posts_per_page, config);
+            values.insert("paginator", &paginator);
+            let title = numbered("All posts", n);
+            let meta = PageMeta::page(config, Some(&title), None, config.url(&path));
+            ("list.html".to_owned(), Meta::Page(meta))
+        }
+        Page::Post(i) => {
+            let doc = &site.posts[i];
+            let content = content.unwrap_or(DocText::Revision(doc.revision));
+            values.insert("post", &FullView::of(doc, site, config, values, content));
+            let link = |d: &'a Document| PostLink {
+                title: &d.meta.title,
+                url: config.url(&d.path),
+            };
+            // The list is newest first: the previous (older) post comes after this one.
+            values.insert("previous", &site.posts.get(i + 1).map(|d| link(d)));
+            values.insert(
+                "next",
+                &i.checked_sub(1)
+                    .and_then(|j| site.posts.get(j))
+                    .map(|d| link(d)),
+            );
+            if related {
+                insert_summaries(
+                    values,
+                    "related",
+                    inputs,
+                    &site.related(i, config.related_posts),
+                );
+            }
+            let template = templates.for_layout(doc.meta.layout.as_deref(), "post.html");
+            (template, Meta::Document(doc, true))
+        }
+        Page::Document(i) => {
+            let doc = &site.pages[i];
+            let content = content.unwrap_or(DocText::Revision(doc.revision));
+            values.insert("page", &FullView::of(doc, site, config, values, content));
+            let template = templates.for_layout(doc.meta.layout.as_deref(), "page.html");
+            (template, Meta::Document(doc, false))
+        }
+        Page::TagIndex => {
+            let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
+            values.insert("tags", &tags);
+            let meta = PageMeta::page(config, Some("Tags"), None, config.url("tags/"));
+            ("tags.html".to_owned(), Meta::Page(meta))
+        }
+        Page::Tag { tag, page: n } => {
+            let tag = &site.tags[tag];
+            let total = tag.posts.len();
+            values.insert("tag", &TagLink::of(tag, config));
+            values.insert("feeds", &feed::tag_links(config, tag, &config.title));
+            insert_summaries(values, "posts", inputs, &page.listed(site, config));
+            let pages = page_count(total, config.posts_per_page);
+            let paginator =
+                Paginator::new(&tag.path(), n, pages, total, config.posts_per_page, config);
+            values.insert("paginator", &paginator);
+            let description = format!("Posts tagged {}", tag.name);
+            let title = numbered(&tag.name, n);
+            let meta = PageMeta::page(config, Some(&title), Some(description), config.url(&path));
+            ("tag.html".to_owned(), Meta::Page(meta))
+        }
+        Page::NotFound => {
+            let meta = PageMeta::page(config, Some("Page not found"), None, config.url(&path));
+            ("404.html".to_owned(), Meta::Page(meta))
+        }
+    };
+    values.insert("current_url", &config.url(&path));
+    values.insert("current_path", &path);
+    match meta {
+        Meta::Page(meta) => values.insert("meta", &meta),
+        Meta::Document(doc, is_post) => values.insert_derived("meta", doc.revision, || {
+            PageMeta::document(doc, doc.description(), config, is_post)
+        }),
+    }
+    template
+}
+
+/// The posts at `indices`, as summaries, under `key`.
+fn insert_summaries(values: &mut impl PageValues, key: &str, inputs: &Inputs, indices: &[usize]) {
+    let site = inputs.site;
+    let summaries: Vec<PostSummary> = indices
+        .iter()
+        .map(|&i| PostSummary::of(&site.posts[i], site, inputs.config, values))
+        .collect();
+    values.insert(key, &summaries);
+}
+
+/// A page's head tags: made here for generated pages, or from a document (made only
+/// when the page is rendered: a fingerprint needs just the document's revision).
+enum Meta<'a> {
+    Page(PageMeta),
+    Document(&'a Document, bool),
+}
+
+/// `All posts (page 2)`: list pages after the first say which they are.
+fn numbered(title: &str, page: usize) -> String {
+    if page > 1 {
+        format!("{title} (page {page})")
+    } else {
+        title.to_owned()
+    }
+}

@@ -228,3 +228,149 @@ impl Destination for Except<'_> {
         self.dest.accept(file)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{build, build_with, BuildOptions, Built, Memo};
+    use crate::config::{Config, Overrides};
+    use crate::output::InMemory;
+    use std::path::Path;
+
+    fn files_of(built: &Built) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = built
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// A session's build and a fresh one agree, file for file.
+    fn assert_same_as_fresh(root: &Path, memo: &mut Memo) {
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        let options = BuildOptions::default();
+        let session = build_with(&config, &options, memo, &InMemory).unwrap();
+        let fresh = build(&config, &options).unwrap();
+        assert_eq!(files_of(&session), files_of(&fresh));
+    }
+
+    fn post(root: &Path, name: &str, title: &str, tag: &str, body: &str) {
+        std::fs::write(
+            root.join(format!("content/blog/{name}.md")),
+            format!(
+                "---\ntitle: {title}\ndate: 2025-01-0{}\ntags: [{tag}]\n---\n{body}\n",
+                name.len() % 9 + 1
+            ),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn following_a_watcher_reads_only_what_it_names_and_keeps_what_it_was_told() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let root = root.as_path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        post(root, "a", "Alpha", "one", "First.");
+        post(root, "bb", "Beta", "two", "Second.");
+        let mut memo = Memo::session();
+        memo.follow_watcher();
+        assert_same_as_fresh(root, &mut memo);
+        // Told about one edit; a second is told before a build that never came (its
+        // configuration was broken, say): the next build must see both.
+        post(root, "a", "Alpha edited", "one", "First, edited.");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        post(root, "bb", "Beta edited", "two", "Second, edited.");
+        memo.changed_only([root.join("content/blog/bb.md")]);
+        assert_same_as_fresh(root, &mut memo);
+        // A change nobody reported is not looked for: that is the watcher's promise.
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        post(root, "a", "Alpha unreported", "one", "Unseen.");
+        let built = build_with(&config, &BuildOptions::default(), &mut memo, &InMemory).unwrap();
+        let titles: Vec<&str> = built
+            .site
+            .posts
+            .iter()
+            .map(|p| p.meta.title.as_str())
+            .collect();
+        assert!(titles.contains(&"Alpha edited"), "{titles:?}");
+        // Named by its folder (a folder moved in place): read again.
+        memo.changed_only([root.join("content/blog")]);
+        assert_same_as_fresh(root, &mut memo);
+    }
+
+    #[test]
+    fn session_builds_equal_fresh_builds_through_edits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        post(root, "a", "Alpha", "one", "First *words*.");
+        post(root, "bb", "Beta", "two", "Second words.");
+        let draft = root.join("content/blog/draft.md");
+        std::fs::write(
+            &draft,
+            "---\ntitle: Draft\ndate: 2025-03-01\ndraft: true\n---\nNot yet.\n",
+        )
+        .unwrap();
+        let mut memo = Memo::session();
+        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo);
+        std::fs::write(
+            &draft,
+            "---\ntitle: Draft\ndraft: false\ndate: 2025-03-01\n---\nOut.\n",
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut memo);
+
+        post(root, "a", "Alpha edited", "three", "Edited words.");
+        assert_same_as_fresh(root, &mut memo);
+        post(root, "ccc", "Gamma", "one", "New post.");
+        assert_same_as_fresh(root, &mut memo);
+        std::fs::remove_file(root.join("content/blog/bb.md")).unwrap();
+        assert_same_as_fresh(root, &mut memo);
+        std::fs::rename(
+            root.join("content/blog/ccc.md"),
+            root.join("content/blog/dddd.md"),
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut memo);
+        std::fs::write(
+            root.join("templates/post.html"),
+            "<h1>{{ post.title }}</h1>{{ post.content | safe }}",
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut memo);
+        std::fs::write(
+            root.join("inkpress.toml"),
+            "base_url = \"https://x.org/sub/\"\n",
+        )
+        .unwrap();
+        assert_same_as_fresh(root, &mut memo);
+        // Feeds that carry some posts whole and others not at all: a one-off build
+        // frees the HTML of the latter right after their pages.
+        std::fs::write(
+            root.join("inkpress.toml"),
+            "[feeds]\nlimit = 1\ntag_content = \"full\"\n",
+        )
+        .unwrap();
+        post(root, "eeeee", "Epsilon", "three", "More words.");
+        assert_same_as_fresh(root, &mut memo);
+    }
+
+    #[test]
+    fn a_broken_file_fails_a_session_build_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        post(root, "a", "Alpha", "one", "Words.");
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        let mut memo = Memo::session();
+        build_with(&config, &BuildOptions::default(), &mut memo, &InMemory).unwrap();
+        std::fs::write(root.join("content/blog/a.md"), "---\ntitle: [x\n---\n").unwrap();
+        assert!(build_with(&config, &BuildOptions::default(), &mut memo, &InMemory).is_err());
+        post(root, "a", "Alpha", "one", "Words again.");
+        assert_same_as_fresh(root, &mut memo);
+    }
+}

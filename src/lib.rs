@@ -24,3 +24,4 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod static_files;
+pub mod theme;

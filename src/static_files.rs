@@ -4,7 +4,7 @@
 
 use crate::error::Diagnostic;
 use crate::output::{Body, OutputFile};
-use crate::render::theme;
+use crate::theme;
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -660,6 +660,30 @@ fn output_tree_snapshot() {
     );
 }
 
+/// Every file a small site's build writes, in full: any change to any page, feed or
+/// sitemap shows here as a diff. The theme's own assets are compared with their sources.
+/// After an intended change: `INSTA_UPDATE=always cargo test --test build`, then review
+/// the diff of `tests/snapshots/build__summaries_output.snap`.
+#[test]
+fn output_contents_snapshot() {
+    let site = TestSite::fixture("summaries");
+    site.build(&[]).assert_ok();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut all = String::new();
+    for file in site.files("public") {
+        let bytes = std::fs::read(site.path().join("public").join(&file)).unwrap();
+        let theme_asset = repo.join("static").join(&file);
+        if theme_asset.is_file() {
+            assert_eq!(bytes, std::fs::read(theme_asset).unwrap(), "{file}");
+            all.push_str(&format!("==> {file} (the theme's own, unchanged)\n"));
+            continue;
+        }
+        let text = String::from_utf8(bytes).expect("text output");
+        all.push_str(&format!("==> {file}\n{text}\n"));
+    }
+    insta::assert_snapshot!("summaries_output", all);
+}
+
 #[test]
 fn old_urls_redirect_and_jekyll_names_work() {
     let site = TestSite::fixture("migration");

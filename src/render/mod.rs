@@ -13,7 +13,7 @@ pub mod plan;
 pub mod redirects;
 pub mod sitemap;
 pub mod templates;
-pub mod theme;
+
 pub mod views;
 
 use crate::config::Config;

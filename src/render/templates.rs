@@ -1,8 +1,8 @@
 //! Templates: the default theme with the site's own templates over it, parsed by Tera,
 //! and Tera's errors turned into diagnostics that name the template, line and column.
 
-use super::theme;
 use crate::error::Diagnostic;
+use crate::theme;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

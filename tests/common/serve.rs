@@ -2,6 +2,7 @@
 //! lines exactly as written (no client-side clean-up), for the traversal cases.
 
 use super::TestSite;
+use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -77,7 +78,10 @@ impl Drop for Server {
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (lossily, for assertions on HTML).
     pub body: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -121,6 +125,11 @@ pub fn request_bytes(addr: SocketAddr, request_line: &[u8]) -> Response {
             n => raw.extend_from_slice(&buf[..n]),
         }
     }
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |i| i + 4);
+    let bytes = raw[head_end..].to_vec();
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
@@ -137,5 +146,75 @@ pub fn request_bytes(addr: SocketAddr, request_line: &[u8]) -> Response {
         status,
         headers,
         body: body.to_owned(),
+        bytes,
     }
+}
+
+/// The live-reload event stream, read as raw bytes.
+pub struct Events {
+    pub stream: TcpStream,
+    pending: String,
+}
+
+impl Events {
+    pub fn open(addr: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        stream
+            .write_all(b"GET /__inkpress/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        Events {
+            stream,
+            pending: String::new(),
+        }
+    }
+
+    /// The next state that satisfies `want`, within `timeout`.
+    pub fn wait_for(&mut self, timeout: Duration, want: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            while let Some(end) = self.pending.find('\n') {
+                let line: String = self.pending.drain(..=end).collect();
+                if let Some(json) = line.trim_end().strip_prefix("data: ") {
+                    let state: Value = serde_json::from_str(json).expect("JSON state");
+                    if want(&state) {
+                        return state;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no matching live-reload state within {timeout:?}; unread: {:?}",
+                self.pending
+            );
+            let mut buf = [0u8; 8192];
+            match self.stream.read(&mut buf) {
+                Ok(0) => panic!("the event stream closed"),
+                Ok(n) => self.pending.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.kind() == std::io::ErrorKind::TimedOut => {}
+                Err(e) => panic!("reading events: {e}"),
+            }
+        }
+    }
+
+    /// The state now (the stream sends it first, on connect).
+    pub fn current(&mut self) -> Value {
+        self.wait_for(Duration::from_secs(10), |_| true)
+    }
+
+    /// The first successful state after `generation`.
+    pub fn next_good(&mut self, generation: u64) -> Value {
+        self.wait_for(Duration::from_secs(10), |s| {
+            s["generation"].as_u64().unwrap() > generation
+                && s["errors"].as_array().unwrap().is_empty()
+        })
+    }
+}
+
+pub fn generation(state: &Value) -> u64 {
+    state["generation"].as_u64().unwrap()
 }

@@ -4,26 +4,26 @@
 
 /// Templates by name. A test keeps this list equal to the files in `templates/`.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
-    ("index.html", include_str!("../../templates/index.html")),
-    ("list.html", include_str!("../../templates/list.html")),
-    ("post.html", include_str!("../../templates/post.html")),
-    ("page.html", include_str!("../../templates/page.html")),
-    ("tags.html", include_str!("../../templates/tags.html")),
-    ("tag.html", include_str!("../../templates/tag.html")),
-    ("404.html", include_str!("../../templates/404.html")),
-    ("rss.xml", include_str!("../../templates/rss.xml")),
-    ("atom.xml", include_str!("../../templates/atom.xml")),
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("list.html", include_str!("../templates/list.html")),
+    ("post.html", include_str!("../templates/post.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("tags.html", include_str!("../templates/tags.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("rss.xml", include_str!("../templates/rss.xml")),
+    ("atom.xml", include_str!("../templates/atom.xml")),
 ];
 
 /// Theme assets by output path. A test keeps this list equal to the files in `static/`.
 pub const STATIC: &[(&str, &[u8])] = &[
     (
         "css/inkpress.css",
-        include_bytes!("../../static/css/inkpress.css"),
+        include_bytes!("../static/css/inkpress.css"),
     ),
-    ("favicon.svg", include_bytes!("../../static/favicon.svg")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];
 
 #[cfg(test)]

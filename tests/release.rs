@@ -116,33 +116,83 @@ fn archive_name(target: &str) -> String {
     format!("inkpress-v{VERSION}-{target}.tar.gz")
 }
 
-/// A release as .github/workflows/release.yml makes it: `inkpress-vX-TARGET.tar.gz`
-/// holding a folder of that name with `binary` as `inkpress`, README and licences, and
-/// `SHA256SUMS` written by `sha256sum`. Returns the archive's and the sums' bytes.
+/// The `run:` script of the release workflow's step `name` in job `job`.
+fn release_step(job: &str, name: &str) -> String {
+    let workflow = yaml(&repo_file(".github/workflows/release.yml"));
+    steps(&workflow, job)
+        .iter()
+        .find(|s| s["name"].as_str() == Some(name))
+        .and_then(|s| s["run"].as_str())
+        .unwrap_or_else(|| panic!("a step {name:?} in job {job}"))
+        .to_owned()
+}
+
+/// Runs a workflow script as GitHub's `shell: bash` does.
+fn bash(script: &str, dir: &Path, env: &[(&str, &str)]) -> Output {
+    require("bash");
+    let file = dir.join(".step.sh");
+    std::fs::write(&file, script).unwrap();
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail"])
+        .arg(&file)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .output()
+        .expect("run bash");
+    std::fs::remove_file(&file).unwrap();
+    out
+}
+
+/// A release made by the release workflow's own steps: its "Package" step run in a
+/// checkout-like folder holding `binary` where `cargo build --target` puts it, then its
+/// "Write SHA256SUMS" step. Returns the archive's and the sums' bytes.
 fn make_release(work: &Path, binary: &Path) -> (Vec<u8>, Vec<u8>) {
     require("tar");
     require("sha256sum");
-    let archive = archive_name(this_target());
-    let folder = archive.trim_end_matches(".tar.gz");
-    let dist = work.join("dist");
-    std::fs::create_dir_all(dist.join(folder)).unwrap();
-    std::fs::copy(binary, dist.join(folder).join("inkpress")).unwrap();
+    let target = this_target();
+    let checkout = work.join("checkout");
+    let built = checkout.join("target").join(target).join("release");
+    std::fs::create_dir_all(&built).unwrap();
+    std::fs::copy(binary, built.join("inkpress")).unwrap();
     for doc in ["README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
-        std::fs::write(dist.join(folder).join(doc), repo_file(doc)).unwrap();
+        std::fs::write(checkout.join(doc), repo_file(doc)).unwrap();
     }
-    let tar = Command::new("tar")
-        .args(["-czf", &archive, folder])
+    let tag = format!("v{VERSION}");
+    let env = [("TARGET", target), ("GITHUB_REF_NAME", tag.as_str())];
+    let package = bash(&release_step("build", "Package"), &checkout, &env);
+    assert!(package.status.success(), "Package: {}", text(&package));
+    let dist = checkout.join("dist");
+    let sums = bash(&release_step("release", "Write SHA256SUMS"), &dist, &env);
+    assert!(sums.status.success(), "Write SHA256SUMS: {}", text(&sums));
+    let archive = archive_name(target);
+    // The archive holds the binary, README and licences in a folder of its own name.
+    let listing = Command::new("tar")
+        .args(["-tzf", &archive])
         .current_dir(&dist)
         .output()
         .unwrap();
-    assert!(tar.status.success(), "{}", text(&tar));
-    let sums = Command::new("sha256sum")
-        .args(["--", &archive])
-        .current_dir(&dist)
-        .output()
-        .unwrap();
-    assert!(sums.status.success(), "{}", text(&sums));
-    (std::fs::read(dist.join(&archive)).unwrap(), sums.stdout)
+    let mut listed: Vec<String> = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .map(|l| l.trim_end_matches('/').to_owned())
+        .collect();
+    listed.sort();
+    let folder = archive.trim_end_matches(".tar.gz");
+    assert_eq!(
+        listed,
+        [
+            "",
+            "/LICENSE-APACHE",
+            "/LICENSE-MIT",
+            "/README.md",
+            "/inkpress"
+        ]
+        .map(|f| format!("{folder}{f}"))
+    );
+    let archive_bytes = std::fs::read(dist.join(&archive)).unwrap();
+    (
+        archive_bytes,
+        std::fs::read(dist.join("SHA256SUMS")).unwrap(),
+    )
 }
 
 /// A static HTTP server on 127.0.0.1 (ephemeral port) serving `files` by path, 404 for
@@ -412,7 +462,7 @@ fn install_step_fails_when_the_download_fails_for_another_reason() {
     assert!(!runner.installed().exists());
 }
 
-/// What a release workflow step runs, by step name, for the job `job`.
+/// The steps of the release workflow's job `job`.
 fn steps(workflow: &Yaml, job: &str) -> Vec<Yaml> {
     workflow["jobs"][job]["steps"]
         .as_vec()
@@ -458,18 +508,9 @@ fn release_workflow_passes_actionlint_and_pins_every_action_by_commit() {
         .map(|entry| entry["target"].as_str().unwrap())
         .collect();
     assert_eq!(targets, RELEASE_TARGETS);
-    let release = steps(&workflow, "release");
-    let run = |name: &str| {
-        release
-            .iter()
-            .find(|s| s["name"].as_str() == Some(name))
-            .and_then(|s| s["run"].as_str())
-            .unwrap_or_else(|| panic!("a step {name:?}"))
-            .to_owned()
-    };
-    assert!(run("Write SHA256SUMS").contains("sha256sum -- inkpress-* > SHA256SUMS"));
-    assert!(run("Create the GitHub Release").contains("gh release create"));
-    assert!(run("Publish to crates.io").contains("cargo publish"));
+    assert!(release_step("release", "Write SHA256SUMS").contains("sha256sum"));
+    assert!(release_step("release", "Create the GitHub Release").contains("gh release create"));
+    assert!(release_step("release", "Publish to crates.io").contains("cargo publish"));
 }
 
 #[test]
@@ -495,14 +536,8 @@ fn archive_names_agree_between_the_release_workflow_the_install_step_and_binstal
     for target in &asked {
         assert!(RELEASE_TARGETS.contains(target), "{target} is not released");
     }
-    // The release workflow names archives as the install step expects them.
-    let release = repo_file(".github/workflows/release.yml");
-    assert!(release.contains(r#"name="inkpress-$GITHUB_REF_NAME-$TARGET""#));
-    assert!(release.contains(r#"tar -czf "$name.tar.gz" "$name""#));
-    assert!(step
-        .script
-        .contains(r#"archive="inkpress-v$version-$target.tar.gz""#));
-    assert!(step.script.contains(r#"$releases/v$version/$archive"#));
+    // (That the release workflow's archives are the ones the install step fetches is
+    // shown by the install tests, which run both.)
     // cargo binstall's template, filled in as binstall does, gives the same URL and folder.
     let binstall = package["metadata"]["binstall"].as_table().unwrap();
     for target in RELEASE_TARGETS {

@@ -92,6 +92,8 @@ fn git_commit() -> Option<String> {
 
 fn packaged_commit() -> Option<String> {
     let info = std::fs::read_to_string(".cargo_vcs_info.json").ok()?;
+    // cargo package rewrites it in place for each new commit packaged.
+    println!("cargo:rerun-if-changed=.cargo_vcs_info.json");
     // {"git": {"sha1": "<40 hex digits>", ...}, ...}: too small a format for a JSON parser.
     let at = info.find("\"sha1\"")?;
     let rest = info[at + 6..].trim_start().strip_prefix(':')?.trim_start();

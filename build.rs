@@ -4,6 +4,8 @@
 //! `async`/`await` and `dyn`. We patch the two keyword rules that list Rust's keywords
 //! and write the result as a syntect dump, which the binary loads in a few
 //! milliseconds. Done here, not at run time: rebuilding a syntax set costs ~150 ms.
+//!
+//! It also writes `inkpress --version`'s long text, naming the commit a build comes from.
 
 use syntect::parsing::syntax_definition::Pattern;
 use syntect::parsing::Regex;
@@ -39,6 +41,66 @@ fn main() {
         .join("syntaxes.packdump");
     syntect::dumps::dump_to_uncompressed_file(&set, &out).expect("write the syntax dump");
     write_grammar_version(&out);
+    long_version();
+}
+
+/// `inkpress --version`: the version, and the commit for a build from git. A crates.io
+/// package has no `.git`, but cargo records the commit it was packaged from in
+/// `.cargo_vcs_info.json`; a build with neither prints the version alone.
+fn long_version() {
+    let version = std::env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
+    let long = match git_commit().or_else(packaged_commit) {
+        Some(commit) => format!("{version} (commit {commit})"),
+        None => version,
+    };
+    println!("cargo:rustc-env=INKPRESS_LONG_VERSION={long}");
+}
+
+fn git_commit() -> Option<String> {
+    let dir = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?);
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())?;
+        Some(String::from_utf8(out.stdout).ok()?.trim().to_owned())
+    };
+    // Only inkpress's own repository: a package unpacked inside some other checkout (a
+    // vendored copy, a CARGO_HOME under version control) must not claim that one's commit.
+    let top = std::path::PathBuf::from(git(&["rev-parse", "--show-toplevel"])?);
+    if top.canonicalize().ok()? != dir.canonicalize().ok()? {
+        return None;
+    }
+    let commit = git(&["rev-parse", "--short=12", "HEAD"])?;
+    // Run again when HEAD moves: HEAD itself (a checkout), the branch it names (a commit),
+    // packed refs. Only files that exist: cargo reruns every time for a missing one.
+    let mut watched = vec!["HEAD".to_owned(), "packed-refs".to_owned()];
+    watched.extend(git(&["symbolic-ref", "-q", "HEAD"]));
+    for name in watched {
+        if let Some(path) = git(&["rev-parse", "--git-path", &name]) {
+            let path = dir.join(path);
+            if path.is_file() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+    }
+    Some(commit)
+}
+
+fn packaged_commit() -> Option<String> {
+    let info = std::fs::read_to_string(".cargo_vcs_info.json").ok()?;
+    // cargo package rewrites it in place for each new commit packaged.
+    println!("cargo:rerun-if-changed=.cargo_vcs_info.json");
+    // {"git": {"sha1": "<40 hex digits>", ...}, ...}: too small a format for a JSON parser.
+    let at = info.find("\"sha1\"")?;
+    let rest = info[at + 6..].trim_start().strip_prefix(':')?.trim_start();
+    let sha = rest.strip_prefix('"')?.get(..12)?;
+    sha.bytes()
+        .all(|b| b.is_ascii_hexdigit())
+        .then(|| sha.to_owned())
 }
 
 /// A fingerprint of the grammar set for the highlight cache: the dump's bytes and the

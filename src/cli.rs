@@ -7,6 +7,8 @@ use std::path::PathBuf;
 #[command(
     name = "inkpress",
     version,
+    // `--version` names the commit of a build from git (`-V` stays short); see build.rs.
+    long_version = env!("INKPRESS_LONG_VERSION"),
     about = "A fast, friendly static blog generator"
 )]
 pub struct Cli {

@@ -45,9 +45,10 @@ fn with_source<T>(body: &str, is_mdx: bool, then: impl FnOnce(&str) -> T) -> T {
     }
 }
 
-/// Links rewritten before code is highlighted, so that a code block's text is never
-/// taken for a link.
-fn with_links<'a>(
+/// The event adapters both passes (the whole HTML, the outline) read a body through, so
+/// that they agree on every summary, heading and word: today, links rewritten (before
+/// code is highlighted, so that a code block's text is never taken for a link).
+fn transformed<'a>(
     events: impl Iterator<Item = Event<'a>>,
     options: &'a MarkdownOptions,
 ) -> impl Iterator<Item = Event<'a>> {
@@ -56,20 +57,41 @@ fn with_links<'a>(
 
 /// The whole HTML of a body: highlighted code, anchored headings.
 pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
+    render_events(body, is_mdx, options, false).0
+}
+
+/// [`render`] and [`outline`] in one pass: a post's own page is usually the first
+/// reader of its outline too, and parsing is most of the cost of either.
+pub fn render_with_outline(
+    body: &str,
+    is_mdx: bool,
+    options: &MarkdownOptions,
+) -> (Rendered, Outline) {
+    let (rendered, outline) = render_events(body, is_mdx, options, true);
+    (rendered, outline.unwrap_or_default())
+}
+
+fn render_events(
+    body: &str,
+    is_mdx: bool,
+    options: &MarkdownOptions,
+    with_outline: bool,
+) -> (Rendered, Option<Outline>) {
     with_source(body, is_mdx, |body| {
-        let events = with_links(Parser::new_ext(body, parser_options()), options);
+        let events = transformed(Parser::new_ext(body, parser_options()), options);
         let highlighted: Vec<Event> =
             highlight::highlight_code(events, options.highlight_cache.as_deref()).collect();
-        // The table of contents is the outline's; the ids are the same, made from the
-        // same headings.
-        let events = headings::anchor_headings(highlighted, &mut Vec::new());
+        let mut toc = Vec::new();
+        let outline = with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new()));
+        let events = headings::anchor_headings(highlighted, &mut toc);
+        let outline = outline.map(|o| Outline { toc, ..o });
         let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
         html::push_html(&mut out, events.into_iter());
         // Highlighted code makes the HTML several times the Markdown, and the string grows
         // by doubling: kept as it is, a body would hold up to twice its HTML while a feed
         // still needs it.
         out.shrink_to_fit();
-        Rendered { html: out }
+        (Rendered { html: out }, outline)
     })
 }
 
@@ -123,10 +145,15 @@ mod tests {
         }
     }
 
+    /// The outline (checked to be the same from either pass) and the HTML of a body.
     fn md(body: &str) -> Md {
+        let alone = outline(body, false, &options());
+        let (rendered, together) = render_with_outline(body, false, &options());
+        assert_eq!(alone, together, "the two passes disagree on {body:?}");
+        assert_eq!(rendered.html, render(body, false, &options()).html);
         Md {
-            outline: outline(body, false, &options()),
-            html: render(body, false, &options()).html,
+            outline: alone,
+            html: rendered.html,
         }
     }
 
@@ -244,5 +271,23 @@ mod tests {
             );
         }
         assert_eq!(r.toc.len(), 3);
+    }
+
+    #[test]
+    fn the_outline_alone_equals_the_outline_made_with_the_html() {
+        // `md` checks that both passes agree; these are the shapes where they could not.
+        for body in [
+            "",
+            "No paragraph end",
+            "- a tight list\n- only\n\nThen a paragraph.\n",
+            "```\n<!-- more -->\n```\n\nAfter a marker in code.\n",
+            "Intro [link](/static/a.png) and ![img](/x.png).\n\n<!-- more -->\n\nRest.\n",
+            "<div>\n<!-- more -->\n</div>\n\nText.\n",
+            "# `code` heading\n\n## Same\n\n## Same\n\nText[^a].\n\n[^a]: Note.\n",
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nWords after a table.\n",
+            "> quote\n\npara <!-- more --> inline\n\nrest\n",
+        ] {
+            md(body);
+        }
     }
 }

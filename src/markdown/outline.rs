@@ -3,7 +3,7 @@
 //! are kept only as far as the summary needs them.
 
 use super::headings::HeadingIds;
-use super::{highlight, parser_options, with_links, with_source, MarkdownOptions, TocEntry};
+use super::{highlight, parser_options, transformed, with_source, MarkdownOptions, TocEntry};
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -36,7 +36,7 @@ pub fn outline(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Outline {
         let mut ids = HeadingIds::default();
         let mut toc = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<CowStr>, String)> = None;
-        for event in Parser::new_ext(body, parser_options()) {
+        for event in transformed(Parser::new_ext(body, parser_options()), options) {
             words.count(&event);
             match &event {
                 Event::Start(Tag::Heading { level, id, .. }) => {
@@ -66,27 +66,55 @@ pub fn outline(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Outline {
             kept.push(event);
             collecting = may_have_marker || !ends_paragraph;
         }
-        // The summary is taken without heading anchors: in a list, `#id` links would point
-        // into the list page, not the post.
         let summary_events: &[Event] = match more_at {
             Some(i) => &kept[..i],
             None => first_paragraph(&kept),
         };
         let summary_events: Vec<Event> = highlight::highlight_code(
-            with_links(without_footnotes(summary_events).into_iter(), options),
+            without_footnotes(summary_events).into_iter(),
             options.highlight_cache.as_deref(),
         )
         .collect();
-        let mut summary_html = String::new();
-        html::push_html(&mut summary_html, summary_events.iter().cloned());
-        Outline {
-            summary_html: summary_html.trim_end().to_owned(),
-            summary_text: plain_text(&summary_events),
-            has_more_marker: more_at.is_some(),
-            toc,
-            word_count: words.total,
-        }
+        finish(&summary_events, more_at.is_some(), toc, words.total)
     })
+}
+
+/// The outline of a body from the events [`super::render_with_outline`] has at hand
+/// anyway: the whole body, links rewritten and code highlighted, and its headings.
+pub(super) fn of_highlighted(events: &[Event], toc: Vec<TocEntry>) -> Outline {
+    let mut words = Words::default();
+    events.iter().for_each(|e| words.count(e));
+    let more_at = events.iter().position(is_more_marker);
+    let summary_events: &[Event] = match more_at {
+        Some(i) => &events[..i],
+        None => first_paragraph(events),
+    };
+    finish(
+        &without_footnotes(summary_events),
+        more_at.is_some(),
+        toc,
+        words.total,
+    )
+}
+
+/// The outline, from the summary's events (highlighted, without footnotes). The summary
+/// is taken without heading anchors: in a list, `#id` links would point into the list
+/// page, not the post.
+fn finish(
+    summary_events: &[Event],
+    has_more_marker: bool,
+    toc: Vec<TocEntry>,
+    words: usize,
+) -> Outline {
+    let mut summary_html = String::new();
+    html::push_html(&mut summary_html, summary_events.iter().cloned());
+    Outline {
+        summary_html: summary_html.trim_end().to_owned(),
+        summary_text: plain_text(summary_events),
+        has_more_marker,
+        toc,
+        word_count: words,
+    }
 }
 
 /// Words of prose: the text of code blocks does not count.

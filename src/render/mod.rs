@@ -19,13 +19,14 @@ pub mod views;
 use crate::config::Config;
 use crate::content::Document;
 use crate::error::Diagnostic;
-use crate::markdown::{MarkdownOptions, Rendered};
+use crate::markdown::{MarkdownOptions, Outline, Rendered};
 use crate::memo::{Bodies, Kept, Retention};
 use crate::output::{Body, Destination, Made, OutputFile};
 use crate::site::Site;
 use bytes::Bytes;
 use context::Inputs;
-use fingerprint::{DocText, Fingerprint, PageValues};
+use fingerprint::{Fingerprint, PageValues};
+use plan::Page;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -83,13 +84,13 @@ impl RenderMemo {
         &self,
         path: &str,
         repeatable: bool,
-        inputs: impl FnOnce() -> (String, Fingerprint),
+        inputs: impl FnOnce() -> Result<(String, Fingerprint), Diagnostic>,
         render: impl FnOnce() -> Result<Bytes, Diagnostic>,
     ) -> Result<Bytes, Diagnostic> {
         if self.pages.retention() == Retention::Forget {
             return render();
         }
-        let (template, fingerprint) = inputs();
+        let (template, fingerprint) = inputs()?;
         let made = self.pages.get_or_make(
             path.to_owned(),
             |p| repeatable && p.template == template && p.fingerprint == fingerprint,
@@ -147,56 +148,57 @@ fn render_with(
         .filter(|(c, _)| **c == Some(true))
         .map(|(_, doc)| doc.revision)
         .collect();
-    let body = |doc: &Document| -> Result<Arc<Rendered>, Diagnostic> {
+    let of = |doc: &Document| bodies.get(doc.revision).ok_or_else(|| body_gone(doc));
+    let body = |doc: &Document| -> Result<(Arc<Rendered>, Arc<Outline>), Diagnostic> {
         let readers = 1 + usize::from(in_full_feeds.contains(&doc.revision));
-        bodies
-            .get(doc.revision)
-            .ok_or(crate::memo::BodyGone)
-            .and_then(|b| b.get(readers, |md| doc.render_body(md, markdown)))
-            .map_err(|_| {
-                Diagnostic::new(
-                    &doc.source.display,
-                    "internal error: this document's body was asked for after its last reader",
-                )
-                .hint("please report this; `inkpress build` again may work around it")
+        of(doc)?
+            .get(readers, |md, with_outline| {
+                doc.render_body(md, markdown, with_outline)
             })
+            .map_err(|_| body_gone(doc))
+    };
+    let outline = |doc: &Document| -> Result<Arc<Outline>, Diagnostic> {
+        of(doc)?
+            .outline(|md| doc.outline(md, markdown))
+            .map_err(|_| body_gone(doc))
     };
     let inputs = Inputs {
         site,
         config,
         templates,
         related: templates.mentions("related"),
+        outline: &outline,
+        body: &body,
     };
     let base = base_context(config);
     let repeatable = templates.repeatable();
+    let make_page = |page: &Page| -> Result<Made, Diagnostic> {
+        let path = page.output_path(site);
+        let bytes = memo.page(
+            &path,
+            repeatable,
+            || {
+                let mut fingerprint = Fingerprint::default();
+                let template = context::page_values(page, &inputs, &mut fingerprint)?;
+                Ok((template, fingerprint))
+            },
+            || {
+                let mut context = base.clone();
+                let template = context::page_values(page, &inputs, &mut context)?;
+                Ok(Bytes::from(templates.render(&template, &context)?))
+            },
+        )?;
+        send(dest, path, bytes)
+    };
+    // Each post's and page's own page first: it makes the document's outline in the
+    // same pass as its HTML, and lists, tags and feeds then find the outline made.
+    // (Any page may still ask for any outline first: it is then made on its own.)
+    let (own, generated): (Vec<Page>, Vec<Page>) =
+        plan.iter().partition(|p| p.document(site).is_some());
+    let mut results: Vec<Result<Made, Diagnostic>> = own.par_iter().map(make_page).collect();
+    results.par_extend(generated.par_iter().map(make_page));
 
-    let mut results: Vec<Result<Made, Diagnostic>> = plan
-        .par_iter()
-        .map(|page| {
-            let path = page.output_path(site);
-            let bytes = memo.page(
-                &path,
-                repeatable,
-                || {
-                    let mut fingerprint = Fingerprint::default();
-                    let template = context::page_values(page, &inputs, None, &mut fingerprint);
-                    (template, fingerprint)
-                },
-                || {
-                    let content = match page.document(site) {
-                        Some(doc) => Some(DocText::Body(body(doc)?)),
-                        None => None,
-                    };
-                    let mut context = base.clone();
-                    let template = context::page_values(page, &inputs, content, &mut context);
-                    Ok(Bytes::from(templates.render(&template, &context)?))
-                },
-            )?;
-            send(dest, path, bytes)
-        })
-        .collect();
-
-    match feed::entries(site, config, &carried, &memo.entries, &body) {
+    match feed::entries(site, config, &carried, &memo.entries, &outline, &body) {
         Ok(entries) => {
             let jobs = feed::jobs(site, config, &entries);
             results.par_extend(jobs.par_iter().map(|job| {
@@ -208,7 +210,7 @@ fn render_with(
                         let mut fingerprint = Fingerprint::default();
                         let view = job.view(site, config, &fingerprint);
                         fingerprint.insert("feed", &view);
-                        (template.to_owned(), fingerprint)
+                        Ok((template.to_owned(), fingerprint))
                     },
                     || {
                         let mut context = base.clone();
@@ -250,6 +252,15 @@ fn render_with(
     } else {
         Err(errors)
     }
+}
+
+/// A body asked for after its last reader, or of a document the build did not load.
+fn body_gone(doc: &Document) -> Diagnostic {
+    Diagnostic::new(
+        &doc.source.display,
+        "internal error: this document's body was asked for after its last reader",
+    )
+    .hint("please report this; `inkpress build` again may work around it")
 }
 
 /// What every page's context starts from: the site's own values.

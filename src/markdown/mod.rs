@@ -40,7 +40,7 @@ pub struct MarkdownOptions {
 
 pub const MORE_MARKER: &str = "<!-- more -->";
 
-fn parser_options() -> Options {
+pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -11,7 +11,8 @@
 //! [`crate::memo`]). The build writes nothing itself: where the files go is the caller's
 //! [`Destination`].
 
-use crate::config::Config;
+use crate::check::{Drafts, LinkCheck};
+use crate::config::{Config, Severity};
 use crate::content::{self, load::DocumentMemo};
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::markdown::highlight_cache::{self, HighlightCache};
@@ -43,6 +44,9 @@ pub struct Built {
     /// Every file's site path, written or kept.
     pub paths: Vec<String>,
     pub site: Site,
+    /// Broken internal links, sorted by file: warnings unless `[check] links = "error"`
+    /// (then the build fails instead); `check` fails on them.
+    pub broken_links: Vec<Diagnostic>,
 }
 
 impl Built {
@@ -187,11 +191,23 @@ fn stages(
     let (Some(templates), Some(loaded)) = (templates, loaded) else {
         return Err(Diagnostics::sorted(errors));
     };
+    // Assembling drops unbuilt drafts; the link check still needs to know them.
+    let drafts: Drafts = loaded
+        .documents
+        .iter()
+        .filter(|d| d.meta.draft)
+        .map(|d| (d.path.clone(), d.source.display.clone()))
+        .collect();
     let site = Site::assemble(loaded.documents, options.drafts).map_err(Diagnostics::sorted)?;
+    let links = LinkCheck::plan(&site, &config.base_url);
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
     let own: HashSet<String> = statics.iter().map(|f| f.path.clone()).collect();
-    let except = Except { own: &own, dest };
+    let except = Except {
+        own: &own,
+        dest,
+        links: &links,
+    };
     let mut made = render::render(
         &site,
         config,
@@ -207,23 +223,35 @@ fn stages(
     }
     made.paths.sort_unstable();
     made.paths.dedup();
+    let broken_links = Diagnostics::sorted(links.problems(&made.paths, &drafts)).0;
+    if config.broken_links == Severity::Error && !broken_links.is_empty() {
+        return Err(Diagnostics(broken_links));
+    }
     Ok(Built {
         files: made.kept,
         paths: made.paths,
         site,
+        broken_links,
     })
 }
 
-/// A destination that drops the files at paths the site's own static files take.
+/// A destination that drops the files at paths the site's own static files take, and
+/// shows the link check the pages it needs the ids of.
 struct Except<'a> {
     own: &'a HashSet<String>,
     dest: &'a dyn Destination,
+    links: &'a LinkCheck,
 }
 
 impl Destination for Except<'_> {
     fn accept(&self, file: OutputFile) -> std::result::Result<Option<OutputFile>, Diagnostic> {
         if self.own.contains(&file.path) {
             return Ok(None);
+        }
+        if self.links.wants_ids_of(&file.path) {
+            if let Ok(bytes) = file.bytes() {
+                self.links.keep_ids(&file.path, &bytes);
+            }
         }
         self.dest.accept(file)
     }

@@ -3,7 +3,7 @@
 use crate::build::{build, build_into, BuildOptions, Built};
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DeployArgs};
 use crate::config::{Config, Overrides};
-use crate::error::Result;
+use crate::error::{Diagnostics, Result};
 use crate::{deploy, output, scaffold, serve};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -68,6 +68,9 @@ fn report_warnings(built: &Built) {
     for w in &built.site.warnings {
         eprintln!("warning: {w}");
     }
+    for d in &built.broken_links {
+        eprintln!("warning: {d}");
+    }
 }
 
 fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
@@ -115,7 +118,13 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
             cache_dir: None,
         },
     )?;
-    report_warnings(&built);
+    for w in &built.site.warnings {
+        eprintln!("warning: {w}");
+    }
+    // What a build only warns about, check fails on: it is the writer's last look.
+    if !built.broken_links.is_empty() {
+        return Err(Diagnostics(built.broken_links));
+    }
     if !cli.quiet {
         println!(
             "ok: {} checked in {} ms (nothing written)",

@@ -28,6 +28,8 @@ struct RawConfig {
     #[serde(default)]
     deploy: RawDeploy,
     #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -50,6 +52,22 @@ struct RawDeploy {
     branch: Option<String>,
     remote: Option<String>,
     cname: Option<String>,
+}
+
+/// `[check]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    links: Option<Severity>,
+}
+
+/// Whether a problem fails `build` and `serve` (`check` fails on either).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Warning,
+    Error,
 }
 
 /// What a feed entry carries: the whole post, or only its summary.
@@ -107,6 +125,8 @@ pub struct Config {
     pub robots: bool,
     pub feeds: Feeds,
     pub deploy: Deploy,
+    /// What broken internal links do to `build` and `serve` (`[check] links`).
+    pub broken_links: Severity,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
 }
@@ -234,6 +254,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         robots: raw.robots.unwrap_or(true),
         feeds,
         deploy,
+        broken_links: raw.check.links.unwrap_or_default(),
         extra: serde_json::to_value(raw.extra).unwrap_or_default(),
     };
     // Needs the base URL: a site path such as `/images/card.png` becomes absolute.

@@ -25,6 +25,8 @@ pub struct Document {
     pub revision: u64,
     /// The slug of each of `meta.tags`, in the same order.
     pub tag_slugs: Vec<String>,
+    /// Every link and image of the body, with its place in the file, for the link check.
+    pub links: Vec<crate::check::collect::LinkRef>,
 }
 
 /// A document just parsed, with the Markdown its body is rendered from later.
@@ -115,11 +117,14 @@ pub fn parse(source: SourceFile, text: &str) -> Result<Parsed, Vec<Diagnostic>> 
         (None, _) => source.default_path.clone(),
     };
     static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    // The body is the end of the file: its links' places are counted from the top.
+    let links = crate::check::collect::collect(text, text.len() - split.body.len(), &split.body);
     let document = Document {
         source,
         path,
         revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         tag_slugs: meta.tags.iter().map(|t| slug::tag_slug(t)).collect(),
+        links,
         meta,
     };
     Ok(Parsed {

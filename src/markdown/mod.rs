@@ -26,7 +26,7 @@ pub struct MarkdownOptions {
     pub highlight_cache: Option<std::sync::Arc<highlight_cache::HighlightCache>>,
 }
 
-fn parser_options() -> Options {
+pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

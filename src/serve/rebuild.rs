@@ -55,6 +55,9 @@ impl Rebuilder {
         for w in &built.site.warnings {
             eprintln!("warning: {w}");
         }
+        for d in &built.broken_links {
+            eprintln!("warning: {d}");
+        }
         let summary = built.counts();
         let Built { files, .. } = built;
         let previous = self.shared.current_site();

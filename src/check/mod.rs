@@ -1,0 +1,369 @@
+//! The link check: every internal link and image of every document, against the files
+//! the build made and the ids on its pages. Runs in every build; `check` fails on what it
+//! finds, `build` and `serve` warn (or fail, with `[check] links = "error"`).
+//!
+//! Links are resolved before rendering ([`LinkCheck::plan`]), so that only pages some
+//! link points into with a `#fragment` have their ids gathered as they stream past
+//! ([`LinkCheck::wants_ids`]); the rest is judged once every path is known
+//! ([`LinkCheck::problems`]).
+
+pub mod collect;
+
+use crate::content::Document;
+use crate::error::Diagnostic;
+use crate::site::Site;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// A document's page, by its site path (`blog/x/`), for links into it.
+pub type Drafts = HashMap<String, PathBuf>;
+
+/// One internal link, resolved to a site path.
+struct Resolved {
+    from: Arc<Document>,
+    /// Index in `from.links`.
+    link: usize,
+    /// Site path without a leading slash (`blog/x/`, `images/a.png`, `` for the home page).
+    path: String,
+    fragment: Option<String>,
+}
+
+/// The internal links of a site, resolved and waiting for the build's output.
+pub struct LinkCheck {
+    links: Vec<Resolved>,
+    /// Files whose ids a fragment link needs.
+    wanted: HashSet<String>,
+    /// Ids found on the wanted files, by file.
+    ids: Mutex<HashMap<String, HashSet<String>>>,
+}
+
+impl LinkCheck {
+    /// Resolves every link of the site's documents; links out of the site are left out.
+    pub fn plan(site: &Site, base_url: &str) -> LinkCheck {
+        let mut links = Vec::new();
+        let mut wanted = HashSet::new();
+        for doc in site.posts.iter().chain(&site.pages) {
+            for (i, link) in doc.links.iter().enumerate() {
+                let Some((path, fragment)) = resolve(&link.url, &doc.path, base_url) else {
+                    continue;
+                };
+                if fragment.is_some() {
+                    wanted.insert(page_file(&path));
+                }
+                links.push(Resolved {
+                    from: Arc::clone(doc),
+                    link: i,
+                    path,
+                    fragment,
+                });
+            }
+        }
+        LinkCheck {
+            links,
+            wanted,
+            ids: Mutex::default(),
+        }
+    }
+
+    /// Whether a fragment link points into the file at `path`.
+    pub fn wants_ids_of(&self, path: &str) -> bool {
+        self.wanted.contains(path)
+    }
+
+    /// Keeps the ids of a made file (called as files stream to their destination, from
+    /// any thread).
+    pub fn keep_ids(&self, path: &str, bytes: &[u8]) {
+        let ids = ids_in(&String::from_utf8_lossy(bytes));
+        let mut all = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+        all.insert(path.to_owned(), ids);
+    }
+
+    /// Every broken link, given the paths of every file the build made and the site paths
+    /// of drafts (built or not).
+    pub fn problems(self, paths: &[String], drafts: &Drafts) -> Vec<Diagnostic> {
+        let files: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut problems = Vec::new();
+        for r in &self.links {
+            let link = &r.from.links[r.link];
+            let at = |message: String, hint: String| {
+                let mut d = Diagnostic::new(&r.from.source.display, message).hint(hint);
+                d.line = Some(link.line);
+                d.column = Some(link.column);
+                d.source_line = Some(link.source_line.clone());
+                d
+            };
+            let shown = format!("/{}", r.path);
+            if !r.from.meta.draft {
+                let as_folder = format!("{}/", r.path);
+                if let Some(draft) = drafts.get(&r.path).or_else(|| drafts.get(&as_folder)) {
+                    problems.push(at(
+                        format!("`{}` links to a draft ({})", link.url, draft.display()),
+                        "the link will not work until that post is published: publish it, or remove the link".into(),
+                    ));
+                    continue;
+                }
+            }
+            let file = if files.contains(r.path.as_str()) {
+                r.path.clone()
+            } else {
+                page_file(&r.path)
+            };
+            if !files.contains(file.as_str()) && !r.path.is_empty() {
+                let hint = match nearest(&r.path, paths.iter().map(|p| page_dir(p))) {
+                    Some(near) => format!("did you mean /{near}?"),
+                    None => {
+                        "link to a page or file the site has: `inkpress build -v` lists them".into()
+                    }
+                };
+                problems.push(at(
+                    format!(
+                        "`{}` points at {shown}, which the site does not have",
+                        link.url
+                    ),
+                    hint,
+                ));
+                continue;
+            }
+            let Some(fragment) = &r.fragment else {
+                continue;
+            };
+            // Pages the wanted set never named (a file found under its own path) have no
+            // ids gathered: only pages are checked for fragments.
+            let Some(on_page) = ids.get(&file) else {
+                continue;
+            };
+            if !on_page.contains(fragment) {
+                let hint = match nearest(fragment, on_page.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean #{near}?"),
+                    None => "link to a heading's id (its slug, or its own {#id})".into(),
+                };
+                problems.push(at(
+                    format!(
+                        "`{}`: {shown} has no element with id `{fragment}`",
+                        link.url
+                    ),
+                    hint,
+                ));
+            }
+        }
+        problems
+    }
+}
+
+/// The file a page path is served from: `blog/x/` → `blog/x/index.html`; a path without
+/// a slash that names a folder (`blog/x`) is served from the folder's index as well.
+fn page_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        format!("{path}/index.html")
+    }
+}
+
+/// `blog/x/index.html` → `blog/x/`, for suggestions; other files as they are.
+fn page_dir(file: &str) -> &str {
+    file.strip_suffix("index.html").unwrap_or(file)
+}
+
+/// The site path and fragment an internal link points at; `None` for a link out of the
+/// site (another host, `mailto:`, …). `page` is the linking page's site path.
+pub fn resolve(url: &str, page: &str, base_url: &str) -> Option<(String, Option<String>)> {
+    let url = url.trim();
+    if url.is_empty() {
+        return None;
+    }
+    let (rest, fragment) = match url.split_once('#') {
+        Some((r, f)) => (r, Some(f)),
+        None => (url, None),
+    };
+    let rest = rest.split_once('?').map_or(rest, |(r, _)| r);
+    let fragment = fragment
+        .filter(|f| !f.is_empty())
+        .map(|f| crate::serve::paths::decode(f).unwrap_or_else(|| f.to_owned()));
+    let base_host = base_url.split_once("://").map_or(base_url, |(_, h)| h);
+    let joined = if rest.is_empty() {
+        page.to_owned()
+    } else if let Some(under) = strip_base(rest, base_url, base_host) {
+        under.to_owned()
+    } else if rest.starts_with("//") || has_scheme(rest) {
+        return None;
+    } else if let Some(root) = rest.strip_prefix('/') {
+        // `/static/x` is `/x`: static/ is copied to the root (see markdown/links.rs).
+        root.strip_prefix("static/").unwrap_or(root).to_owned()
+    } else {
+        format!("{page}{rest}")
+    };
+    let decoded = crate::serve::paths::decode(&joined).unwrap_or(joined);
+    Some((normalize(&decoded), fragment))
+}
+
+/// The part of an absolute URL under the site's base URL (`https://x.org/repo/a/` → `a/`),
+/// with or without a scheme.
+fn strip_base<'a>(url: &'a str, base_url: &str, base_host: &str) -> Option<&'a str> {
+    let bare = base_url.trim_end_matches('/');
+    let under = url
+        .strip_prefix(base_url)
+        .or_else(|| {
+            url.strip_prefix("//")
+                .and_then(|u| u.strip_prefix(base_host))
+        })
+        .or_else(|| (url == bare).then_some(""))?;
+    Some(under)
+}
+
+/// `mailto:`, `https:`, `data:`…: a scheme is letters, digits, `+-.` before the first `:`.
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// Resolves `.` and `..` segments (never above the root, as browsers do), keeping a
+/// trailing slash.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').collect();
+    for (i, s) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *s {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            "" if !last => {}
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    let ends_in_folder = matches!(segments.last(), Some(&"" | &"." | &".."));
+    if ends_in_folder && !out.is_empty() && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
+/// The `id` and `name` values of an HTML page: every place a fragment can land.
+fn ids_in(html: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for attr in [" id=", " name="] {
+        for (i, _) in html.match_indices(attr) {
+            let rest = &html[i + attr.len()..];
+            let Some(q @ ('"' | '\'')) = rest.chars().next() else {
+                continue;
+            };
+            if let Some(end) = rest[1..].find(q) {
+                ids.insert(unescape(&rest[1..1 + end]));
+            }
+        }
+    }
+    ids
+}
+
+/// The text of an attribute value (heading ids are escaped like any attribute).
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_owned();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo: at most a
+/// quarter of the word's length in edits (and at least one).
+pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 4).max(1);
+    candidates
+        .filter(|c| *c != word)
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://x.org/repo/";
+
+    fn r(url: &str) -> Option<(String, Option<String>)> {
+        resolve(url, "blog/post/", BASE)
+    }
+
+    fn path(p: &str, f: Option<&str>) -> Option<(String, Option<String>)> {
+        Some((p.to_owned(), f.map(str::to_owned)))
+    }
+
+    #[test]
+    fn internal_links_resolve_to_site_paths() {
+        assert_eq!(r("/blog/a/"), path("blog/a/", None));
+        assert_eq!(r("/static/img/a.png"), path("img/a.png", None));
+        assert_eq!(r("../a/#intro"), path("blog/a/", Some("intro")));
+        assert_eq!(r("#top"), path("blog/post/", Some("top")));
+        assert_eq!(r("pic.png?v=2"), path("blog/post/pic.png", None));
+        assert_eq!(r("https://x.org/repo/tags/"), path("tags/", None));
+        assert_eq!(r("https://x.org/repo"), path("", None));
+        assert_eq!(r("//x.org/repo/a/"), path("a/", None));
+        assert_eq!(r("/caf%C3%A9/"), path("café/", None));
+        assert_eq!(r("../../../x"), path("x", None));
+        assert_eq!(r(".."), path("blog/", None));
+    }
+
+    #[test]
+    fn links_out_of_the_site_are_not_ours() {
+        for url in [
+            "https://y.org/",
+            "https://x.org/other/",
+            "mailto:a@b.c",
+            "//cdn.x/a.js",
+            "data:image/png;base64,AA",
+            "",
+        ] {
+            assert_eq!(r(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn ids_and_names_in_html() {
+        let ids = ids_in("<h2 id=\"a&amp;b\">x</h2><a name='old'></a><p data-id=\"no\">");
+        let mut ids: Vec<_> = ids.into_iter().collect();
+        ids.sort();
+        assert_eq!(ids, ["a&b", "old"]);
+    }
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        let words = ["title", "date", "tags"];
+        assert_eq!(nearest("tittle", words.into_iter()), Some("title"));
+        assert_eq!(nearest("tag", words.into_iter()), Some("tags"));
+        assert_eq!(nearest("subtitle", words.into_iter()), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -55,6 +55,26 @@ impl Built {
         self.paths.iter().filter(|p| p.ends_with(".html")).count()
     }
 
+    /// Prints what the build warns about to stderr: every site warning, and the first
+    /// broken links (a site can have thousands; `inkpress check` lists them all).
+    pub fn print_warnings(&self) {
+        const LINKS_SHOWN: usize = 10;
+        for w in &self.site.warnings {
+            eprintln!("warning: {w}");
+        }
+        for d in self.broken_links.iter().take(LINKS_SHOWN) {
+            eprintln!("warning: {d}");
+        }
+        if let Some(more) = self
+            .broken_links
+            .len()
+            .checked_sub(LINKS_SHOWN)
+            .filter(|&n| n > 0)
+        {
+            eprintln!("warning: … and {more} more broken links: `inkpress check` lists them all");
+        }
+    }
+
     /// `3 posts, 8 tags, 25 pages`, for the closing line of a command.
     pub fn counts(&self) -> String {
         format!(

@@ -1,6 +1,6 @@
 //! Subcommand bodies: a few lines each over the library.
 
-use crate::build::{build, build_into, BuildOptions, Built};
+use crate::build::{build, build_into, BuildOptions};
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DeployArgs};
 use crate::config::{Config, Overrides};
 use crate::error::{Diagnostics, Result};
@@ -64,15 +64,6 @@ fn absolute_from_cwd(p: &Path) -> PathBuf {
     }
 }
 
-fn report_warnings(built: &Built) {
-    for w in &built.site.warnings {
-        eprintln!("warning: {w}");
-    }
-    for d in &built.broken_links {
-        eprintln!("warning: {d}");
-    }
-}
-
 fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
     let start = Instant::now();
     let overrides = Overrides {
@@ -91,7 +82,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
         &writer,
     )?;
     writer.finish(&built.files, &built.paths)?;
-    report_warnings(&built);
+    built.print_warnings();
     if cli.verbose {
         for p in &built.paths {
             println!("  {p}");
@@ -144,7 +135,7 @@ fn run_deploy(cli: &Cli, args: &DeployArgs) -> Result<()> {
     output::check_output_dir(&config.output_dir, &config.root)?;
     // Drafts are never published.
     let built = build(&config, &BuildOptions::default())?;
-    report_warnings(&built);
+    built.print_warnings();
     let target = deploy::Target {
         branch: args.branch.clone().unwrap_or(config.deploy.branch.clone()),
         remote: args.remote.clone().unwrap_or(config.deploy.remote.clone()),

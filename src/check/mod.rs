@@ -85,6 +85,10 @@ impl LinkCheck {
         let files: HashSet<&str> = paths.iter().map(String::as_str).collect();
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut problems = Vec::new();
+        // Suggestions compare a link with every page: worth it for the handful of broken
+        // links a writer fixes by hand, not for a site that links its old domain thousands
+        // of times.
+        let mut suggestions_left = SUGGESTIONS;
         for r in &self.links {
             let link = &r.from.links[r.link];
             let at = |message: String, hint: String| {
@@ -111,7 +115,19 @@ impl LinkCheck {
                 page_file(&r.path)
             };
             if !files.contains(file.as_str()) && !r.path.is_empty() {
-                let hint = match nearest(&r.path, paths.iter().map(|p| page_dir(p))) {
+                let folder = |p: &str| p.split('/').next().map(str::to_owned);
+                let same_folder = |p: &&str| folder(p) == folder(&r.path);
+                let near = match suggestions_left.checked_sub(1) {
+                    Some(left) => {
+                        suggestions_left = left;
+                        nearest(
+                            &r.path,
+                            paths.iter().map(|p| page_dir(p)).filter(same_folder),
+                        )
+                    }
+                    None => None,
+                };
+                let hint = match near {
                     Some(near) => format!("did you mean /{near}?"),
                     None => {
                         "link to a page or file the site has: `inkpress build -v` lists them".into()
@@ -277,16 +293,46 @@ fn unescape(value: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// How many broken links of one build get a "did you mean" (the rest get a general hint).
+const SUGGESTIONS: usize = 100;
+
 /// The candidate closest to `word`, if it is close enough to be a likely typo: at most a
 /// quarter of the word's length in edits (and at least one).
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 4).max(1);
+    let length = word.chars().count();
+    let limit = (length / 4).max(1);
+    // A site with many broken links has thousands of pages to compare each with: most
+    // are ruled out by length alone, the rest as soon as their distance passes the limit.
     candidates
-        .filter(|c| *c != word)
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|c| *c != word && c.len().abs_diff(word.len()) <= limit * 4)
+        .filter_map(|c| Some((edit_distance_within(word, c, limit)?, c)))
         .min()
         .map(|(_, c)| c)
+}
+
+/// [`edit_distance`] when it is at most `limit`, else `None` (found without finishing
+/// the table once every way through it is longer than the limit).
+fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    if a.chars().count().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+        if row.iter().min().is_some_and(|&m| m > limit) {
+            return None;
+        }
+    }
+    Some(row[b.len()]).filter(|&d| d <= limit)
 }
 
 /// Levenshtein distance, in characters.

@@ -52,12 +52,7 @@ impl Rebuilder {
                 return;
             }
         };
-        for w in &built.site.warnings {
-            eprintln!("warning: {w}");
-        }
-        for d in &built.broken_links {
-            eprintln!("warning: {d}");
-        }
+        built.print_warnings();
         let summary = built.counts();
         let Built { files, .. } = built;
         let previous = self.shared.current_site();

@@ -12,8 +12,6 @@ pub struct LinkRef {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
-    /// The text of that line, shown under a report with a caret.
-    pub source_line: String,
 }
 
 /// The links and images of `body`, which starts `body_offset` bytes into `text` (the
@@ -43,14 +41,10 @@ pub fn collect(text: &str, body_offset: usize, body: &str) -> Vec<LinkRef> {
     found
         .into_iter()
         .map(|(at, url)| {
+            // The line's text is not kept: every link of a big site would hold its whole
+            // line (110 MB at 10,000 posts). A report reads it again (`check::problems`).
             let (line, column) = lines.position(body_offset + at);
-            let source_line = lines.text(line).to_owned();
-            LinkRef {
-                url,
-                line,
-                column,
-                source_line,
-            }
+            LinkRef { url, line, column }
         })
         .collect()
 }
@@ -128,13 +122,6 @@ impl<'a> Lines<'a> {
             .get(start..offset)
             .map_or(1, |s| s.chars().count() + 1);
         (line, column)
-    }
-
-    /// The text of 1-based `line`, without its line break.
-    fn text(&self, line: usize) -> &'a str {
-        let start = self.starts[line - 1];
-        let end = self.starts.get(line).map_or(self.text.len(), |&s| s - 1);
-        self.text[start..end].trim_end_matches('\r')
     }
 }
 

@@ -13,7 +13,7 @@ use crate::content::Document;
 use crate::error::Diagnostic;
 use crate::site::Site;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// A document's page, by its site path (`blog/x/`), for links into it.
@@ -89,13 +89,23 @@ impl LinkCheck {
         // links a writer fixes by hand, not for a site that links its old domain thousands
         // of times.
         let mut suggestions_left = SUGGESTIONS;
+        // The text of the file whose links are being checked (they come file by file),
+        // read again for a report's line only when it has a broken link.
+        let mut text_of: Option<(&Path, Option<String>)> = None;
         for r in &self.links {
             let link = &r.from.links[r.link];
-            let at = |message: String, hint: String| {
+            let mut at = |message: String, hint: String| {
                 let mut d = Diagnostic::new(&r.from.source.display, message).hint(hint);
                 d.line = Some(link.line);
                 d.column = Some(link.column);
-                d.source_line = Some(link.source_line.clone());
+                let path = r.from.source.path.as_path();
+                if text_of.as_ref().map_or(true, |(p, _)| *p != path) {
+                    text_of = Some((path, std::fs::read_to_string(path).ok()));
+                }
+                d.source_line = text_of
+                    .as_ref()
+                    .and_then(|(_, t)| t.as_deref()?.lines().nth(link.line - 1))
+                    .map(str::to_owned);
                 d
             };
             let shown = format!("/{}", r.path);

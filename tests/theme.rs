@@ -97,3 +97,78 @@ fn the_theme_fits_a_phone_and_a_desktop_and_follows_the_dark_scheme() {
         );
     }
 }
+
+fn emulate_system_scheme(page: &mut Page, scheme: &str) {
+    let features =
+        serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+    page.call("Emulation.setEmulatedMedia", features);
+}
+
+/// The page's background and the colour of its first highlighted keyword.
+fn colours(page: &mut Page) -> (Value, Value) {
+    let background = page.eval("getComputedStyle(document.body).backgroundColor");
+    let keyword =
+        page.eval("getComputedStyle(document.querySelector('.hl-keyword, .hl-storage')).color");
+    (background, keyword)
+}
+
+const WHITE: &str = "rgb(255, 255, 255)";
+const NIGHT: &str = "rgb(3, 7, 18)";
+
+#[test]
+fn the_switch_changes_the_scheme_and_keeps_it_across_a_reload_with_no_flash() {
+    let site = example_site();
+    let server = Server::start(&site, &[]);
+    let browser = Browser::open_with(&server.url, &["--window-size=1280,900"]);
+    let mut page = browser.page(&server.url);
+    // Before the page's own scripts, on every document: note the scheme at the moment the
+    // body starts, which is before the first paint. A scheme set later would flash.
+    page.call("Page.enable", serde_json::json!({}));
+    let probe = "new MutationObserver(function (m, o) { if (document.body) { \
+        window.__schemeAtBody = document.documentElement.getAttribute('data-theme') || 'system'; \
+        o.disconnect(); } }).observe(document, { childList: true, subtree: true });";
+    page.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": probe }),
+    );
+    let post = format!("{}blog/async-rust-in-practice/", server.url);
+    visit(&mut page, &post);
+    emulate_system_scheme(&mut page, "light");
+    let (light_bg, light_keyword) = colours(&mut page);
+    assert_eq!(light_bg, Value::from(WHITE), "follows the system at first");
+    assert_eq!(page.eval("window.__schemeAtBody"), Value::from("system"));
+    assert_eq!(
+        page.eval("document.querySelector('.theme-toggle').getAttribute('aria-pressed')"),
+        Value::from("false")
+    );
+
+    // The reader picks dark: page and code change at once.
+    page.eval("document.querySelector('.theme-toggle').click()");
+    let (bg, keyword) = colours(&mut page);
+    assert_eq!(bg, Value::from(NIGHT));
+    assert_ne!(keyword, light_keyword, "code follows the chosen scheme");
+    assert_eq!(
+        page.eval("document.querySelector('.theme-toggle').getAttribute('aria-pressed')"),
+        Value::from("true")
+    );
+
+    // Kept across a reload, applied before the body exists, and winning over the system.
+    page.call("Page.reload", serde_json::json!({}));
+    page.wait_until(
+        "window.__schemeAtBody !== undefined && document.readyState === 'complete'",
+        Duration::from_secs(15),
+    );
+    assert_eq!(page.eval("window.__schemeAtBody"), Value::from("dark"));
+    assert_eq!(colours(&mut page), (Value::from(NIGHT), keyword.clone()));
+
+    // Picking light wins over a dark system, after a reload too.
+    page.eval("document.querySelector('.theme-toggle').click()");
+    emulate_system_scheme(&mut page, "dark");
+    page.call("Page.reload", serde_json::json!({}));
+    page.wait_until(
+        "window.__schemeAtBody !== undefined && document.readyState === 'complete'",
+        Duration::from_secs(15),
+    );
+    assert_eq!(page.eval("window.__schemeAtBody"), Value::from("light"));
+    assert_eq!(colours(&mut page), (Value::from(WHITE), light_keyword));
+}

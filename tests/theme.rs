@@ -172,3 +172,114 @@ fn the_switch_changes_the_scheme_and_keeps_it_across_a_reload_with_no_flash() {
     assert_eq!(page.eval("window.__schemeAtBody"), Value::from("light"));
     assert_eq!(colours(&mut page), (Value::from(WHITE), light_keyword));
 }
+
+/// The post of `tests/fixtures/reader/` that uses every feature of the theme.
+const TOUR: &str = "blog/a-tour/";
+
+#[test]
+fn the_copy_button_is_reached_by_keyboard_and_puts_the_code_on_the_clipboard() {
+    let site = TestSite::fixture("reader");
+    let server = Server::start(&site, &[]);
+    let browser = Browser::open_with(&server.url, &["--window-size=1280,900"]);
+    let mut page = browser.page(&server.url);
+    visit(&mut page, &format!("{}{TOUR}", server.url));
+    page.wait_until(
+        "document.querySelectorAll('.code-wrap > button.copy').length === 2",
+        Duration::from_secs(10),
+    );
+    let code = page.eval("document.querySelector('pre.code code').textContent");
+    let code = code.as_str().unwrap().to_owned();
+    assert!(
+        code.starts_with("use std::collections::HashMap;\n\nfn main() {"),
+        "the code as written, without line numbers: {code:?}"
+    );
+
+    // The real clipboard where headless Chromium lets the page use it; else a stub of
+    // `navigator.clipboard.writeText` records what the button's handler hands it.
+    let probe = page.eval_async(
+        "navigator.clipboard.writeText('probe').then(function () { \
+         return navigator.clipboard.readText(); })",
+    );
+    let stubbed = probe != Ok(Value::from("probe"));
+    if stubbed {
+        eprintln!("headless clipboard unavailable ({probe:?}): checking the copy button's handler with a stub clipboard");
+        page.eval(
+            "window.__copied = []; navigator.clipboard.writeText = function (text) { \
+             window.__copied.push(text); return Promise.resolve(); }; true",
+        );
+    }
+    // Tab from the top of the page until the first copy button has the focus.
+    page.eval("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)");
+    let mut reached = false;
+    for _ in 0..60 {
+        page.press("Tab");
+        if page.eval("document.activeElement.classList.contains('copy')") == Value::Bool(true) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "no copy button reachable with Tab");
+    page.press("Enter");
+    page.wait_until(
+        "document.activeElement.textContent !== 'Copy'",
+        Duration::from_secs(5),
+    );
+    let copied = if stubbed {
+        page.eval("window.__copied.length === 1 && window.__copied[0]")
+    } else {
+        page.eval_async("navigator.clipboard.readText()").unwrap()
+    };
+    assert_eq!(copied, Value::from(code));
+    // Said on the button and, for screen readers, in a live region.
+    assert_eq!(
+        page.eval("document.activeElement.textContent"),
+        Value::from("Copied")
+    );
+    assert_eq!(
+        page.eval("document.querySelector('[aria-live=polite]').textContent"),
+        Value::from("Copied")
+    );
+}
+
+/// A post at a phone's and a desktop's width, light and dark, as PNG files: into `docs/`
+/// (shown in README) with `INKPRESS_SCREENSHOTS=docs`, else into a temporary folder.
+#[test]
+fn screenshots_of_a_post_at_phone_and_desktop_width_in_both_schemes() {
+    let site = TestSite::fixture("reader");
+    let server = Server::start(&site, &[]);
+    let temp = tempfile::tempdir().unwrap();
+    let out = match std::env::var_os("INKPRESS_SCREENSHOTS") {
+        Some(dir) => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+        None => temp.path().to_owned(),
+    };
+    let url = format!("{}{TOUR}", server.url);
+    for (name, width, height) in [("phone", 390, 844), ("desktop", 1280, 1000)] {
+        let size = format!("--window-size={width},{height}");
+        let browser = Browser::open_with(&server.url, &[size.as_str()]);
+        let mut page = browser.page(&server.url);
+        // The exact viewport (a headless window is never narrower than 500 px).
+        let metrics = serde_json::json!({
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600
+        });
+        page.call("Emulation.setDeviceMetricsOverride", metrics);
+        for scheme in ["light", "dark"] {
+            visit(&mut page, &url);
+            page.eval(&format!(
+                "localStorage.setItem('inkpress-theme', '{scheme}')"
+            ));
+            visit(&mut page, &url);
+            page.wait_until(
+                "document.querySelectorAll('button.copy').length > 0",
+                Duration::from_secs(10),
+            );
+            let overflow = page.eval(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            );
+            assert_eq!(overflow, Value::from(0), "{name} {scheme} scrolls sideways");
+            let file = out.join(format!("screenshot-{name}-{scheme}.png"));
+            page.screenshot(&file);
+            let png = std::fs::read(&file).unwrap();
+            assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
+        }
+    }
+}

@@ -1,5 +1,5 @@
-/* inkpress default theme: the light/dark switch. The inline script in <head> has already
-   applied a kept choice before the first paint; this file only handles the button. */
+/* inkpress default theme: the light/dark switch (the inline script in <head> has already
+   applied a kept choice before the first paint) and a copy button on code blocks. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -19,6 +19,40 @@
       root.setAttribute("data-theme", next);
       try { localStorage.setItem("inkpress-theme", next); } catch (e) { /* private mode: this page only */ }
       sync();
+    });
+  }
+
+  // Copy buttons, made here so that a reader without script sees no dead button. One
+  // live region tells screen readers the code was copied.
+  var blocks = document.querySelectorAll("pre.code");
+  if (blocks.length && navigator.clipboard) {
+    var status = document.createElement("div");
+    status.className = "sr-only";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    document.body.appendChild(status);
+    var say = function (button, text) {
+      button.textContent = status.textContent = text;
+      setTimeout(function () { button.textContent = "Copy"; status.textContent = ""; }, 2000);
+    };
+    Array.prototype.forEach.call(blocks, function (pre) {
+      var wrap = document.createElement("div");
+      wrap.className = "code-wrap";
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy";
+      button.textContent = "Copy";
+      button.setAttribute("aria-label", "Copy code");
+      button.addEventListener("click", function () {
+        var code = pre.querySelector("code") || pre;
+        navigator.clipboard.writeText(code.textContent).then(
+          function () { say(button, "Copied"); },
+          function () { say(button, "Copy failed"); }
+        );
+      });
+      wrap.appendChild(button);
     });
   }
 })();

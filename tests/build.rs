@@ -748,3 +748,16 @@ fn the_same_sources_build_the_same_bytes() {
         }
     }
 }
+
+#[test]
+fn toc_false_in_front_matter_turns_the_table_of_contents_off() {
+    let site = TestSite::fixture("reader");
+    site.build(&[]).assert_ok();
+    let tour = site.read("public/blog/a-tour/index.html");
+    assert_eq!(count(&tour, "<aside class=\"toc-aside\">"), 1, "{tour}");
+    assert!(tour.contains("<a href=\"#a-long-section\">A long section</a>"));
+    let off = site.read("public/blog/no-toc/index.html");
+    assert_eq!(count(&off, "class=\"toc"), 0, "{off}");
+    // The headings keep their ids and anchors; `toc` is not passed on as `extra`.
+    assert!(off.contains("<h2 id=\"three\">"), "{off}");
+}

@@ -283,3 +283,46 @@ fn screenshots_of_a_post_at_phone_and_desktop_width_in_both_schemes() {
         }
     }
 }
+
+#[test]
+fn the_contents_sit_beside_the_text_on_a_desktop_and_mark_the_section_in_view() {
+    let site = TestSite::fixture("reader");
+    let server = Server::start(&site, &[]);
+    let browser = Browser::open_with(&server.url, &["--window-size=1400,900"]);
+    let mut page = browser.page(&server.url);
+    visit(&mut page, &format!("{}{TOUR}", server.url));
+    page.wait_until(
+        "document.querySelector('.toc').open",
+        Duration::from_secs(10),
+    );
+    let beside = page.eval(
+        "document.querySelector('.toc').getBoundingClientRect().left >= \
+         document.querySelector('.prose').getBoundingClientRect().right",
+    );
+    assert_eq!(
+        beside,
+        Value::Bool(true),
+        "the contents are beside the text"
+    );
+    let marked = "(document.querySelector('.toc a[aria-current]') || {}).hash";
+    page.wait_until(
+        &format!("{marked} === '#code-blocks'"),
+        Duration::from_secs(5),
+    );
+    for id in ["a-long-section", "a-subsection", "alerts"] {
+        page.eval(&format!(
+            "document.getElementById('{id}').scrollIntoView(); true"
+        ));
+        page.wait_until(&format!("{marked} === '#{id}'"), Duration::from_secs(5));
+        assert_eq!(
+            page.eval("document.querySelectorAll('.toc a[aria-current]').length"),
+            Value::from(1)
+        );
+    }
+    // Sticky: still in view after scrolling down the post.
+    let top = page.eval("document.querySelector('.toc').getBoundingClientRect().top");
+    assert!(
+        (0.0..100.0).contains(&top.as_f64().unwrap()),
+        "the contents scrolled away: top {top}"
+    );
+}

@@ -156,7 +156,8 @@ impl<'a> FullView<'a> {
         FullView {
             summary,
             content,
-            toc: &doc.outline.toc,
+            // `toc: false` in front matter: no table of contents, whatever the template.
+            toc: if doc.meta.toc { &doc.outline.toc } else { &[] },
             canonical_url,
             layout: doc.meta.layout.as_deref(),
         }

@@ -1,5 +1,6 @@
 /* inkpress default theme: the light/dark switch (the inline script in <head> has already
-   applied a kept choice before the first paint) and a copy button on code blocks. */
+   applied a kept choice before the first paint), a copy button on code blocks, and the
+   table of contents' mark on the section being read. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -54,5 +55,35 @@
       });
       wrap.appendChild(button);
     });
+  }
+
+  // The table of contents: open beside the text on wide screens; the section whose
+  // heading last passed the upper third of the window is marked. The observer only says
+  // when a heading crosses that line; which one is current is then read from the page.
+  var toc = document.querySelector(".toc");
+  if (toc) {
+    var wide = matchMedia("(min-width: 80rem)");
+    var openOnWide = function () { if (wide.matches) toc.open = true; };
+    openOnWide();
+    wide.addEventListener("change", openOnWide);
+    var links = {};
+    Array.prototype.forEach.call(toc.querySelectorAll("a[href^='#']"), function (a) {
+      links[decodeURIComponent(a.hash.slice(1))] = a;
+    });
+    var headings = Array.prototype.filter.call(
+      document.querySelectorAll(".prose [id]"), function (h) { return links[h.id]; });
+    var current = null;
+    var mark = function () {
+      var line = innerHeight / 3, now = headings[0];
+      headings.forEach(function (h) { if (h.getBoundingClientRect().top <= line) now = h; });
+      if (!now || now === current) return;
+      if (current) links[current.id].removeAttribute("aria-current");
+      current = now;
+      links[now.id].setAttribute("aria-current", "location");
+    };
+    if (headings.length && "IntersectionObserver" in window) {
+      var observer = new IntersectionObserver(mark, { rootMargin: "0px 0px -67% 0px" });
+      headings.forEach(function (h) { observer.observe(h); });
+    }
   }
 })();

@@ -326,3 +326,45 @@ fn the_contents_sit_beside_the_text_on_a_desktop_and_mark_the_section_in_view() 
         "the contents scrolled away: top {top}"
     );
 }
+
+#[test]
+fn alerts_render_as_titled_callouts_each_in_its_colour() {
+    let site = TestSite::fixture("reader");
+    let server = Server::start(&site, &[]);
+    let browser = Browser::open_with(&server.url, &["--window-size=1280,900"]);
+    let mut page = browser.page(&server.url);
+    visit(&mut page, &format!("{}{TOUR}", server.url));
+    let alerts = page.eval(
+        "Array.from(document.querySelectorAll('.prose .alert')).map(function (a) { \
+         var title = a.querySelector('.alert-title'); var style = getComputedStyle(a); \
+         return [a.className, title.textContent, getComputedStyle(title).color, \
+         style.borderLeftColor, style.borderLeftWidth]; })",
+    );
+    let alerts = alerts.as_array().unwrap();
+    let expected = [
+        ("note", "Note"),
+        ("tip", "Tip"),
+        ("important", "Important"),
+        ("warning", "Warning"),
+        ("caution", "Caution"),
+    ];
+    assert_eq!(alerts.len(), expected.len(), "{alerts:?}");
+    let mut colours = Vec::new();
+    for (alert, (kind, title)) in alerts.iter().zip(expected) {
+        assert_eq!(alert[0], Value::from(format!("alert alert-{kind}")));
+        assert_eq!(alert[1], Value::from(title));
+        assert_eq!(
+            alert[2], alert[3],
+            "{kind}: the title takes the rule's colour"
+        );
+        assert_eq!(alert[4], Value::from("4px"));
+        colours.push(alert[2].to_string());
+    }
+    colours.sort();
+    colours.dedup();
+    assert_eq!(
+        colours.len(),
+        5,
+        "each kind has its own colour: {colours:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Markdown to HTML: pulldown-cmark's event stream through small adapters
-//! (code highlighting, heading anchors, link rewriting), plus summary, TOC and word count.
+//! (code highlighting, heading anchors, link rewriting, alerts), plus summary, TOC and word count.
 
+pub mod alerts;
 pub mod headings;
 pub mod highlight;
 pub mod highlight_cache;
@@ -67,7 +68,7 @@ fn with_events<T>(
         body
     };
     let parser = Parser::new_ext(body, parser_options());
-    then(links::rewrite_links(parser, &options.base_path).collect())
+    then(alerts::alerts(links::rewrite_links(parser, &options.base_path)).collect())
 }
 
 /// The outline of a body: summary, table of contents, word count. Code is highlighted

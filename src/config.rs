@@ -1,7 +1,7 @@
 //! Site configuration: the raw `inkpress.toml` as written, and the resolved `Config` the build uses.
 
 use crate::error::{Diagnostic, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "inkpress.toml";
@@ -28,7 +28,48 @@ struct RawConfig {
     #[serde(default)]
     deploy: RawDeploy,
     #[serde(default)]
+    comments: RawComments,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[comments]` as written: the provider, and the settings its own site gives.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComments {
+    provider: Option<CommentsProvider>,
+    repo: Option<String>,
+    repo_id: Option<String>,
+    category: Option<String>,
+    category_id: Option<String>,
+    mapping: Option<String>,
+    issue_term: Option<String>,
+    label: Option<String>,
+}
+
+/// Where comments live: GitHub Discussions (giscus) or GitHub Issues (utterances).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentsProvider {
+    Giscus,
+    Utterances,
+}
+
+/// Comments under each post, resolved and complete for their provider.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comments {
+    pub provider: CommentsProvider,
+    /// `owner/name` of the GitHub repository that holds them.
+    pub repo: String,
+    /// giscus only, from giscus.app's configuration page.
+    pub repo_id: Option<String>,
+    pub category: Option<String>,
+    pub category_id: Option<String>,
+    /// How a page finds its discussion or issue (giscus `mapping`, utterances
+    /// `issue_term`): `pathname` unless set.
+    pub term: String,
+    /// utterances only: the label given to new issues.
+    pub label: Option<String>,
 }
 
 /// `[feeds]` as written.
@@ -107,6 +148,8 @@ pub struct Config {
     pub robots: bool,
     pub feeds: Feeds,
     pub deploy: Deploy,
+    /// Comments under posts; `None` (the default) for none.
+    pub comments: Option<Comments>,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
 }
@@ -218,6 +261,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     };
     let feeds = resolve_feeds(raw.feeds, path)?;
     let deploy = resolve_deploy(raw.deploy, path)?;
+    let comments = resolve_comments(raw.comments, path)?;
     let mut config = Config {
         root: root.to_path_buf(),
         title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),
@@ -234,6 +278,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         robots: raw.robots.unwrap_or(true),
         feeds,
         deploy,
+        comments,
         extra: serde_json::to_value(raw.extra).unwrap_or_default(),
     };
     // Needs the base URL: a site path such as `/images/card.png` becomes absolute.
@@ -311,6 +356,89 @@ fn resolve_deploy(raw: RawDeploy, path: &Path) -> Result<Deploy> {
     })
 }
 
+fn resolve_comments(raw: RawComments, path: &Path) -> Result<Option<Comments>> {
+    let error = |message: String, hint: &str| -> crate::error::Diagnostics {
+        Diagnostic::new(path, message).hint(hint).into()
+    };
+    let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let set = |v: &Option<String>, key: &'static str| v.as_ref().map(|_| key);
+    let giscus_keys = [
+        set(&raw.repo_id, "repo_id"),
+        set(&raw.category, "category"),
+        set(&raw.category_id, "category_id"),
+        set(&raw.mapping, "mapping"),
+    ];
+    let utterances_keys = [set(&raw.issue_term, "issue_term"), set(&raw.label, "label")];
+    let Some(provider) = raw.provider else {
+        if raw.repo.is_some()
+            || giscus_keys
+                .iter()
+                .chain(&utterances_keys)
+                .any(Option::is_some)
+        {
+            return Err(error(
+                "[comments] has settings but no provider".into(),
+                "add provider = \"giscus\" or provider = \"utterances\"; without one there are no comments",
+            ));
+        }
+        return Ok(None);
+    };
+    let repo = text(raw.repo).unwrap_or_default();
+    let parts: Vec<&str> = repo.split('/').collect();
+    if parts.len() != 2
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.contains(char::is_whitespace))
+    {
+        return Err(error(
+            format!("[comments] repo = {repo:?} must be a GitHub repository, owner/name"),
+            "for example repo = \"you/blog-comments\": a public repository that holds the comments",
+        ));
+    }
+    let (foreign, name) = match provider {
+        CommentsProvider::Giscus => (&utterances_keys[..], "giscus"),
+        CommentsProvider::Utterances => (&giscus_keys[..], "utterances"),
+    };
+    if let Some(key) = foreign.iter().flatten().next() {
+        return Err(error(
+            format!("[comments] {key} is not a setting of {name}"),
+            "remove it, or change provider: repo_id, category, category_id and mapping are giscus's; issue_term and label are utterances'",
+        ));
+    }
+    let (repo_id, category, category_id) =
+        (text(raw.repo_id), text(raw.category), text(raw.category_id));
+    if provider == CommentsProvider::Giscus {
+        let missing: Vec<&str> = [
+            ("repo_id", &repo_id),
+            ("category", &category),
+            ("category_id", &category_id),
+        ]
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| *k)
+        .collect();
+        if !missing.is_empty() {
+            return Err(error(
+                format!("[comments] giscus needs {}", missing.join(", ")),
+                "giscus.app's configuration page shows them for your repository",
+            ));
+        }
+    }
+    let term = match provider {
+        CommentsProvider::Giscus => raw.mapping,
+        CommentsProvider::Utterances => raw.issue_term,
+    };
+    Ok(Some(Comments {
+        provider,
+        repo,
+        repo_id,
+        category,
+        category_id,
+        term: text(term).unwrap_or_else(|| "pathname".to_owned()),
+        label: text(raw.label),
+    }))
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -358,6 +486,49 @@ mod tests {
         parse_raw(path, text)
             .and_then(|raw| resolve(Path::new("/site"), raw, &Overrides::default(), path))
             .map_err(|e| e.0[0].message.clone())
+    }
+
+    #[test]
+    fn comments_are_off_by_default_and_complete_when_on() {
+        assert!(load("").unwrap().comments.is_none());
+        let giscus = load(
+            "[comments]\nprovider = \"giscus\"\nrepo = \"me/blog\"\nrepo_id = \"R_1\"\n\
+             category = \"Comments\"\ncategory_id = \"DIC_1\"\n",
+        )
+        .unwrap()
+        .comments
+        .unwrap();
+        assert_eq!(giscus.provider, CommentsProvider::Giscus);
+        assert_eq!(giscus.term, "pathname");
+        let utterances = load(
+            "[comments]\nprovider = \"utterances\"\nrepo = \"me/blog\"\nissue_term = \"title\"\n",
+        )
+        .unwrap()
+        .comments
+        .unwrap();
+        assert_eq!(utterances.term, "title");
+        for (text, says) in [
+            (
+                "[comments]\nprovider = \"disqus\"\n",
+                "unknown variant `disqus`",
+            ),
+            ("[comments]\nrepo = \"me/blog\"\n", "no provider"),
+            (
+                "[comments]\nprovider = \"utterances\"\nrepo = \"blog\"\n",
+                "owner/name",
+            ),
+            (
+                "[comments]\nprovider = \"giscus\"\nrepo = \"me/blog\"\nrepo_id = \"R\"\n",
+                "giscus needs category, category_id",
+            ),
+            (
+                "[comments]\nprovider = \"utterances\"\nrepo = \"me/blog\"\ncategory = \"x\"\n",
+                "category is not a setting of utterances",
+            ),
+        ] {
+            let err = load(text).unwrap_err();
+            assert!(err.contains(says), "{text}: {err}");
+        }
     }
 
     #[test]

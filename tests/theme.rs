@@ -368,3 +368,43 @@ fn alerts_render_as_titled_callouts_each_in_its_colour() {
         "each kind has its own colour: {colours:?}"
     );
 }
+
+#[test]
+fn comments_load_only_when_the_reader_reaches_them_in_the_page_scheme() {
+    let site = TestSite::fixture("comments");
+    let server = Server::start(&site, &[]);
+    let browser = Browser::open_with(&server.url, &["--window-size=1280,900"]);
+    let mut page = browser.page(&server.url);
+    // The test machine reaches no provider: its requests are blocked before they leave.
+    page.call("Network.enable", serde_json::json!({}));
+    page.call(
+        "Network.setBlockedURLs",
+        serde_json::json!({ "urls": ["*giscus.app*", "*utteranc.es*"] }),
+    );
+    visit(&mut page, &format!("{}blog/long/", server.url));
+    page.wait_until(
+        "document.querySelector('.theme-toggle').getAttribute('aria-pressed') !== null",
+        Duration::from_secs(5),
+    );
+    let script = "document.querySelector('.comments script')";
+    // Give a lazy loader time to misbehave: nothing may be added while far away.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(page.eval(&format!("{script} === null")), Value::Bool(true));
+    page.eval("document.querySelector('.theme-toggle').click()");
+    page.eval("document.querySelector('.comments').scrollIntoView(); true");
+    page.wait_until(&format!("{script} !== null"), Duration::from_secs(5));
+    let attrs = page.eval(&format!(
+        "[{script}.src, {script}.getAttribute('data-repo'), {script}.getAttribute('data-theme'), \
+         {script}.getAttribute('data-mapping'), document.querySelectorAll('.comments script').length]"
+    ));
+    assert_eq!(
+        attrs,
+        serde_json::json!([
+            "https://giscus.app/client.js",
+            "inkpress/comments",
+            "dark",
+            "pathname",
+            1
+        ])
+    );
+}

@@ -60,6 +60,8 @@ pub struct Meta {
     pub aliases: Vec<String>,
     /// Whether the page shows a table of contents (`toc: false` turns it off).
     pub toc: bool,
+    /// Whether the page shows comments, when the site has them (`comments: false`).
+    pub comments: bool,
     pub extra: Map<String, Value>,
 }
 
@@ -85,6 +87,7 @@ const KNOWN: &[&str] = &[
     "aliases",
     "redirect_from",
     "toc",
+    "comments",
 ];
 
 /// Validates the fields of one file; every problem in it is reported, not just the first.
@@ -214,6 +217,7 @@ pub fn parse_meta(
     };
     let draft = bool_field("draft", false);
     let toc = bool_field("toc", true);
+    let comments = bool_field("comments", true);
 
     let mut text_field = |key: &str| -> Option<String> {
         match fields.get(key) {
@@ -286,6 +290,7 @@ pub fn parse_meta(
         slug,
         aliases,
         toc,
+        comments,
         extra,
     })
 }
@@ -363,6 +368,9 @@ mod tests {
         assert!(meta("---\ntitle: A\ndate: 2024-01-01\n---\n").unwrap().toc);
         let m = meta("---\ntitle: A\ndate: 2024-01-01\ntoc: False\n---\n").unwrap();
         assert!(!m.toc && !m.extra.contains_key("toc"));
+        assert!(m.comments);
+        let m = meta("---\ntitle: A\ndate: 2024-01-01\ncomments: no\n---\n").unwrap();
+        assert!(!m.comments && m.toc);
         let errs = meta("---\ntitle: A\ndate: 2024-01-01\ntoc: sometimes\n---\n").unwrap_err();
         assert_eq!(errs.len(), 1);
         assert!(

@@ -27,6 +27,8 @@ pub struct SiteView<'a> {
     pub feeds: Vec<super::feed::FeedLink>,
     /// Absolute URL of the default social card image, if configured.
     pub image: Option<&'a str>,
+    /// `[comments]`, when the site has them.
+    pub comments: Option<&'a crate::config::Comments>,
 }
 
 impl<'a> SiteView<'a> {
@@ -42,6 +44,7 @@ impl<'a> SiteView<'a> {
             generator: crate::html::GENERATOR,
             feeds: super::feed::links(config, "", &config.title),
             image: config.image.as_deref(),
+            comments: config.comments.as_ref(),
         }
     }
 }
@@ -133,6 +136,8 @@ pub struct FullView<'a> {
     pub summary: PostSummary<'a>,
     pub content: DocText<'a>,
     pub toc: &'a [TocEntry],
+    /// False when the front matter says `comments: false`.
+    pub comments: bool,
     pub canonical_url: String,
     pub layout: Option<&'a str>,
 }
@@ -158,6 +163,7 @@ impl<'a> FullView<'a> {
             content,
             // `toc: false` in front matter: no table of contents, whatever the template.
             toc: if doc.meta.toc { &doc.outline.toc } else { &[] },
+            comments: doc.meta.comments,
             canonical_url,
             layout: doc.meta.layout.as_deref(),
         }

@@ -1,10 +1,14 @@
 /* inkpress default theme: the light/dark switch (the inline script in <head> has already
    applied a kept choice before the first paint), a copy button on code blocks, and the
-   table of contents' mark on the section being read. */
+   table of contents' mark on the section being read, and comments loaded only when the
+   reader gets near them. */
 (function () {
   "use strict";
   var root = document.documentElement;
   var system = matchMedia("(prefers-color-scheme: dark)");
+  var onScheme = [];
+  var schemeChanged = function () { onScheme.forEach(function (f) { f(); }); };
+  system.addEventListener("change", schemeChanged);
   function isDark() {
     var chosen = root.getAttribute("data-theme");
     return chosen ? chosen === "dark" : system.matches;
@@ -20,6 +24,7 @@
       root.setAttribute("data-theme", next);
       try { localStorage.setItem("inkpress-theme", next); } catch (e) { /* private mode: this page only */ }
       sync();
+      schemeChanged();
     });
   }
 
@@ -85,5 +90,41 @@
       var observer = new IntersectionObserver(mark, { rootMargin: "0px 0px -67% 0px" });
       headings.forEach(function (h) { observer.observe(h); });
     }
+  }
+
+  // Comments: the provider's script is added when the reader comes near the end of the
+  // post, never before; it takes the page's scheme and follows the switch.
+  var comments = document.querySelector(".comments[data-provider]");
+  if (comments && "IntersectionObserver" in window) {
+    var c = comments.dataset, giscus = c.provider === "giscus";
+    var origin = giscus ? "https://giscus.app" : "https://utteranc.es";
+    var theme = function () {
+      return (giscus ? "" : "github-") + (isDark() ? "dark" : "light");
+    };
+    var load = function () {
+      var s = document.createElement("script");
+      var attrs = giscus
+        ? { "data-repo": c.repo, "data-repo-id": c.repoId, "data-category": c.category,
+            "data-category-id": c.categoryId, "data-mapping": c.term, "data-reactions-enabled": "1",
+            "data-emit-metadata": "0", "data-input-position": "top", "data-theme": theme(),
+            "data-lang": root.lang || "en", "data-loading": "lazy" }
+        : { "repo": c.repo, "issue-term": c.term, "label": c.label, "theme": theme() };
+      Object.keys(attrs).forEach(function (k) { if (attrs[k]) s.setAttribute(k, attrs[k]); });
+      s.src = origin + "/client.js";
+      s.async = true;
+      s.crossOrigin = "anonymous";
+      comments.appendChild(s);
+    };
+    var near = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { near.disconnect(); load(); }
+    }, { rootMargin: "400px 0px" });
+    near.observe(comments);
+    onScheme.push(function () {
+      var frame = comments.querySelector("iframe");
+      if (frame) {
+        frame.contentWindow.postMessage(giscus ? { giscus: { setConfig: { theme: theme() } } }
+          : { type: "set-theme", theme: theme() }, origin);
+      }
+    });
   }
 })();

@@ -30,6 +30,8 @@ struct RawConfig {
     #[serde(default)]
     comments: RawComments,
     #[serde(default)]
+    analytics: RawAnalytics,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -45,6 +47,37 @@ struct RawComments {
     mapping: Option<String>,
     issue_term: Option<String>,
     label: Option<String>,
+}
+
+/// `[analytics]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnalytics {
+    provider: Option<AnalyticsProvider>,
+    id: Option<String>,
+    src: Option<String>,
+}
+
+/// Who counts the visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnalyticsProvider {
+    Plausible,
+    Umami,
+    Goatcounter,
+    Google,
+}
+
+/// One deferred analytics script on every page `build` writes (never in `serve`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Analytics {
+    pub provider: AnalyticsProvider,
+    /// Plausible: the site's domain; Umami: the website id; GoatCounter: the site code;
+    /// Google: the measurement id (`G-…`). Letters, digits, `.`, `_` and `-` only.
+    pub id: String,
+    /// The script's URL: `src` from the file (a self-hosted Plausible or Umami), else
+    /// the provider's own.
+    pub src: String,
 }
 
 /// Where comments live: GitHub Discussions (giscus) or GitHub Issues (utterances).
@@ -150,6 +183,8 @@ pub struct Config {
     pub deploy: Deploy,
     /// Comments under posts; `None` (the default) for none.
     pub comments: Option<Comments>,
+    /// Analytics; `None` (the default) for none.
+    pub analytics: Option<Analytics>,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
 }
@@ -262,6 +297,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     let feeds = resolve_feeds(raw.feeds, path)?;
     let deploy = resolve_deploy(raw.deploy, path)?;
     let comments = resolve_comments(raw.comments, path)?;
+    let analytics = resolve_analytics(raw.analytics, path)?;
     let mut config = Config {
         root: root.to_path_buf(),
         title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),
@@ -279,6 +315,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         feeds,
         deploy,
         comments,
+        analytics,
         extra: serde_json::to_value(raw.extra).unwrap_or_default(),
     };
     // Needs the base URL: a site path such as `/images/card.png` becomes absolute.
@@ -354,6 +391,61 @@ fn resolve_deploy(raw: RawDeploy, path: &Path) -> Result<Deploy> {
         remote: non_empty(raw.remote, "remote", "origin")?,
         cname,
     })
+}
+
+fn resolve_analytics(raw: RawAnalytics, path: &Path) -> Result<Option<Analytics>> {
+    let Some(provider) = raw.provider else {
+        if raw.id.is_some() || raw.src.is_some() {
+            return Err(
+                Diagnostic::new(path, "[analytics] has settings but no provider")
+                    .hint("add provider = \"plausible\", \"umami\", \"goatcounter\" or \"google\"")
+                    .into(),
+            );
+        }
+        return Ok(None);
+    };
+    let id = raw.id.unwrap_or_default().trim().to_owned();
+    // The id goes into HTML attributes and, for Google, a script: only plain characters.
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(Diagnostic::new(
+            path,
+            format!("[analytics] id = {id:?} must be the provider's id: letters, digits, '.', '_' or '-'"),
+        )
+        .hint("Plausible: your domain (blog.example.com); Umami: the website id; GoatCounter: the site code; Google: G-XXXXXXX")
+        .into());
+    }
+    let src = match raw.src.map(|s| s.trim().to_owned()) {
+        Some(src) if src.starts_with("https://") || src.starts_with("http://") => {
+            if src.contains(['"', '<', '>', ' ']) {
+                return Err(Diagnostic::new(
+                    path,
+                    format!("[analytics] src = {src:?} is not a URL"),
+                )
+                .hint("write the script's full URL, https://…")
+                .into());
+            }
+            src
+        }
+        Some(src) => return Err(Diagnostic::new(
+            path,
+            format!("[analytics] src = {src:?} is not a URL"),
+        )
+        .hint("write the script's full URL, https://…; leave it out for the provider's own")
+        .into()),
+        None => match provider {
+            AnalyticsProvider::Plausible => "https://plausible.io/js/script.js".to_owned(),
+            AnalyticsProvider::Umami => "https://cloud.umami.is/script.js".to_owned(),
+            AnalyticsProvider::Goatcounter => "https://gc.zgo.at/count.js".to_owned(),
+            AnalyticsProvider::Google => {
+                format!("https://www.googletagmanager.com/gtag/js?id={id}")
+            }
+        },
+    };
+    Ok(Some(Analytics { provider, id, src }))
 }
 
 fn resolve_comments(raw: RawComments, path: &Path) -> Result<Option<Comments>> {
@@ -486,6 +578,48 @@ mod tests {
         parse_raw(path, text)
             .and_then(|raw| resolve(Path::new("/site"), raw, &Overrides::default(), path))
             .map_err(|e| e.0[0].message.clone())
+    }
+
+    #[test]
+    fn analytics_are_off_by_default_and_checked_when_on() {
+        assert!(load("").unwrap().analytics.is_none());
+        let a = load("[analytics]\nprovider = \"plausible\"\nid = \"blog.example.com\"\n")
+            .unwrap()
+            .analytics
+            .unwrap();
+        assert_eq!(a.src, "https://plausible.io/js/script.js");
+        let a = load("[analytics]\nprovider = \"google\"\nid = \"G-AB12\"\n")
+            .unwrap()
+            .analytics
+            .unwrap();
+        assert_eq!(a.src, "https://www.googletagmanager.com/gtag/js?id=G-AB12");
+        let a = load("[analytics]\nprovider = \"umami\"\nid = \"94db1cb1\"\nsrc = \"https://stats.example.com/u.js\"\n")
+            .unwrap()
+            .analytics
+            .unwrap();
+        assert_eq!(a.src, "https://stats.example.com/u.js");
+        for (text, says) in [
+            (
+                "[analytics]\nprovider = \"matomo\"\nid = \"1\"\n",
+                "unknown variant `matomo`",
+            ),
+            ("[analytics]\nid = \"x\"\n", "no provider"),
+            (
+                "[analytics]\nprovider = \"google\"\n",
+                "must be the provider's id",
+            ),
+            (
+                "[analytics]\nprovider = \"google\"\nid = \"G-1\\\");alert(1)//\"\n",
+                "must be the provider's id",
+            ),
+            (
+                "[analytics]\nprovider = \"umami\"\nid = \"a\"\nsrc = \"/u.js\"\n",
+                "is not a URL",
+            ),
+        ] {
+            let err = load(text).unwrap_err();
+            assert!(err.contains(says), "{text}: {err}");
+        }
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub struct SiteView<'a> {
     pub image: Option<&'a str>,
     /// `[comments]`, when the site has them.
     pub comments: Option<&'a crate::config::Comments>,
+    /// `[analytics]`, when the site has them.
+    pub analytics: Option<&'a crate::config::Analytics>,
 }
 
 impl<'a> SiteView<'a> {
@@ -45,6 +47,7 @@ impl<'a> SiteView<'a> {
             feeds: super::feed::links(config, "", &config.title),
             image: config.image.as_deref(),
             comments: config.comments.as_ref(),
+            analytics: config.analytics.as_ref(),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Code highlighting with syntect: CSS classes in the HTML, one stylesheet for both schemes.
+//! Code highlighting with syntect: CSS classes in the HTML, one stylesheet for both schemes;
+//! and what a fence asks for besides its language (title, numbered and marked lines).
 //!
 //! The grammars come from `two-face` (the set bat maintains): syntect's bundled ones are
 //! years old and miss TypeScript, TOML, Dockerfile and modern Rust syntax.

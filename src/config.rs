@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "inkpress.toml";
 
+mod reader;
+use reader::{resolve_analytics, resolve_comments, RawAnalytics, RawComments};
+pub use reader::{Analytics, AnalyticsProvider, Comments, CommentsProvider};
+
 /// `inkpress.toml` exactly as written. Unknown keys are errors, so typos never pass silently.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +33,9 @@ struct RawConfig {
     deploy: RawDeploy,
     #[serde(default)]
     check: RawCheck,
+    comments: RawComments,
+    #[serde(default)]
+    analytics: RawAnalytics,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -127,6 +134,10 @@ pub struct Config {
     pub deploy: Deploy,
     /// What broken internal links do to `build` and `serve` (`[check] links`).
     pub broken_links: Severity,
+    /// Comments under posts; `None` (the default) for none.
+    pub comments: Option<Comments>,
+    /// Analytics; `None` (the default) for none.
+    pub analytics: Option<Analytics>,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
 }
@@ -238,6 +249,8 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     };
     let feeds = resolve_feeds(raw.feeds, path)?;
     let deploy = resolve_deploy(raw.deploy, path)?;
+    let comments = resolve_comments(raw.comments, path)?;
+    let analytics = resolve_analytics(raw.analytics, path)?;
     let mut config = Config {
         root: root.to_path_buf(),
         title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),
@@ -255,6 +268,8 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         feeds,
         deploy,
         broken_links: raw.check.links.unwrap_or_default(),
+        comments,
+        analytics,
         extra: serde_json::to_value(raw.extra).unwrap_or_default(),
     };
     // Needs the base URL: a site path such as `/images/card.png` becomes absolute.
@@ -374,7 +389,7 @@ mod tests {
         assert_eq!(d.line, Some(2));
     }
 
-    fn load(text: &str) -> std::result::Result<Config, String> {
+    pub(super) fn load(text: &str) -> std::result::Result<Config, String> {
         let path = Path::new("inkpress.toml");
         parse_raw(path, text)
             .and_then(|raw| resolve(Path::new("/site"), raw, &Overrides::default(), path))

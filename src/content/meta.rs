@@ -58,6 +58,10 @@ pub struct Meta {
     /// Old URLs of this document (`aliases`, or Jekyll's `redirect_from`), as site paths
     /// without a leading slash: each gets a page that redirects here.
     pub aliases: Vec<String>,
+    /// Whether the page shows a table of contents (`toc: false` turns it off).
+    pub toc: bool,
+    /// Whether the page shows comments, when the site has them (`comments: false`).
+    pub comments: bool,
     pub extra: Map<String, Value>,
 }
 
@@ -82,6 +86,8 @@ const KNOWN: &[&str] = &[
     "slug",
     "aliases",
     "redirect_from",
+    "toc",
+    "comments",
 ];
 
 /// Validates the fields of one file; every problem in it is reported, not just the first.
@@ -198,20 +204,20 @@ pub fn parse_meta(
     let mut aliases = list_field("aliases");
     aliases.extend(list_field("redirect_from"));
 
-    let draft = match fields.get("draft") {
-        None | Some(Value::Null) => false,
-        Some(value) => match parse_bool(value) {
-            Some(b) => b,
-            None => {
-                errors.push(error_at(
-                    "draft",
-                    format!("`draft` must be true or false, found {}", show(value)),
-                    "write draft: true or draft: false",
-                ));
-                false
-            }
-        },
+    let mut bool_field = |key: &str, default: bool| match fields.get(key) {
+        None | Some(Value::Null) => default,
+        Some(value) => parse_bool(value).unwrap_or_else(|| {
+            errors.push(error_at(
+                key,
+                format!("`{key}` must be true or false, found {}", show(value)),
+                &format!("write {key}: true or {key}: false"),
+            ));
+            default
+        }),
     };
+    let draft = bool_field("draft", false);
+    let toc = bool_field("toc", true);
+    let comments = bool_field("comments", true);
 
     let mut text_field = |key: &str| -> Option<String> {
         match fields.get(key) {
@@ -283,6 +289,8 @@ pub fn parse_meta(
         layout,
         slug,
         aliases,
+        toc,
+        comments,
         extra,
     })
 }
@@ -353,6 +361,24 @@ mod tests {
     fn meta(text: &str) -> Result<Meta, Vec<Diagnostic>> {
         let s = split(Path::new("p.md"), text).unwrap();
         parse_meta(Path::new("p.md"), text, &s, true)
+    }
+
+    #[test]
+    fn toc_is_on_unless_turned_off() {
+        assert!(meta("---\ntitle: A\ndate: 2024-01-01\n---\n").unwrap().toc);
+        let m = meta("---\ntitle: A\ndate: 2024-01-01\ntoc: False\n---\n").unwrap();
+        assert!(!m.toc && !m.extra.contains_key("toc"));
+        assert!(m.comments);
+        let m = meta("---\ntitle: A\ndate: 2024-01-01\ncomments: no\n---\n").unwrap();
+        assert!(!m.comments && m.toc);
+        let errs = meta("---\ntitle: A\ndate: 2024-01-01\ntoc: sometimes\n---\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(
+            errs[0].message.contains("`toc` must be true or false"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(errs[0].line, Some(4));
     }
 
     #[test]

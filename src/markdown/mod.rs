@@ -1,6 +1,7 @@
 //! Markdown to HTML: pulldown-cmark's event stream through small adapters
-//! (code highlighting, heading anchors, link rewriting), plus summary, TOC and word count.
+//! (code highlighting, heading anchors, link rewriting, alerts), plus summary, TOC and word count.
 
+pub mod alerts;
 pub mod headings;
 pub mod highlight;
 pub mod highlight_cache;
@@ -46,13 +47,13 @@ fn with_source<T>(body: &str, is_mdx: bool, then: impl FnOnce(&str) -> T) -> T {
 }
 
 /// The event adapters both passes (the whole HTML, the outline) read a body through, so
-/// that they agree on every summary, heading and word: today, links rewritten (before
-/// code is highlighted, so that a code block's text is never taken for a link).
+/// that they agree on every summary, heading and word: links rewritten (before code is
+/// highlighted, so that a code block's text is never taken for a link), GitHub alerts.
 fn transformed<'a>(
     events: impl Iterator<Item = Event<'a>>,
     options: &'a MarkdownOptions,
 ) -> impl Iterator<Item = Event<'a>> {
-    links::rewrite_links(events, &options.base_path)
+    alerts::alerts(links::rewrite_links(events, &options.base_path))
 }
 
 /// The whole HTML of a body: highlighted code, anchored headings.

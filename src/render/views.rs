@@ -28,6 +28,10 @@ pub struct SiteView<'a> {
     pub feeds: Vec<super::feed::FeedLink>,
     /// Absolute URL of the default social card image, if configured.
     pub image: Option<&'a str>,
+    /// `[comments]`, when the site has them.
+    pub comments: Option<&'a crate::config::Comments>,
+    /// `[analytics]`, when the site has them.
+    pub analytics: Option<&'a crate::config::Analytics>,
 }
 
 impl<'a> SiteView<'a> {
@@ -43,6 +47,8 @@ impl<'a> SiteView<'a> {
             generator: crate::html::GENERATOR,
             feeds: super::feed::links(config, "", &config.title),
             image: config.image.as_deref(),
+            comments: config.comments.as_ref(),
+            analytics: config.analytics.as_ref(),
         }
     }
 }
@@ -144,6 +150,8 @@ pub struct FullView<'a> {
     pub content: DocText<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub toc: Option<&'a [TocEntry]>,
+    /// False when the front matter says `comments: false`.
+    pub comments: bool,
     pub canonical_url: String,
     pub layout: Option<&'a str>,
 }
@@ -169,7 +177,9 @@ impl<'a> FullView<'a> {
             content: body.map_or(DocText::Revision(doc.revision), |(_, html)| {
                 DocText::Body(html)
             }),
-            toc: outline.map(|o| o.toc.as_slice()),
+            // `toc: false` in front matter: no table of contents, whatever the template.
+            toc: outline.map(|o| if doc.meta.toc { o.toc.as_slice() } else { &[] }),
+            comments: doc.meta.comments,
             canonical_url,
             layout: doc.meta.layout.as_deref(),
         }

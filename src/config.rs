@@ -33,6 +33,7 @@ struct RawConfig {
     deploy: RawDeploy,
     #[serde(default)]
     check: RawCheck,
+    #[serde(default)]
     comments: RawComments,
     #[serde(default)]
     analytics: RawAnalytics,

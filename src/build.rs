@@ -13,7 +13,7 @@
 
 use crate::check::{Drafts, LinkCheck};
 use crate::config::{Config, Severity};
-use crate::content::{self, load::DocumentMemo};
+use crate::content::{self, load::DocumentMemo, Document};
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
@@ -219,7 +219,7 @@ fn stages(
         .map(|d| (d.path.clone(), d.source.display.clone()))
         .collect();
     let site = Site::assemble(loaded.documents, options.drafts).map_err(Diagnostics::sorted)?;
-    let links = LinkCheck::plan(&site, &config.base_url);
+    let links = LinkCheck::default();
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
     let own: HashSet<String> = statics.iter().map(|f| f.path.clone()).collect();
@@ -243,7 +243,13 @@ fn stages(
     }
     made.paths.sort_unstable();
     made.paths.dedup();
-    let broken_links = Diagnostics::sorted(links.problems(&made.paths, &drafts)).0;
+    // Every page's own render made its document's outline, which says where its links are.
+    let outline = |doc: &Document| {
+        let body = loaded.bodies.get(doc.revision)?;
+        body.outline(|md| doc.outline(md, markdown)).ok()
+    };
+    let problems = links.problems(&site, &config.base_url, &outline, &made.paths, &drafts);
+    let broken_links = Diagnostics::sorted(problems).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
         return Err(Diagnostics(broken_links));
     }
@@ -256,7 +262,7 @@ fn stages(
 }
 
 /// A destination that drops the files at paths the site's own static files take, and
-/// shows the link check the pages it needs the ids of.
+/// shows the link check every page, for its ids.
 struct Except<'a> {
     own: &'a HashSet<String>,
     dest: &'a dyn Destination,

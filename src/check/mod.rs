@@ -2,15 +2,14 @@
 //! the build made and the ids on its pages. Runs in every build; `check` fails on what it
 //! finds, `build` and `serve` warn (or fail, with `[check] links = "error"`).
 //!
-//! Links are resolved before rendering ([`LinkCheck::plan`]), so that only pages some
-//! link points into with a `#fragment` have their ids gathered as they stream past
-//! ([`LinkCheck::wants_ids`]); the rest is judged once every path is known
+//! The ids of every page are gathered as pages stream past ([`LinkCheck::keep_ids`]);
+//! links come from each document's outline, which records where every link is written
+//! while it is made (no extra parse); they are judged once every path is known
 //! ([`LinkCheck::problems`]).
-
-pub mod collect;
 
 use crate::content::Document;
 use crate::error::Diagnostic;
+use crate::markdown::Outline;
 use crate::site::Site;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -20,68 +19,74 @@ use std::sync::{Arc, Mutex};
 pub type Drafts = HashMap<String, PathBuf>;
 
 /// One internal link, resolved to a site path.
-struct Resolved {
-    from: Arc<Document>,
-    /// Index in `from.links`.
+struct Resolved<'s> {
+    from: &'s Document,
+    outline: Arc<Outline>,
+    /// Index in `outline.links`.
     link: usize,
     /// Site path without a leading slash (`blog/x/`, `images/a.png`, `` for the home page).
     path: String,
     fragment: Option<String>,
 }
 
-/// The internal links of a site, resolved and waiting for the build's output.
+/// The ids of the site's pages, gathered as they are made, for the links to judge.
+#[derive(Default)]
 pub struct LinkCheck {
-    links: Vec<Resolved>,
-    /// Files whose ids a fragment link needs.
-    wanted: HashSet<String>,
-    /// Ids found on the wanted files, by file.
+    /// Ids found on each HTML file, by file.
     ids: Mutex<HashMap<String, HashSet<String>>>,
 }
 
-impl LinkCheck {
-    /// Resolves every link of the site's documents; links out of the site are left out.
-    pub fn plan(site: &Site, base_url: &str) -> LinkCheck {
-        let mut links = Vec::new();
-        let mut wanted = HashSet::new();
-        for doc in site.posts.iter().chain(&site.pages) {
-            for (i, link) in doc.links.iter().enumerate() {
-                let Some((path, fragment)) = resolve(&link.url, &doc.path, base_url) else {
-                    continue;
-                };
-                if fragment.is_some() {
-                    wanted.insert(page_file(&path));
-                }
-                links.push(Resolved {
-                    from: Arc::clone(doc),
-                    link: i,
-                    path,
-                    fragment,
-                });
-            }
-        }
-        LinkCheck {
-            links,
-            wanted,
-            ids: Mutex::default(),
+/// Every internal link of the site's documents, resolved; links out of the site are
+/// left out. `outline` gives a document's outline (made by then for every page).
+fn resolve_all<'s>(
+    site: &'s Site,
+    base_url: &str,
+    outline: &dyn Fn(&Document) -> Option<Arc<Outline>>,
+) -> Vec<Resolved<'s>> {
+    let mut links = Vec::new();
+    for doc in site.posts.iter().chain(&site.pages) {
+        let Some(o) = outline(doc) else { continue };
+        for (i, link) in o.links.iter().enumerate() {
+            let Some((path, fragment)) = resolve(&link.url, &doc.path, base_url) else {
+                continue;
+            };
+            links.push(Resolved {
+                from: doc,
+                outline: Arc::clone(&o),
+                link: i,
+                path,
+                fragment,
+            });
         }
     }
+    links
+}
 
-    /// Whether a fragment link points into the file at `path`.
+impl LinkCheck {
+    /// Whether the ids of the file at `path` are worth keeping: every page's are.
     pub fn wants_ids_of(&self, path: &str) -> bool {
-        self.wanted.contains(path)
+        path.ends_with(".html")
     }
 
     /// Keeps the ids of a made file (called as files stream to their destination, from
     /// any thread).
     pub fn keep_ids(&self, path: &str, bytes: &[u8]) {
-        let ids = ids_in(&String::from_utf8_lossy(bytes));
+        let ids = ids_in(bytes);
         let mut all = self.ids.lock().unwrap_or_else(|e| e.into_inner());
         all.insert(path.to_owned(), ids);
     }
 
-    /// Every broken link, given the paths of every file the build made and the site paths
-    /// of drafts (built or not).
-    pub fn problems(self, paths: &[String], drafts: &Drafts) -> Vec<Diagnostic> {
+    /// Every broken link of the site, given each document's outline, the paths of every
+    /// file the build made and the site paths of drafts (built or not).
+    pub fn problems(
+        self,
+        site: &Site,
+        base_url: &str,
+        outline: &dyn Fn(&Document) -> Option<Arc<Outline>>,
+        paths: &[String],
+        drafts: &Drafts,
+    ) -> Vec<Diagnostic> {
+        let links = resolve_all(site, base_url, outline);
         let files: HashSet<&str> = paths.iter().map(String::as_str).collect();
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut problems = Vec::new();
@@ -91,21 +96,23 @@ impl LinkCheck {
         let mut suggestions_left = SUGGESTIONS;
         // The text of the file whose links are being checked (they come file by file),
         // read again for a report's line only when it has a broken link.
-        let mut text_of: Option<(&Path, Option<String>)> = None;
-        for r in &self.links {
-            let link = &r.from.links[r.link];
+        let mut text_of: Option<(&Path, Vec<String>)> = None;
+        for r in &links {
+            let link = &r.outline.links[r.link];
+            let (line, column) = r.from.in_file((link.line, link.column));
             let mut at = |message: String, hint: String| {
                 let mut d = Diagnostic::new(&r.from.source.display, message).hint(hint);
-                d.line = Some(link.line);
-                d.column = Some(link.column);
+                d.line = Some(line);
+                d.column = Some(column);
                 let path = r.from.source.path.as_path();
                 if text_of.as_ref().map_or(true, |(p, _)| *p != path) {
-                    text_of = Some((path, std::fs::read_to_string(path).ok()));
+                    let text = std::fs::read_to_string(path).unwrap_or_default();
+                    text_of = Some((path, text.lines().map(str::to_owned).collect()));
                 }
                 d.source_line = text_of
                     .as_ref()
-                    .and_then(|(_, t)| t.as_deref()?.lines().nth(link.line - 1))
-                    .map(str::to_owned);
+                    .and_then(|(_, lines)| lines.get(line - 1))
+                    .cloned();
                 d
             };
             let shown = format!("/{}", r.path);
@@ -273,17 +280,26 @@ fn normalize(path: &str) -> String {
     out
 }
 
-/// The `id` and `name` values of an HTML page: every place a fragment can land.
-fn ids_in(html: &str) -> HashSet<String> {
+/// The `id` and `name` values of an HTML page: every place a fragment can land. Every
+/// page of a build passes here, so the search is memchr's, over bytes.
+fn ids_in(html: &[u8]) -> HashSet<String> {
+    use std::sync::OnceLock;
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        [
+            memchr::memmem::Finder::new(" id="),
+            memchr::memmem::Finder::new(" name="),
+        ]
+    });
     let mut ids = HashSet::new();
-    for attr in [" id=", " name="] {
-        for (i, _) in html.match_indices(attr) {
-            let rest = &html[i + attr.len()..];
-            let Some(q @ ('"' | '\'')) = rest.chars().next() else {
+    for finder in finders {
+        for i in finder.find_iter(html) {
+            let rest = &html[i + finder.needle().len()..];
+            let Some(&quote @ (b'"' | b'\'')) = rest.first() else {
                 continue;
             };
-            if let Some(end) = rest[1..].find(q) {
-                ids.insert(unescape(&rest[1..1 + end]));
+            if let Some(end) = memchr::memchr(quote, &rest[1..]) {
+                ids.insert(unescape(&String::from_utf8_lossy(&rest[1..1 + end])));
             }
         }
     }
@@ -408,7 +424,7 @@ mod tests {
 
     #[test]
     fn ids_and_names_in_html() {
-        let ids = ids_in("<h2 id=\"a&amp;b\">x</h2><a name='old'></a><p data-id=\"no\">");
+        let ids = ids_in(b"<h2 id=\"a&amp;b\">x</h2><a name='old'></a><p data-id=\"no\">");
         let mut ids: Vec<_> = ids.into_iter().collect();
         ids.sort();
         assert_eq!(ids, ["a&b", "old"]);

@@ -25,8 +25,9 @@ pub struct Document {
     pub revision: u64,
     /// The slug of each of `meta.tags`, in the same order.
     pub tag_slugs: Vec<String>,
-    /// Every link and image of the body, with its place in the file, for the link check.
-    pub links: Vec<crate::check::collect::LinkRef>,
+    /// Line and column (1-based) where the body starts in the file: places in the body
+    /// (its outline's links) are counted from there.
+    pub body_at: (usize, usize),
 }
 
 /// A document just parsed, with the Markdown its body is rendered from later.
@@ -47,6 +48,15 @@ impl Document {
         match &self.meta.summary {
             Some(s) => Cow::Owned(crate::html::escape(s)),
             None => Cow::Borrowed(&outline.summary_html),
+        }
+    }
+
+    /// The line and column in the file of a place in the body.
+    pub fn in_file(&self, (line, column): (usize, usize)) -> (usize, usize) {
+        let (first_line, first_column) = self.body_at;
+        match line {
+            1 => (first_line, first_column + column - 1),
+            _ => (first_line + line - 1, column),
         }
     }
 
@@ -117,14 +127,22 @@ pub fn parse(source: SourceFile, text: &str) -> Result<Parsed, Vec<Diagnostic>> 
         (None, _) => source.default_path.clone(),
     };
     static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    // The body is the end of the file: its links' places are counted from the top.
-    let links = crate::check::collect::collect(text, text.len() - split.body.len(), &split.body);
+    // The body is the end of the file.
+    let before_body = text.get(..text.len() - split.body.len()).unwrap_or("");
+    let body_at = (
+        before_body.matches('\n').count() + 1,
+        before_body
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + 1,
+    );
     let document = Document {
         source,
         path,
         revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         tag_slugs: meta.tags.iter().map(|t| slug::tag_slug(t)).collect(),
-        links,
+        body_at,
         meta,
     };
     Ok(Parsed {

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod headings;
 pub mod highlight;
 pub mod highlight_cache;
+pub mod link_places;
 pub mod links;
 mod outline;
 
@@ -79,13 +80,24 @@ fn render_events(
     with_outline: bool,
 ) -> (Rendered, Option<Outline>) {
     with_source(body, is_mdx, |body| {
-        let events = transformed(Parser::new_ext(body, parser_options()), options);
-        let highlighted: Vec<Event> =
-            highlight::highlight_code(events, options.highlight_cache.as_deref()).collect();
+        let parsed = Parser::new_ext(body, parser_options()).into_offset_iter();
+        // Where links are written is part of the outline: noted only when it is made.
+        let mut found = Vec::new();
+        let events: Box<dyn Iterator<Item = Event>> = if with_outline {
+            Box::new(link_places::record(parsed, body, &mut found))
+        } else {
+            Box::new(parsed.map(|(event, _)| event))
+        };
+        let highlighted: Vec<Event> = highlight::highlight_code(
+            transformed(events, options),
+            options.highlight_cache.as_deref(),
+        )
+        .collect();
         let mut toc = Vec::new();
         let outline = with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new()));
         let events = headings::anchor_headings(highlighted, &mut toc);
-        let outline = outline.map(|o| Outline { toc, ..o });
+        let links = link_places::places(body, found);
+        let outline = outline.map(|o| Outline { toc, links, ..o });
         let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
         html::push_html(&mut out, events.into_iter());
         // Highlighted code makes the HTML several times the Markdown, and the string grows

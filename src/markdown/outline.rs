@@ -3,6 +3,7 @@
 //! are kept only as far as the summary needs them.
 
 use super::headings::HeadingIds;
+use super::link_places::{self, LinkPlace};
 use super::{highlight, parser_options, transformed, with_source, MarkdownOptions, TocEntry};
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
@@ -20,6 +21,8 @@ pub struct Outline {
     pub has_more_marker: bool,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
+    /// Every link and image of the body, where it is written, for the link check.
+    pub links: Vec<LinkPlace>,
 }
 
 /// The outline of a body. Code is highlighted only where the summary shows it; heading
@@ -36,7 +39,9 @@ pub fn outline(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Outline {
         let mut ids = HeadingIds::default();
         let mut toc = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<CowStr>, String)> = None;
-        for event in transformed(Parser::new_ext(body, parser_options()), options) {
+        let mut found = Vec::new();
+        let parsed = Parser::new_ext(body, parser_options()).into_offset_iter();
+        for event in transformed(link_places::record(parsed, body, &mut found), options) {
             words.count(&event);
             match &event {
                 Event::Start(Tag::Heading { level, id, .. }) => {
@@ -75,7 +80,11 @@ pub fn outline(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Outline {
             options.highlight_cache.as_deref(),
         )
         .collect();
-        finish(&summary_events, more_at.is_some(), toc, words.total)
+        let links = link_places::places(body, found);
+        Outline {
+            links,
+            ..finish(&summary_events, more_at.is_some(), toc, words.total)
+        }
     })
 }
 
@@ -114,6 +123,7 @@ fn finish(
         has_more_marker,
         toc,
         word_count: words,
+        links: Vec::new(),
     }
 }
 

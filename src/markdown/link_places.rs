@@ -1,50 +1,54 @@
-//! The links of one document, with where each is written: a cheap pass over its Markdown
-//! at load time, so the check never needs the bodies again.
+//! Where each link and image of a body is written, recorded while a pass reads the
+//! body's events (the HTML pass, or the outline pass, whichever makes the outline), so
+//! the link check never parses a body again.
 
-use pulldown_cmark::{Event, Parser, Tag};
+use pulldown_cmark::{Event, Tag};
+use std::ops::Range;
 
-/// One link or image as written in a source file.
+/// One link or image as written in a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkRef {
+pub struct LinkPlace {
     /// The URL exactly as written (before any rewriting for a base path).
     pub url: String,
-    /// 1-based line in the whole file (front matter included).
+    /// 1-based line in the body (the front matter's lines not counted).
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
 }
 
-/// The links and images of `body`, which starts `body_offset` bytes into `text` (the
-/// whole file): Markdown links and images, and the `href`, `src` and `srcset` values of
-/// raw HTML. MDX `import` lines are parsed as text and hold no links.
-pub fn collect(text: &str, body_offset: usize, body: &str) -> Vec<LinkRef> {
-    // Every link needs a `]` or a `<`: most short bodies are skipped without a parse.
-    if !body.contains([']', '<']) {
-        return Vec::new();
-    }
-    let mut found: Vec<(usize, String)> = Vec::new();
-    for (event, range) in
-        Parser::new_ext(body, crate::markdown::parser_options()).into_offset_iter()
-    {
-        match event {
+/// Passes events on unchanged, noting in `found` the byte offset and URL of every link
+/// and image, and of every `href`, `src` and `srcset` value in raw HTML.
+pub fn record<'a: 'f, 'f>(
+    events: impl Iterator<Item = (Event<'a>, Range<usize>)> + 'f,
+    body: &'a str,
+    found: &'f mut Vec<(usize, String)>,
+) -> impl Iterator<Item = Event<'a>> + 'f {
+    events.map(move |(event, range)| {
+        match &event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                found.push((range.start, dest_url.into_string()));
+                found.push((range.start, dest_url.to_string()));
             }
             // The source's own slice, so that offsets inside it are offsets in the body.
             Event::Html(_) | Event::InlineHtml(_) => {
-                html_urls(&body[range.clone()], range.start, &mut found);
+                html_urls(&body[range.clone()], range.start, found);
             }
             _ => {}
         }
+        event
+    })
+}
+
+/// The places of what [`record`] found, in order.
+pub fn places(body: &str, found: Vec<(usize, String)>) -> Vec<LinkPlace> {
+    if found.is_empty() {
+        return Vec::new();
     }
-    let mut lines = Lines::new(text);
+    let mut lines = Lines::new(body);
     found
         .into_iter()
         .map(|(at, url)| {
-            // The line's text is not kept: every link of a big site would hold its whole
-            // line (110 MB at 10,000 posts). A report reads it again (`check::problems`).
-            let (line, column) = lines.position(body_offset + at);
-            LinkRef { url, line, column }
+            let (line, column) = lines.position(at);
+            LinkPlace { url, line, column }
         })
         .collect()
 }
@@ -129,11 +133,17 @@ impl<'a> Lines<'a> {
 mod tests {
     use super::*;
 
+    /// Links of the body after `---\n\n`, placed in the whole text.
     fn links(text: &str) -> Vec<(String, usize, usize)> {
         let body_at = text.find("---\n\n").map_or(0, |i| i + 4);
-        collect(text, body_at, &text[body_at..])
+        let body = &text[body_at..];
+        let mut found = Vec::new();
+        let parser = pulldown_cmark::Parser::new_ext(body, crate::markdown::parser_options());
+        record(parser.into_offset_iter(), body, &mut found).for_each(drop);
+        let front = text[..body_at].matches('\n').count();
+        places(body, found)
             .into_iter()
-            .map(|l| (l.url, l.line, l.column))
+            .map(|l| (l.url, l.line + front, l.column))
             .collect()
     }
 

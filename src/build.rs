@@ -26,6 +26,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// How many broken links `build` and `serve` print (`check` prints them all).
+pub const LINKS_SHOWN: usize = 10;
+
 /// Caches kept between builds, in the site's root; safe to delete at any time.
 pub const CACHE_DIR: &str = ".inkpress-cache";
 
@@ -58,7 +61,6 @@ impl Built {
     /// Prints what the build warns about to stderr: every site warning, and the first
     /// broken links (a site can have thousands; `inkpress check` lists them all).
     pub fn print_warnings(&self) {
-        const LINKS_SHOWN: usize = 10;
         for w in &self.site.warnings {
             eprintln!("warning: {w}");
         }
@@ -249,10 +251,13 @@ fn stages(
         body.outline(|md| doc.outline(md, markdown)).ok()
     };
     let problems = links.problems(&site, &config.base_url, &outline, &made.paths, &drafts);
-    let broken_links = Diagnostics::sorted(problems).0;
+    let mut broken_links = Diagnostics::sorted(problems).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
+        crate::check::add_source_lines(&config.root, &mut broken_links);
         return Err(Diagnostics(broken_links));
     }
+    let shown = broken_links.len().min(LINKS_SHOWN);
+    crate::check::add_source_lines(&config.root, &mut broken_links[..shown]);
     Ok(Built {
         files: made.kept,
         paths: made.paths,

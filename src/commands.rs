@@ -114,7 +114,9 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
     }
     // What a build only warns about, check fails on: it is the writer's last look.
     if !built.broken_links.is_empty() {
-        return Err(Diagnostics(built.broken_links));
+        let mut reports = built.broken_links;
+        crate::check::add_source_lines(&config.root, &mut reports);
+        return Err(Diagnostics(reports));
     }
     if !cli.quiet {
         println!(

@@ -29,11 +29,26 @@ struct Resolved<'s> {
     fragment: Option<String>,
 }
 
+/// The ids of one page, in one string (`\0a\0b\0`): one allocation a page, for the
+/// thousands of pages a big site has.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct PageIds(String);
+
+impl PageIds {
+    fn contains(&self, id: &str) -> bool {
+        !id.contains('\0') && self.0.contains(&format!("\0{id}\0"))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.split('\0').filter(|id| !id.is_empty())
+    }
+}
+
 /// The ids of the site's pages, gathered as they are made, for the links to judge.
 #[derive(Default)]
 pub struct LinkCheck {
     /// Ids found on each HTML file, by file.
-    ids: Mutex<HashMap<String, HashSet<String>>>,
+    ids: Mutex<HashMap<String, PageIds>>,
 }
 
 /// Every internal link of the site's documents, resolved; links out of the site are
@@ -94,25 +109,13 @@ impl LinkCheck {
         // links a writer fixes by hand, not for a site that links its old domain thousands
         // of times.
         let mut suggestions_left = SUGGESTIONS;
-        // The text of the file whose links are being checked (they come file by file),
-        // read again for a report's line only when it has a broken link.
-        let mut text_of: Option<(&Path, Vec<String>)> = None;
         for r in &links {
             let link = &r.outline.links[r.link];
             let (line, column) = r.from.in_file((link.line, link.column));
-            let mut at = |message: String, hint: String| {
+            let at = |message: String, hint: String| {
                 let mut d = Diagnostic::new(&r.from.source.display, message).hint(hint);
                 d.line = Some(line);
                 d.column = Some(column);
-                let path = r.from.source.path.as_path();
-                if text_of.as_ref().map_or(true, |(p, _)| *p != path) {
-                    let text = std::fs::read_to_string(path).unwrap_or_default();
-                    text_of = Some((path, text.lines().map(str::to_owned).collect()));
-                }
-                d.source_line = text_of
-                    .as_ref()
-                    .and_then(|(_, lines)| lines.get(line - 1))
-                    .cloned();
                 d
             };
             let shown = format!("/{}", r.path);
@@ -168,7 +171,7 @@ impl LinkCheck {
                 continue;
             };
             if !on_page.contains(fragment) {
-                let hint = match nearest(fragment, on_page.iter().map(String::as_str)) {
+                let hint = match nearest(fragment, on_page.iter()) {
                     Some(near) => format!("did you mean #{near}?"),
                     None => "link to a heading's id (its slug, or its own {#id})".into(),
                 };
@@ -282,7 +285,7 @@ fn normalize(path: &str) -> String {
 
 /// The `id` and `name` values of an HTML page: every place a fragment can land. Every
 /// page of a build passes here, so the search is memchr's, over bytes.
-fn ids_in(html: &[u8]) -> HashSet<String> {
+fn ids_in(html: &[u8]) -> PageIds {
     use std::sync::OnceLock;
     static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
     let finders = FINDERS.get_or_init(|| {
@@ -291,7 +294,7 @@ fn ids_in(html: &[u8]) -> HashSet<String> {
             memchr::memmem::Finder::new(" name="),
         ]
     });
-    let mut ids = HashSet::new();
+    let mut ids = String::from("\0");
     for finder in finders {
         for i in finder.find_iter(html) {
             let rest = &html[i + finder.needle().len()..];
@@ -299,11 +302,13 @@ fn ids_in(html: &[u8]) -> HashSet<String> {
                 continue;
             };
             if let Some(end) = memchr::memchr(quote, &rest[1..]) {
-                ids.insert(unescape(&String::from_utf8_lossy(&rest[1..1 + end])));
+                ids.push_str(&unescape(&String::from_utf8_lossy(&rest[1..1 + end])));
+                ids.push('\0');
             }
         }
     }
-    ids
+    ids.shrink_to_fit();
+    PageIds(ids)
 }
 
 /// The text of an attribute value (heading ids are escaped like any attribute).
@@ -317,6 +322,24 @@ fn unescape(value: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+/// Gives reports their source line, read again from the file (links do not keep the text
+/// of their lines: a big site's would fill memory). Reports come sorted by file, so each
+/// file is read once; only the reports to be shown need this.
+pub fn add_source_lines(root: &Path, reports: &mut [Diagnostic]) {
+    let mut lines_of: Option<(PathBuf, Vec<String>)> = None;
+    for d in reports.iter_mut().filter(|d| d.source_line.is_none()) {
+        let Some(line) = d.line else { continue };
+        if lines_of.as_ref().map_or(true, |(p, _)| *p != d.path) {
+            let text = std::fs::read_to_string(root.join(&d.path)).unwrap_or_default();
+            lines_of = Some((d.path.clone(), text.lines().map(str::to_owned).collect()));
+        }
+        d.source_line = lines_of
+            .as_ref()
+            .and_then(|(_, l)| l.get(line - 1))
+            .cloned();
+    }
 }
 
 /// How many broken links of one build get a "did you mean" (the rest get a general hint).
@@ -425,9 +448,11 @@ mod tests {
     #[test]
     fn ids_and_names_in_html() {
         let ids = ids_in(b"<h2 id=\"a&amp;b\">x</h2><a name='old'></a><p data-id=\"no\">");
-        let mut ids: Vec<_> = ids.into_iter().collect();
+        let mut ids: Vec<_> = ids.iter().collect();
         ids.sort();
         assert_eq!(ids, ["a&b", "old"]);
+        let page = ids_in(b"<h2 id=\"x\">");
+        assert!(page.contains("x") && !page.contains("") && !page.contains("x\0"));
     }
 
     #[test]

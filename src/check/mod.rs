@@ -135,8 +135,8 @@ impl LinkCheck {
                 page_file(&r.path)
             };
             if !files.contains(file.as_str()) && !r.path.is_empty() {
-                let folder = |p: &str| p.split('/').next().map(str::to_owned);
-                let same_folder = |p: &&str| folder(p) == folder(&r.path);
+                let folder = r.path.split('/').next();
+                let same_folder = |p: &&str| p.split('/').next() == folder;
                 let near = match suggestions_left.checked_sub(1) {
                     Some(left) => {
                         suggestions_left = left;

@@ -24,5 +24,6 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod spelling;
 pub mod static_files;
 pub mod theme;

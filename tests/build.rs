@@ -782,3 +782,36 @@ fn comments_appear_when_configured_and_not_on_posts_that_turn_them_off() {
     let tour = other.read("public/blog/a-tour/index.html");
     assert_eq!(count(&tour, "class=\"comments\""), 0);
 }
+
+/// A misspelt front matter key would land quietly in `extra`: the build says where, once
+/// for every file that has it, and still builds (it is a warning, not an error).
+#[test]
+fn misspelt_front_matter_keys_are_warned_about_once() {
+    let site = TestSite::empty();
+    site.post("a", "tittle: X\ntitle: A\ndate: 2025-01-01", "Hi.");
+    site.post(
+        "b",
+        "tittle: Y\ntitle: B\ndate: 2025-01-02\nmood: calm",
+        "Ho.",
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["warning: content/blog/b.md:2:1 and 1 more file: front matter `tittle` is not a field inkpress reads (templates get it as `extra.tittle`); did you mean `title`?"],
+        "{}",
+        run.stderr
+    );
+    let check = site.run(&["check"]);
+    check.assert_ok();
+    assert!(
+        check.stderr.contains("did you mean `title`?"),
+        "{}",
+        check.stderr
+    );
+}

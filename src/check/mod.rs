@@ -140,7 +140,7 @@ impl LinkCheck {
                 let near = match suggestions_left.checked_sub(1) {
                     Some(left) => {
                         suggestions_left = left;
-                        nearest(
+                        crate::spelling::nearest(
                             &r.path,
                             paths.iter().map(|p| page_dir(p)).filter(same_folder),
                         )
@@ -171,7 +171,7 @@ impl LinkCheck {
                 continue;
             };
             if !on_page.contains(fragment) {
-                let hint = match nearest(fragment, on_page.iter()) {
+                let hint = match crate::spelling::nearest(fragment, on_page.iter()) {
                     Some(near) => format!("did you mean #{near}?"),
                     None => "link to a heading's id (its slug, or its own {#id})".into(),
                 };
@@ -345,50 +345,6 @@ pub fn add_source_lines(root: &Path, reports: &mut [Diagnostic]) {
 /// How many broken links of one build get a "did you mean" (the rest get a general hint).
 const SUGGESTIONS: usize = 100;
 
-/// The candidate closest to `word`, if it is close enough to be a likely typo: at most a
-/// quarter of the word's length in edits (and at least one).
-pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let length = word.chars().count();
-    let limit = (length / 4).max(1);
-    // A site with many broken links has thousands of pages to compare each with: most
-    // are ruled out by length alone, the rest as soon as their distance passes the limit.
-    candidates
-        .filter(|c| *c != word && c.len().abs_diff(word.len()) <= limit * 4)
-        .filter_map(|c| Some((edit_distance_within(word, c, limit)?, c)))
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// [`edit_distance`] when it is at most `limit`, else `None` (found without finishing
-/// the table once every way through it is longer than the limit).
-fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
-    let b: Vec<char> = b.chars().collect();
-    if a.chars().count().abs_diff(b.len()) > limit {
-        return None;
-    }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-        if row.iter().min().is_some_and(|&m| m > limit) {
-            return None;
-        }
-    }
-    Some(row[b.len()]).filter(|&d| d <= limit)
-}
-
-/// Levenshtein distance, in characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    edit_distance_within(a, b, usize::MAX).unwrap_or(usize::MAX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,14 +396,5 @@ mod tests {
         assert_eq!(ids, ["a&b", "old"]);
         let page = ids_in(b"<h2 id=\"x\">");
         assert!(page.contains("x") && !page.contains("") && !page.contains("x\0"));
-    }
-
-    #[test]
-    fn nearest_finds_typos_only() {
-        let words = ["title", "date", "tags"];
-        assert_eq!(nearest("tittle", words.into_iter()), Some("title"));
-        assert_eq!(nearest("tag", words.into_iter()), Some("tags"));
-        assert_eq!(nearest("subtitle", words.into_iter()), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -72,6 +72,36 @@ impl Meta {
     }
 }
 
+/// A front matter key inkpress does not read, a typo's distance from one it does: it
+/// would otherwise land quietly in `extra` and the field would seem to be ignored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misspelt {
+    pub key: String,
+    pub known: &'static str,
+    /// 1-based line of the key in the file, and column 1.
+    pub at: (usize, usize),
+}
+
+/// The keys of a file's front matter that look like misspelt known ones.
+pub fn misspelt_keys(split: &Split) -> Vec<Misspelt> {
+    let mut found: Vec<Misspelt> = split
+        .fields
+        .keys()
+        .filter(|k| !KNOWN.contains(&k.as_str()) && k.as_str() != "canonical_url")
+        .filter_map(|key| {
+            let known = crate::spelling::nearest(key, KNOWN.iter().copied())?;
+            Some(Misspelt {
+                key: key.clone(),
+                known,
+                // The line of the key (the position found is its value's): keys start lines.
+                at: (split.key_position(key).map_or(1, |(line, _)| line), 1),
+            })
+        })
+        .collect();
+    found.sort_by_key(|m| m.at);
+    found
+}
+
 const KNOWN: &[&str] = &[
     "title",
     "date",
@@ -402,6 +432,21 @@ mod tests {
         assert!(!m.draft);
         assert_eq!(m.date.unwrap().day(), "2025-06-29");
         assert_eq!(m.extra["foo"], "bar");
+    }
+
+    #[test]
+    fn misspelt_keys_are_found_where_they_are_written() {
+        let text = "---\ntittle: K\ntitle: K\ndate: 2025-01-01\nsumary: s\nmood: calm\n---\n";
+        let s = split(Path::new("p.md"), text).unwrap();
+        let misspelt = misspelt_keys(&s);
+        let found: Vec<(&str, &str, (usize, usize))> = misspelt
+            .iter()
+            .map(|m| (m.key.as_str(), m.known, m.at))
+            .collect();
+        assert_eq!(
+            found,
+            [("tittle", "title", (2, 1)), ("sumary", "summary", (5, 1))]
+        );
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct Document {
     /// Line and column (1-based) where the body starts in the file: places in the body
     /// (its outline's links) are counted from there.
     pub body_at: (usize, usize),
+    /// Front matter keys that look like misspelt known ones, for a warning.
+    pub misspelt: Vec<meta::Misspelt>,
 }
 
 /// A document just parsed, with the Markdown its body is rendered from later.
@@ -121,6 +123,7 @@ pub fn parse(source: SourceFile, text: &str) -> Result<Parsed, Vec<Diagnostic>> 
     let split = front_matter::split(&source.display, text).map_err(|d| vec![d])?;
     let is_post = source.kind == Kind::Post;
     let meta = meta::parse_meta(&source.display, text, &split, is_post)?;
+    let misspelt = meta::misspelt_keys(&split);
     let path = match (&meta.slug, source.kind) {
         (Some(s), Kind::Post) => format!("blog/{}/", s.trim_matches('/')),
         (Some(s), Kind::Page) => format!("{}/", s.trim_matches('/')),
@@ -143,6 +146,7 @@ pub fn parse(source: SourceFile, text: &str) -> Result<Parsed, Vec<Diagnostic>> 
         revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         tag_slugs: meta.tags.iter().map(|t| slug::tag_slug(t)).collect(),
         body_at,
+        misspelt,
         meta,
     };
     Ok(Parsed {

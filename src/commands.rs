@@ -69,6 +69,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
     let overrides = Overrides {
         base_url: args.base_url.clone(),
         output_dir: args.output.as_deref().map(absolute_from_cwd),
+        preview: false,
     };
     let config = Config::load(&cli.root, &overrides)?;
     // Refuses a dangerous output folder before any time is spent on the build.
@@ -132,6 +133,7 @@ fn run_deploy(cli: &Cli, args: &DeployArgs) -> Result<()> {
     let overrides = Overrides {
         base_url: args.base_url.clone(),
         output_dir: args.output.as_deref().map(absolute_from_cwd),
+        preview: false,
     };
     let config = Config::load(&cli.root, &overrides)?;
     output::check_output_dir(&config.output_dir, &config.root)?;

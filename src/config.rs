@@ -148,6 +148,9 @@ pub struct Config {
 pub struct Overrides {
     pub base_url: Option<String>,
     pub output_dir: Option<PathBuf>,
+    /// A local preview (`serve`): no analytics, so a writer's own visits are never
+    /// counted. The `[analytics]` table is still checked.
+    pub preview: bool,
 }
 
 impl Config {
@@ -251,7 +254,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     let feeds = resolve_feeds(raw.feeds, path)?;
     let deploy = resolve_deploy(raw.deploy, path)?;
     let comments = resolve_comments(raw.comments, path)?;
-    let analytics = resolve_analytics(raw.analytics, path)?;
+    let analytics = resolve_analytics(raw.analytics, path)?.filter(|_| !o.preview);
     let mut config = Config {
         root: root.to_path_buf(),
         title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),

@@ -502,6 +502,7 @@ mod tests {
         let overrides = crate::config::Overrides {
             base_url: Some("https://u.github.io/repo/".into()),
             output_dir: None,
+            preview: false,
         };
         let dir = tempfile::tempdir().unwrap();
         let config = Config::load(dir.path(), &overrides).unwrap();

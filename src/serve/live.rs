@@ -57,38 +57,16 @@ impl LiveState {
     }
 }
 
-/// Where the default theme's `base.html` puts the analytics script, which `serve` never
-/// serves: a writer's own visits are not readers'.
-pub const ANALYTICS_START: &str = "<!-- inkpress:analytics -->";
-pub const ANALYTICS_END: &str = "<!-- /inkpress:analytics -->";
-
 /// `html` with the live-reload script added before `</body>` (or at the end), telling it
-/// which generation of the site the page comes from, and without the analytics script.
+/// which generation of the site the page comes from.
 pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     let tag = format!("<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\"></script>");
-    let html = &without_analytics(html)[..];
     let at = find_last_ignoring_case(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
-}
-
-/// `html` less the analytics block (from [`ANALYTICS_START`] through [`ANALYTICS_END`]).
-pub fn without_analytics(html: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    let find = |hay: &[u8], needle: &str| {
-        hay.windows(needle.len())
-            .position(|w| w == needle.as_bytes())
-    };
-    let Some(start) = find(html, ANALYTICS_START) else {
-        return std::borrow::Cow::Borrowed(html);
-    };
-    let Some(len) = find(&html[start..], ANALYTICS_END) else {
-        return std::borrow::Cow::Borrowed(html);
-    };
-    let end = start + len + ANALYTICS_END.len();
-    std::borrow::Cow::Owned([&html[..start], &html[end..]].concat())
 }
 
 fn find_last_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -111,18 +89,5 @@ mod tests {
         let out = String::from_utf8(inject(b"<p>fragment", 1)).unwrap();
         assert!(out.starts_with("<p>fragment<script"), "{out}");
         assert!(inject(b"", 1).starts_with(b"<script"));
-    }
-
-    #[test]
-    fn analytics_are_never_served() {
-        let page = format!("<head>a{ANALYTICS_START}<script defer src=\"x\"></script>{ANALYTICS_END}b</head><body></body>");
-        let out = String::from_utf8(inject(page.as_bytes(), 2)).unwrap();
-        assert!(
-            out.starts_with("<head>ab</head><body><script src=\"/__inkpress/live.js\""),
-            "{out}"
-        );
-        // An unclosed block is left as it is.
-        let open = format!("x{ANALYTICS_START}y");
-        assert_eq!(&without_analytics(open.as_bytes())[..], open.as_bytes());
     }
 }

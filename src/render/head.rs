@@ -35,7 +35,10 @@ impl PageMeta {
     ) -> Self {
         PageMeta {
             title: title.unwrap_or(&config.title).to_owned(),
-            description: description.unwrap_or_else(|| config.description.clone()),
+            // Never empty: search engines show a description, and rate a page without one.
+            description: description
+                .or_else(|| (!config.description.is_empty()).then(|| config.description.clone()))
+                .unwrap_or_else(|| config.title.clone()),
             canonical_url: url,
             image: config.image.clone(),
             og_type: "website",

@@ -140,6 +140,13 @@ impl Site {
         self.author_number(name).map(|&n| &self.authors[n])
     }
 
+    /// How `name` from a post's `authors` is written out: the `name` of the author's page
+    /// when they have one (`default` → `Ada Lindqvist`), else as the post gives it.
+    pub fn author_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.author(name)
+            .map_or(name, |a| self.pages[a.page].meta.title.as_str())
+    }
+
     /// The author whose page is `site.pages[page]`.
     pub fn author_of_page(&self, page: usize) -> Option<&Author> {
         self.authors.iter().find(|a| a.page == page)

@@ -57,9 +57,16 @@ fn an_author_page_lists_their_posts_and_posts_link_the_authors_that_have_one() {
     let four = site.read("public/blog/four/index.html");
     assert!(!four.contains("byline") && !four.contains("author-box"));
 
-    // The names templates and feeds had before stay as the front matter wrote them.
+    // Feeds and JSON-LD name an author by their page's `name`, others as written.
     let feed = site.read("public/atom.xml");
     assert!(feed.contains("<name>Plain Person</name>"), "{feed}");
+    assert!(feed.contains("<name>Jane Doe</name>") && !feed.contains("<name>jane</name>"));
+    assert!(
+        three.contains(
+            r#""author":[{"@type":"Person","name":"Jane Doe"},{"@type":"Person","name":"Sam Lee"}]"#
+        ),
+        "{three}"
+    );
     let sitemap = site.read("public/sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.com/authors/jane/</loc>"));
 }

@@ -145,7 +145,7 @@ pub fn page_values<'a>(
         Meta::Page(meta) => values.insert("meta", &meta),
         Meta::Document(doc, is_post) => values.insert_derived("meta", doc.revision, || {
             let description = own_outline.map_or("", |o| doc.description(o));
-            PageMeta::document(doc, description, config, is_post)
+            PageMeta::document(doc, site, description, config, is_post)
         }),
     }
     Ok(template)

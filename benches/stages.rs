@@ -57,7 +57,7 @@ fn front_matter(bencher: Bencher) {
     let path = Path::new("content/blog/post.md");
     bencher.bench(|| {
         let split = front_matter::split(path, &text).unwrap();
-        meta::parse_meta(path, &text, &split, true).unwrap()
+        meta::parse_meta(path, &text, &split, inkpress::content::Kind::Post).unwrap()
     });
 }
 

@@ -286,6 +286,10 @@ impl Destination for Except<'_> {
         }
         self.dest.accept(file)
     }
+
+    fn expect_pages(&self, pages: usize) {
+        self.dest.expect_pages(pages);
+    }
 }
 
 #[cfg(test)]

@@ -74,14 +74,22 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
     let config = Config::load(&cli.root, &overrides)?;
     // Refuses a dangerous output folder before any time is spent on the build.
     let writer = output::OutputWriter::begin(&config.output_dir, &config.root)?;
-    let built = build_into(
-        &config,
-        &BuildOptions {
-            drafts: args.drafts,
-            cache_dir: (!args.no_cache).then(|| config.root.join(crate::build::CACHE_DIR)),
-        },
-        &writer,
-    )?;
+    // A bar for a long build, on a terminal only: never in a log, a pipe or with -q.
+    let progress = (!cli.quiet && std::io::stderr().is_terminal())
+        .then(|| output::progress::Progress::new(&writer, progress_delay()));
+    let dest: &dyn output::Destination = match &progress {
+        Some(p) => p,
+        None => &writer,
+    };
+    let options = BuildOptions {
+        drafts: args.drafts,
+        cache_dir: (!args.no_cache).then(|| config.root.join(crate::build::CACHE_DIR)),
+    };
+    let built = build_into(&config, &options, dest);
+    if let Some(p) = &progress {
+        p.finish();
+    }
+    let built = built?;
     writer.finish(&built.files, &built.paths)?;
     built.print_warnings();
     if cli.verbose {
@@ -98,6 +106,18 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// How long a build runs before its progress bar appears: a second, or
+/// `INKPRESS_PROGRESS_AFTER_MS` (the tests show the bar on builds that take less).
+fn progress_delay() -> std::time::Duration {
+    std::env::var("INKPRESS_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(
+            output::progress::SHOW_AFTER,
+            std::time::Duration::from_millis,
+        )
 }
 
 fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {

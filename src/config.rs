@@ -19,6 +19,7 @@ struct RawConfig {
     author: Option<String>,
     base_url: Option<String>,
     language: Option<String>,
+    date_format: Option<String>,
     posts_per_page: Option<usize>,
     home_posts: Option<usize>,
     related_posts: Option<usize>,
@@ -122,6 +123,10 @@ pub struct Config {
     /// Always ends with `/`; may carry a path prefix (`https://user.github.io/repo/`).
     pub base_url: String,
     pub language: String,
+    /// chrono's locale for `language`: dates are written in it.
+    pub locale: String,
+    /// How the theme writes dates (strftime), in `locale`.
+    pub date_format: String,
     pub posts_per_page: usize,
     pub home_posts: usize,
     /// Posts in `related` on each post page (those sharing the most tags).
@@ -255,16 +260,20 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     let deploy = resolve_deploy(raw.deploy, path)?;
     let comments = resolve_comments(raw.comments, path)?;
     let analytics = resolve_analytics(raw.analytics, path)?.filter(|_| !o.preview);
+    let language = raw.language.unwrap_or_else(|| "en".to_owned());
+    let date_format = reader::resolve_date_format(raw.date_format, &language, path)?;
     let mut config = Config {
         root: root.to_path_buf(),
         title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),
         description: raw.description.unwrap_or_default(),
         author: raw.author.unwrap_or_default(),
         base_url,
-        language: raw.language.unwrap_or_else(|| "en".to_owned()),
+        locale: reader::locale_of(&language),
+        date_format,
+        language,
         posts_per_page: per_page,
         home_posts: raw.home_posts.unwrap_or(5),
-        related_posts: raw.related_posts.unwrap_or(5),
+        related_posts: raw.related_posts.unwrap_or(3),
         output_dir,
         image: None,
         sitemap: raw.sitemap.unwrap_or(true),

@@ -21,6 +21,17 @@ impl Tag {
     }
 }
 
+/// An author with a page of their own (`content/authors/NAME.md`), and their posts.
+#[derive(Debug, Clone)]
+pub struct Author {
+    /// `NAME`, the file's stem: what posts' `authors` say (or a name whose slug it is).
+    pub key: String,
+    /// Index of the author's page in `Site::pages`.
+    pub page: usize,
+    /// Indices into `Site::posts`, newest first.
+    pub posts: Vec<usize>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     /// Published posts (and drafts, when asked for), newest first.
@@ -28,10 +39,14 @@ pub struct Site {
     pub pages: Vec<Arc<Document>>,
     /// Sorted by name, case-insensitively.
     pub tags: Vec<Tag>,
+    /// Authors with a page, in the order of their files.
+    pub authors: Vec<Author>,
     /// Things worth a writer's attention that do not fail the build.
     pub warnings: Vec<String>,
     /// Index in `tags` by slug.
     tag_numbers: HashMap<String, usize>,
+    /// Index in `authors` by key.
+    author_numbers: HashMap<String, usize>,
 }
 
 /// Paths the site generates itself; a page there would be overwritten.
@@ -61,13 +76,80 @@ impl Site {
             .enumerate()
             .map(|(n, t)| (t.slug.clone(), n))
             .collect();
-        Ok(Site {
+        let mut site = Site {
             posts,
             pages,
             tags,
             warnings,
             tag_numbers,
+            ..Site::default()
+        };
+        site.find_authors();
+        Ok(site)
+    }
+
+    /// Fills `authors` from the pages under `content/authors/`, with the posts that name
+    /// each of them.
+    fn find_authors(&mut self) {
+        for (page, doc) in self.pages.iter().enumerate() {
+            if doc.source.kind != Kind::Author {
+                continue;
+            }
+            let key = doc
+                .source
+                .path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            self.author_numbers.insert(key.clone(), self.authors.len());
+            self.authors.push(Author {
+                key,
+                page,
+                posts: Vec::new(),
+            });
+        }
+        if self.authors.is_empty() {
+            return;
+        }
+        for (i, post) in self.posts.iter().enumerate() {
+            for name in &post.meta.authors {
+                if let Some(&n) = self.author_number(name) {
+                    let posts = &mut self.authors[n].posts;
+                    if posts.last() != Some(&i) {
+                        posts.push(i);
+                    }
+                }
+            }
+        }
+    }
+
+    fn author_number(&self, name: &str) -> Option<&usize> {
+        if self.author_numbers.is_empty() {
+            return None;
+        }
+        self.author_numbers.get(name).or_else(|| {
+            self.author_numbers
+                .get(&crate::content::slug::tag_slug(name))
         })
+    }
+
+    /// The author a post's `authors` entry refers to, when they have a page: `NAME` of
+    /// `content/authors/NAME.md`, or a name whose slug that is (`Jane Doe` → `jane-doe`).
+    pub fn author(&self, name: &str) -> Option<&Author> {
+        self.author_number(name).map(|&n| &self.authors[n])
+    }
+
+    /// How `name` from a post's `authors` is written out: the `name` of the author's page
+    /// when they have one (`default` → `Ada Lindqvist`), else as the post gives it.
+    pub fn author_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.author(name)
+            .map_or(name, |a| self.pages[a.page].meta.title.as_str())
+    }
+
+    /// The author whose page is `site.pages[page]`.
+    pub fn author_of_page(&self, page: usize) -> Option<&Author> {
+        self.authors.iter().find(|a| a.page == page)
     }
 
     /// The tag with this slug.
@@ -116,7 +198,7 @@ fn check_unique_paths(
         let generated = RESERVED.contains(&doc.path.as_str())
             || doc.path.starts_with("tags/")
             || doc.path.starts_with("blog/");
-        if doc.source.kind == Kind::Page && generated {
+        if doc.source.kind != Kind::Post && generated {
             errors.push(
                 Diagnostic::new(
                     &doc.source.display,

@@ -213,6 +213,72 @@ pub(super) fn resolve_comments(raw: RawComments, path: &Path) -> Result<Option<C
     }))
 }
 
+/// The locale dates are written in, from the site's `language` (`fr` → `fr_FR`,
+/// `pt-BR` → `pt_BR`): chrono's locales name a country, a language alone does not.
+/// A language chrono does not know writes dates in English.
+pub(super) fn locale_of(language: &str) -> String {
+    let tag = language.trim().replace('-', "_");
+    let lang = tag.split('_').next().unwrap_or("").to_ascii_lowercase();
+    // The country of a language's usual locale, where it is not the language's own code.
+    const USUAL: &[(&str, &str)] = &[
+        ("en", "en_US"),
+        ("ja", "ja_JP"),
+        ("zh", "zh_CN"),
+        ("ko", "ko_KR"),
+        ("sv", "sv_SE"),
+        ("da", "da_DK"),
+        ("cs", "cs_CZ"),
+        ("el", "el_GR"),
+        ("uk", "uk_UA"),
+        ("he", "he_IL"),
+        ("hi", "hi_IN"),
+        ("nb", "nb_NO"),
+        ("no", "nb_NO"),
+        ("ca", "ca_ES"),
+        ("vi", "vi_VN"),
+        ("fa", "fa_IR"),
+        ("ar", "ar_EG"),
+        ("sl", "sl_SI"),
+        ("et", "et_EE"),
+        ("ga", "ga_IE"),
+    ];
+    let candidates = [
+        tag.clone(),
+        USUAL
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(String::new(), |(_, l)| (*l).to_owned()),
+        format!("{lang}_{}", lang.to_ascii_uppercase()),
+    ];
+    candidates
+        .into_iter()
+        .find(|c| chrono::Locale::try_from(c.as_str()).is_ok())
+        .unwrap_or_else(|| "en_US".to_owned())
+}
+
+/// `date_format`: the site's own, checked, or the usual order of its language's dates.
+pub(super) fn resolve_date_format(
+    raw: Option<String>,
+    language: &str,
+    path: &Path,
+) -> Result<String> {
+    let Some(format) = raw else {
+        let english = language.trim().to_ascii_lowercase().starts_with("en");
+        return Ok(if english { "%B %-d, %Y" } else { "%-d %B %Y" }.to_owned());
+    };
+    let broken =
+        chrono::format::StrftimeItems::new(&format).any(|i| i == chrono::format::Item::Error);
+    if broken {
+        return Err(Diagnostic::new(
+            path,
+            format!("date_format = {format:?} is not a date format"),
+        )
+        .hint("use strftime's fields: \"%-d %B %Y\" (29 June 2025), \"%Y-%m-%d\", \"%B %-d, %Y\"")
+        .into());
+    }
+    Ok(format)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::load;

@@ -11,6 +11,9 @@ pub enum Kind {
     Post,
     /// Any other Markdown under `content/`: a standalone page such as `/about/`.
     Page,
+    /// `content/authors/NAME.md`: a page, and the profile of the author `NAME` that
+    /// posts' `authors` refer to.
+    Author,
 }
 
 /// A Markdown file found under `content/`.
@@ -59,6 +62,8 @@ pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
         let rel = path.strip_prefix(&content).unwrap_or(path);
         let kind = if rel.starts_with("blog") {
             Kind::Post
+        } else if rel.starts_with("authors") && rel.components().count() == 2 {
+            Kind::Author
         } else {
             Kind::Page
         };

@@ -1,5 +1,7 @@
 //! Typed, validated front matter fields of a post or page.
 
+use super::cards::{self, Profile, Project};
+use super::discover::Kind;
 use super::front_matter::{kind_of, Split};
 use crate::error::Diagnostic;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -62,6 +64,10 @@ pub struct Meta {
     pub toc: bool,
     /// Whether the page shows comments, when the site has them (`comments: false`).
     pub comments: bool,
+    /// An author's profile, for files under `content/authors/`.
+    pub profile: Option<Profile>,
+    /// `projects`: cards on a page such as `content/projects.md`.
+    pub projects: Vec<Project>,
     pub extra: Map<String, Value>,
 }
 
@@ -118,15 +124,21 @@ const KNOWN: &[&str] = &[
     "redirect_from",
     "toc",
     "comments",
+    "projects",
 ];
+
+/// Fields of an author's file (`content/authors/NAME.md`) besides the known ones; `name`
+/// stands in for `title` there, as tailwind-nextjs-starter-blog writes it.
+const AUTHOR_FIELDS: &[&str] = &["name", "avatar", "bio", "links"];
 
 /// Validates the fields of one file; every problem in it is reported, not just the first.
 pub fn parse_meta(
     path: &Path,
     text: &str,
     split: &Split,
-    is_post: bool,
+    kind: Kind,
 ) -> Result<Meta, Vec<Diagnostic>> {
+    let is_post = kind == Kind::Post;
     let mut errors = Vec::new();
     let fields = &split.fields;
     let error_at = |key: &str, message: String, hint: &str| {
@@ -137,7 +149,11 @@ pub fn parse_meta(
         }
     };
 
-    let title = match fields.get("title").and_then(scalar_text) {
+    let title_key = match kind {
+        Kind::Author if !fields.contains_key("title") => "name",
+        _ => "title",
+    };
+    let title = match fields.get(title_key).and_then(scalar_text) {
         Some(t) if !t.trim().is_empty() => t,
         Some(_) => {
             errors.push(error_at(
@@ -147,20 +163,30 @@ pub fn parse_meta(
             ));
             String::new()
         }
-        None if fields.contains_key("title") => {
-            let kind = kind_of(&fields["title"]);
+        None if fields.contains_key(title_key) => {
+            let found = kind_of(&fields[title_key]);
             errors.push(error_at(
-                "title",
-                format!("`title` must be text, found {kind}"),
+                title_key,
+                format!("`{title_key}` must be text, found {found}"),
                 "write title: My post",
             ));
             String::new()
         }
         None => {
+            let (message, hint) = match kind {
+                Kind::Author => (
+                    "the author's front matter has no `name`",
+                    "add a line such as `name: Jane Doe` to the front matter",
+                ),
+                _ => (
+                    "the front matter has no `title`",
+                    "add a line such as `title: My post` to the front matter",
+                ),
+            };
             errors.push(
-                Diagnostic::new(path, "the front matter has no `title`")
+                Diagnostic::new(path, message)
                     .at(text, split.raw_first_line.saturating_sub(1).max(1), 1)
-                    .hint("add a line such as `title: My post` to the front matter"),
+                    .hint(hint),
             );
             String::new()
         }
@@ -297,9 +323,13 @@ pub fn parse_meta(
         })
         .collect();
 
+    let profile = (kind == Kind::Author).then(|| cards::profile(fields, &error_at, &mut errors));
+    let projects = cards::projects(fields, &error_at, &mut errors);
+
     let extra = fields
         .iter()
         .filter(|(k, _)| !KNOWN.contains(&k.as_str()) && k.as_str() != "canonical_url")
+        .filter(|(k, _)| kind != Kind::Author || !AUTHOR_FIELDS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
 
@@ -321,6 +351,8 @@ pub fn parse_meta(
         aliases,
         toc,
         comments,
+        profile,
+        projects,
         extra,
     })
 }
@@ -390,7 +422,7 @@ mod tests {
 
     fn meta(text: &str) -> Result<Meta, Vec<Diagnostic>> {
         let s = split(Path::new("p.md"), text).unwrap();
-        parse_meta(Path::new("p.md"), text, &s, true)
+        parse_meta(Path::new("p.md"), text, &s, Kind::Post)
     }
 
     #[test]
@@ -471,7 +503,13 @@ mod tests {
     fn jekyll_file_names_give_the_date() {
         let text = "---\ntitle: K\n---\n";
         let s = split(Path::new("2019-05-04-k.md"), text).unwrap();
-        let m = parse_meta(Path::new("content/blog/2019-05-04-k.md"), text, &s, true).unwrap();
+        let m = parse_meta(
+            Path::new("content/blog/2019-05-04-k.md"),
+            text,
+            &s,
+            Kind::Post,
+        )
+        .unwrap();
         assert_eq!(m.date.unwrap().day(), "2019-05-04");
         assert!(jekyll_date(Path::new("2019-5-4-k.md")).is_none());
     }

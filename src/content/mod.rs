@@ -1,5 +1,6 @@
 //! Content: finding source files, reading their front matter, rendering their Markdown.
 
+pub mod cards;
 pub mod discover;
 pub mod front_matter;
 pub mod load;
@@ -121,12 +122,11 @@ pub fn all_or_every_error<T>(
 /// One file's text to a document (front matter, fields) and its Markdown.
 pub fn parse(source: SourceFile, text: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let split = front_matter::split(&source.display, text).map_err(|d| vec![d])?;
-    let is_post = source.kind == Kind::Post;
-    let meta = meta::parse_meta(&source.display, text, &split, is_post)?;
+    let meta = meta::parse_meta(&source.display, text, &split, source.kind)?;
     let misspelt = meta::misspelt_keys(&split);
     let path = match (&meta.slug, source.kind) {
         (Some(s), Kind::Post) => format!("blog/{}/", s.trim_matches('/')),
-        (Some(s), Kind::Page) => format!("{}/", s.trim_matches('/')),
+        (Some(s), Kind::Page | Kind::Author) => format!("{}/", s.trim_matches('/')),
         (None, _) => source.default_path.clone(),
     };
     static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);

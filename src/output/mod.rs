@@ -16,6 +16,7 @@ use crate::error::{Diagnostic, Diagnostics, Result};
 use std::path::{Path, PathBuf};
 
 mod folder;
+pub mod progress;
 pub use folder::{write_atomically, OutputWriter};
 
 /// Marks a folder as inkpress output, so that inkpress only ever replaces its own folders.
@@ -104,6 +105,10 @@ pub fn check_output_dir(out: &Path, root: &Path) -> Result<()> {
 pub trait Destination: Sync {
     /// Takes one finished file: writes it (`None`), or gives it back to be kept in memory.
     fn accept(&self, file: OutputFile) -> std::result::Result<Option<OutputFile>, Diagnostic>;
+
+    /// Told, before the first file, how many HTML pages the build will make (for a
+    /// progress bar); most destinations have no use for it.
+    fn expect_pages(&self, _pages: usize) {}
 }
 
 /// What a build made: the path of every file, and the files kept in memory.

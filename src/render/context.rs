@@ -10,7 +10,7 @@ use super::fingerprint::PageValues;
 use super::head::PageMeta;
 use super::plan::{page_count, Page};
 use super::templates::Templates;
-use super::views::{FullView, Paginator, PostLink, PostSummary, TagLink};
+use super::views::{AuthorView, FullView, Paginator, PostLink, PostSummary, TagLink};
 use crate::config::Config;
 use crate::content::Document;
 use crate::error::Diagnostic;
@@ -80,10 +80,7 @@ pub fn page_values<'a>(
         Page::Post(i) => {
             let doc = &site.posts[i];
             values.insert("post", &full_view(doc));
-            let link = |d: &'a Document| PostLink {
-                title: &d.meta.title,
-                url: config.url(&d.path),
-            };
+            let link = |d: &'a Document| PostLink::of(d, config);
             // The list is newest first: the previous (older) post comes after this one.
             values.insert("previous", &site.posts.get(i + 1).map(|d| link(d)));
             values.insert(
@@ -102,7 +99,18 @@ pub fn page_values<'a>(
         Page::Document(i) => {
             let doc = &site.pages[i];
             values.insert("page", &full_view(doc));
-            let template = templates.for_layout(doc.meta.layout.as_deref(), "page.html");
+            let mut default = "page.html";
+            if let Some(author) = site.author_of_page(i) {
+                values.insert("author", &AuthorView::of(author, site, config));
+                let posts: Vec<PostLink> = author
+                    .posts
+                    .iter()
+                    .map(|&j| PostLink::of(&site.posts[j], config))
+                    .collect();
+                values.insert("posts", &posts);
+                default = "author.html";
+            }
+            let template = templates.for_layout(doc.meta.layout.as_deref(), default);
             (template, Meta::Document(doc, false))
         }
         Page::TagIndex => {
@@ -137,7 +145,7 @@ pub fn page_values<'a>(
         Meta::Page(meta) => values.insert("meta", &meta),
         Meta::Document(doc, is_post) => values.insert_derived("meta", doc.revision, || {
             let description = own_outline.map_or("", |o| doc.description(o));
-            PageMeta::document(doc, description, config, is_post)
+            PageMeta::document(doc, site, description, config, is_post)
         }),
     }
     Ok(template)

@@ -401,7 +401,11 @@ fn entry(
         published: rfc3339(published),
         published_rfc822: published.to_rfc2822(),
         updated: rfc3339(updated),
-        authors: meta.authors.iter().map(|a| xml_text(a)).collect(),
+        authors: meta
+            .authors
+            .iter()
+            .map(|a| xml_text(site.author_name(a)))
+            .collect(),
         tags,
         texts,
         url,

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::content::Document;
+use crate::site::Site;
 use serde::Serialize;
 
 /// `meta` in every template.
@@ -35,7 +36,10 @@ impl PageMeta {
     ) -> Self {
         PageMeta {
             title: title.unwrap_or(&config.title).to_owned(),
-            description: description.unwrap_or_else(|| config.description.clone()),
+            // Never empty: search engines show a description, and rate a page without one.
+            description: description
+                .or_else(|| (!config.description.is_empty()).then(|| config.description.clone()))
+                .unwrap_or_else(|| config.title.clone()),
             canonical_url: url,
             image: config.image.clone(),
             og_type: "website",
@@ -46,7 +50,13 @@ impl PageMeta {
     }
 
     /// A post (with JSON-LD) or a page, from its document and its plain-text description.
-    pub fn document(doc: &Document, description: &str, config: &Config, is_post: bool) -> Self {
+    pub fn document(
+        doc: &Document,
+        site: &Site,
+        description: &str,
+        config: &Config,
+        is_post: bool,
+    ) -> Self {
         let url = config.url(&doc.path);
         let canonical_url = doc
             .meta
@@ -70,7 +80,7 @@ impl PageMeta {
             let authors: Vec<&str> = if doc.meta.authors.is_empty() {
                 Some(config.author.as_str()).filter(|a| !a.is_empty()).into_iter().collect()
             } else {
-                doc.meta.authors.iter().map(String::as_str).collect()
+                doc.meta.authors.iter().map(|a| site.author_name(a)).collect()
             };
             let value = serde_json::json!({
                 "@context": "https://schema.org",

@@ -139,6 +139,7 @@ fn render_with(
     dest: &dyn Destination,
 ) -> Result<Made, Vec<Diagnostic>> {
     let plan = plan::plan(site, config);
+    dest.expect_pages(plan.len());
     let carried = feed::carried(site, config);
     // A body is read by its own page and, when a feed carries the post whole, by the
     // feed entry: a one-off build frees it after the last of these.

@@ -6,9 +6,10 @@
 use super::fingerprint::DocText;
 use super::plan::page_path;
 use crate::config::Config;
+use crate::content::cards::Link;
 use crate::content::Document;
 use crate::markdown::{reading_time, Outline, Rendered, TocEntry};
-use crate::site::{Site, Tag};
+use crate::site::{Author, Site, Tag};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -22,6 +23,10 @@ pub struct SiteView<'a> {
     pub base_url: &'a str,
     pub base_path: &'a str,
     pub language: &'a str,
+    /// chrono's locale for `language` (`fr_FR`), for Tera's `date(locale=…)`.
+    pub locale: &'a str,
+    /// `date_format`, for Tera's `date(format=…)`.
+    pub date_format: &'a str,
     pub extra: &'a Value,
     pub generator: &'static str,
     /// The blog's feeds, for `<link rel="alternate">` and subscribe links.
@@ -43,6 +48,8 @@ impl<'a> SiteView<'a> {
             base_url: &config.base_url,
             base_path: config.base_path(),
             language: &config.language,
+            locale: &config.locale,
+            date_format: &config.date_format,
             extra: &config.extra,
             generator: crate::html::GENERATOR,
             feeds: super::feed::links(config, "", &config.title),
@@ -100,6 +107,9 @@ pub struct PostSummary<'a> {
     pub draft: bool,
     pub images: &'a [String],
     pub authors: &'a [String],
+    /// One for each of `authors`: the author's profile and page when
+    /// `content/authors/NAME.md` exists, else just the name.
+    pub author_profiles: Vec<AuthorView<'a>>,
     pub extra: &'a Map<String, Value>,
 }
 
@@ -137,6 +147,11 @@ impl<'a> PostSummary<'a> {
             draft: meta.draft,
             images: &meta.images,
             authors: &meta.authors,
+            author_profiles: meta
+                .authors
+                .iter()
+                .map(|name| AuthorView::named(name, site, config))
+                .collect(),
             extra: &meta.extra,
         }
     }
@@ -154,6 +169,8 @@ pub struct FullView<'a> {
     pub comments: bool,
     pub canonical_url: String,
     pub layout: Option<&'a str>,
+    /// `projects` from front matter, with their URLs made absolute.
+    pub projects: Vec<ProjectView<'a>>,
 }
 
 impl<'a> FullView<'a> {
@@ -182,15 +199,98 @@ impl<'a> FullView<'a> {
             comments: doc.meta.comments,
             canonical_url,
             layout: doc.meta.layout.as_deref(),
+            projects: doc
+                .meta
+                .projects
+                .iter()
+                .map(|p| ProjectView {
+                    title: &p.title,
+                    description: p.description.as_deref(),
+                    image: p.image.as_ref().map(|i| config.absolute_url(i, &doc.path)),
+                    url: p.url.as_ref().map(|u| config.absolute_url(u, &doc.path)),
+                })
+                .collect(),
         }
     }
 }
 
-/// A neighbouring post, for previous/next links.
+/// A project card: `page.projects[i]`.
+#[derive(Serialize)]
+pub struct ProjectView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub image: Option<String>,
+    pub url: Option<String>,
+}
+
+/// An author: `post.author_profiles[i]`, and `author` in author.html.
+#[derive(Serialize)]
+pub struct AuthorView<'a> {
+    /// The `name` of the author's file, else the name as the post gives it.
+    pub name: &'a str,
+    /// The file's stem (`NAME` of `content/authors/NAME.md`); absent for a plain name.
+    pub key: Option<&'a str>,
+    /// The author's page.
+    pub url: Option<String>,
+    /// Absolute URL of the avatar image.
+    pub avatar: Option<String>,
+    pub bio: Option<&'a str>,
+    pub links: &'a [Link],
+    /// How many posts name this author (0 for a plain name).
+    pub count: usize,
+}
+
+impl<'a> AuthorView<'a> {
+    /// The author a post names: with their profile when they have a page.
+    pub fn named(name: &'a str, site: &'a Site, config: &Config) -> Self {
+        match site.author(name) {
+            Some(author) => Self::of(author, site, config),
+            None => AuthorView {
+                name,
+                key: None,
+                url: None,
+                avatar: None,
+                bio: None,
+                links: &[],
+                count: 0,
+            },
+        }
+    }
+
+    pub fn of(author: &'a Author, site: &'a Site, config: &Config) -> Self {
+        let doc = &site.pages[author.page];
+        let profile = doc.meta.profile.as_ref();
+        AuthorView {
+            name: &doc.meta.title,
+            key: Some(&author.key),
+            url: Some(config.url(&doc.path)),
+            avatar: profile
+                .and_then(|p| p.avatar.as_ref())
+                .map(|a| config.absolute_url(a, &doc.path)),
+            bio: profile.and_then(|p| p.bio.as_deref()),
+            links: profile.map_or(&[], |p| &p.links),
+            count: author.posts.len(),
+        }
+    }
+}
+
+/// Another post as a link: previous/next, and the posts of an author's page.
 #[derive(Serialize)]
 pub struct PostLink<'a> {
     pub title: &'a str,
     pub url: String,
+    /// RFC 3339.
+    pub date: Option<String>,
+}
+
+impl<'a> PostLink<'a> {
+    pub fn of(doc: &'a Document, config: &Config) -> Self {
+        PostLink {
+            title: &doc.meta.title,
+            url: config.url(&doc.path),
+            date: doc.meta.date.map(|d| d.rfc3339()),
+        }
+    }
 }
 
 /// How many numbered page links `Paginator::pages` holds on each side of the current page.

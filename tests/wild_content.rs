@@ -55,11 +55,12 @@ fn mdx_from_the_tailwind_starter_renders_what_it_means() {
     assert!(!page.contains("TwitterCard"), "{page}");
     let prose = page.split("<div class=\"prose\">").nth(1).unwrap();
     assert!(!prose.contains("className"), "{prose}");
+    assert!(!prose.contains("<!-- -->"), "{prose}");
     assert!(!page.contains("featured: true"), "{page}");
     assert!(!page.contains("MDX comment"), "{page}");
     assert!(page.contains("<p>A post written for the starter  with every MDX habit.</p>"));
     assert!(
-        page.contains("<nav class=\"toc toc-inline\" aria-label=\"Contents\"><ul><li class=\"toc-2\"><a href=\"#overview\">Overview</a></li>"),
+        page.contains("<nav class=\"toc toc-inline\" aria-label=\"Contents\"><ul><li class=\"toc-2\"><a href=\"#images\">Images</a></li><li class=\"toc-2\"><a href=\"#components\">Components</a></li></ul></nav>"),
         "{page}"
     );
     assert!(
@@ -106,6 +107,18 @@ fn hugo_shortcodes_become_html_and_unknown_ones_are_warned_about() {
     // Shortcodes in code are examples, left as written.
     assert!(page.contains("<code>{{&lt; figure src=\"x\" &gt;}}</code>"));
     assert!(page.contains("{{% note %}}x{{% /note %}}"));
+    // Hugo's escaped shortcodes show the shortcode, in code as out of it.
+    assert!(
+        page.contains("<code>{{&lt; youtube abc &gt;}}</code>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("{{&lt; gist user id &gt;}}\n</code></pre>"),
+        "{page}"
+    );
+    assert!(!page.contains("/*"), "{page}");
+    // No block of a shortcode keeps the comment that made it a block.
+    assert!(!page.contains("<!-- -->"), "{page}");
     let file = "content/blog/shortcodes.md";
     assert!(
         stderr.contains(&format!("warning: {file}:28:1: `{{{{< tweet")),

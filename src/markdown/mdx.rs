@@ -17,8 +17,38 @@ use markdown_rs::mdast::{AttributeContent, AttributeValue, Node};
 use markdown_rs::{to_mdast, Constructs, MdxSignal, ParseOptions};
 use std::ops::Range;
 
-/// Where an MDX `<TOCInline />` stood: the HTML pass puts the table of contents there.
-pub const TOC_MARKER: &str = "<!-- inkpress:toc -->";
+/// How an MDX `<TOCInline />` begins where it stood: the HTML pass puts the table of
+/// contents there ([`TocInline`]).
+pub const TOC_MARKER: &str = "<!-- inkpress:toc ";
+
+/// What of the table of contents a `<TOCInline />` shows: headings from `fromHeading` to
+/// `toHeading`, less those whose title `exclude` names (the starter's props).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TocInline {
+    pub from: u8,
+    pub to: u8,
+    pub exclude: Vec<String>,
+}
+
+impl TocInline {
+    /// The HTML comment that stands for it in the Markdown until the headings are known.
+    fn marker(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        format!("{TOC_MARKER}{} -->", json.replace("--", "\\u002d\\u002d"))
+    }
+
+    /// The table of contents a marker (an HTML block) asks for.
+    pub fn from_marker(html: &str) -> Option<TocInline> {
+        let json = html.trim().strip_prefix(TOC_MARKER)?.strip_suffix("-->")?;
+        serde_json::from_str(json.trim()).ok()
+    }
+
+    /// Whether it shows a heading.
+    pub fn shows(&self, level: u8, title: &str) -> bool {
+        (self.from..=self.to).contains(&level)
+            && !self.exclude.iter().any(|e| e.eq_ignore_ascii_case(title))
+    }
+}
 
 /// An MDX body rewritten to Markdown with HTML, and what could not be shown as written.
 pub fn to_markdown(body: &str) -> (String, Vec<BodyWarning>) {
@@ -220,8 +250,9 @@ impl Rewrite<'_> {
         let name = element.name.unwrap_or("");
         let (open, close) = match name {
             "TOCInline" => {
-                let marker = own_block(TOC_MARKER);
-                self.edits.replace(element.range.clone(), marker);
+                let marker = own_block(&toc_inline(element.attributes).marker());
+                let with = marker + &newlines(&self.body[element.range.clone()]);
+                self.edits.replace(element.range.clone(), with);
                 return;
             }
             "Image" | "img" => (Some(self.tag("img", &element)), None),
@@ -364,6 +395,37 @@ impl Rewrite<'_> {
     }
 }
 
+/// The starter's `<TOCInline fromHeading={2} toHeading={3} exclude={["A", "B"]} />`.
+fn toc_inline(attributes: &[AttributeContent]) -> TocInline {
+    let mut toc = TocInline {
+        from: 1,
+        to: 6,
+        exclude: Vec::new(),
+    };
+    for attribute in attributes {
+        let AttributeContent::Property(property) = attribute else {
+            continue;
+        };
+        let value = match &property.value {
+            Some(AttributeValue::Literal(text)) => text.clone(),
+            Some(AttributeValue::Expression(e)) => e.value.trim().to_owned(),
+            None => continue,
+        };
+        let text = literal(&value).unwrap_or_else(|| value.clone());
+        match property.name.as_str() {
+            "fromHeading" => toc.from = text.parse().unwrap_or(toc.from),
+            "toHeading" => toc.to = text.parse().unwrap_or(toc.to),
+            "exclude" => {
+                // A JavaScript array of strings is JSON once its quotes are double.
+                toc.exclude =
+                    serde_json::from_str(&value.replace('\'', "\"")).unwrap_or_else(|_| vec![text]);
+            }
+            _ => {}
+        }
+    }
+    toc
+}
+
 fn is_comment(code: &str) -> bool {
     (code.starts_with("/*") && code.ends_with("*/"))
         || code
@@ -427,7 +489,13 @@ mod tests {
             "<TOCInline toc={props.toc} exclude=\"Intro\" />\n\n<Image src=\"/static/a.png\" alt=\"ocean\" width={256} height={128} />\n\n<details open>\n<summary>More</summary>\n\nHidden **text**\n</details>\n",
         );
         assert!(warnings.is_empty(), "{warnings:?}");
-        assert!(out.contains(&own_block(TOC_MARKER)), "{out}");
+        let toc = TocInline {
+            from: 1,
+            to: 6,
+            exclude: vec!["Intro".into()],
+        };
+        assert!(out.starts_with(&own_block(&toc.marker())), "{out}");
+        assert_eq!(TocInline::from_marker(&toc.marker()), Some(toc));
         assert!(
             out.contains("<img src=\"/static/a.png\" alt=\"ocean\" width=\"256\" height=\"128\">"),
             "{out}"
@@ -439,6 +507,17 @@ mod tests {
             "{out}"
         );
         assert_eq!(out.lines().count(), 9, "{out}");
+    }
+
+    #[test]
+    fn toc_inline_reads_the_starters_props() {
+        let (out, _) = md(
+            "<TOCInline toc={props.toc} fromHeading={2} toHeading={3} exclude={['A', \"B\"]} />\n",
+        );
+        let toc = TocInline::from_marker(out.trim().trim_start_matches("<!-- -->")).unwrap();
+        assert_eq!((toc.from, toc.to), (2, 3));
+        assert_eq!(toc.exclude, ["A", "B"]);
+        assert!(toc.shows(2, "a title") && !toc.shows(2, "a") && !toc.shows(4, "x"));
     }
 
     #[test]

@@ -92,15 +92,14 @@ pub fn prepare(body: String, is_mdx: bool) -> Prepared {
 
 /// The event adapters both passes (the whole HTML, the outline) read a body through, so
 /// that they agree on every summary, heading and word: links rewritten (before code is
-/// highlighted, so that a code block's text is never taken for a link), GitHub alerts.
+/// highlighted, so that a code block's text is never taken for a link), GitHub alerts,
+/// math, and the marks of HTML blocks a rewrite made ([`rewrite::own_block`]).
 fn transformed<'a>(
     events: impl Iterator<Item = Event<'a>>,
     options: &'a MarkdownOptions,
 ) -> impl Iterator<Item = Event<'a>> {
-    math::math(alerts::alerts(links::rewrite_links(
-        events,
-        &options.base_path,
-    )))
+    let events = links::rewrite_links(events, &options.base_path);
+    rewrite::unmarked(math::math(alerts::alerts(events)))
 }
 
 /// The whole HTML of a body: highlighted code, anchored headings.
@@ -150,22 +149,25 @@ fn render_events(
     (Rendered { html: out }, outline)
 }
 
-/// Puts the table of contents where an MDX `<TOCInline />` stood.
+/// Puts the table of contents where an MDX `<TOCInline />` stood, with the headings it
+/// asks for.
 fn inline_toc(events: &mut [Event], toc: &[TocEntry]) {
-    let mut list = String::from("<nav class=\"toc toc-inline\" aria-label=\"Contents\"><ul>");
-    for entry in toc {
-        list.push_str(&format!(
-            "<li class=\"toc-{}\"><a href=\"#{}\">{}</a></li>",
-            entry.level,
-            crate::html::escape(&entry.id),
-            crate::html::escape(&entry.title)
-        ));
-    }
-    list.push_str("</ul></nav>\n");
     for event in events {
-        if matches!(event, Event::Html(h) if h.contains(mdx::TOC_MARKER)) {
-            *event = Event::Html(CowStr::from(list.clone()));
+        let Event::Html(html) = event else { continue };
+        let Some(shown) = mdx::TocInline::from_marker(html) else {
+            continue;
+        };
+        let mut list = String::from("<nav class=\"toc toc-inline\" aria-label=\"Contents\"><ul>");
+        for entry in toc.iter().filter(|e| shown.shows(e.level, &e.title)) {
+            list.push_str(&format!(
+                "<li class=\"toc-{}\"><a href=\"#{}\">{}</a></li>",
+                entry.level,
+                crate::html::escape(&entry.id),
+                crate::html::escape(&entry.title)
+            ));
         }
+        list.push_str("</ul></nav>\n");
+        *event = Event::Html(CowStr::from(list));
     }
 }
 
@@ -274,12 +276,13 @@ mod tests {
     #[test]
     fn mdx_toc_inline_is_the_table_of_contents() {
         let prepared = prepare(
-            "<TOCInline toc={props.toc} />\n\n## One\n\n## Two\n".into(),
+            "<TOCInline toc={props.toc} exclude=\"two\" />\n\n## One\n\n## Two\n\n### Three\n"
+                .into(),
             true,
         );
         let r = md(&prepared.markdown);
         assert!(
-            r.html.contains("<nav class=\"toc toc-inline\" aria-label=\"Contents\"><ul><li class=\"toc-2\"><a href=\"#one\">One</a></li>"),
+            r.html.contains("<nav class=\"toc toc-inline\" aria-label=\"Contents\"><ul><li class=\"toc-2\"><a href=\"#one\">One</a></li><li class=\"toc-3\"><a href=\"#three\">Three</a></li></ul></nav>"),
             "{}",
             r.html
         );

@@ -1,6 +1,7 @@
 //! Source rewrites made when a body is loaded (MDX, shortcodes): replacements of byte
 //! ranges of the Markdown, applied in one pass, and the warnings they raise.
 
+use pulldown_cmark::{CowStr, Event};
 use std::ops::Range;
 
 /// Something in a body a page cannot show as written, with its 1-based line and column in
@@ -67,11 +68,28 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     )
 }
 
+/// The empty comment [`own_block`] starts a line with.
+const BLOCK_MARK: &str = "<!-- -->";
+
 /// HTML that is a block of its own line whatever the next line holds. CommonMark ends most
 /// HTML blocks at a blank line only, so Markdown on the next line would be taken as raw
 /// HTML; a block that starts with a comment ends at the line where the comment closes.
+/// [`unmarked`] takes the comment out of the page again.
 pub fn own_block(html: &str) -> String {
-    format!("<!-- -->{html}")
+    format!("{BLOCK_MARK}{html}")
+}
+
+/// Event adapter: HTML blocks made by [`own_block`] without their comment.
+pub fn unmarked<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    events.map(|event| match event {
+        Event::Html(CowStr::Borrowed(html)) if html.starts_with(BLOCK_MARK) => {
+            Event::Html(CowStr::Borrowed(&html[BLOCK_MARK.len()..]))
+        }
+        Event::Html(html) if html.starts_with(BLOCK_MARK) => {
+            Event::Html(CowStr::from(html[BLOCK_MARK.len()..].to_owned()))
+        }
+        other => other,
+    })
 }
 
 #[cfg(test)]
@@ -87,6 +105,17 @@ mod tests {
         edits.replace(9..10, "x");
         edits.blank(text, 4..15);
         assert_eq!(edits.apply(text), "1 \nour");
+    }
+
+    #[test]
+    fn a_block_of_its_own_line_ends_there_and_loses_its_mark() {
+        let markdown = format!("{}\nNext *line*\n", own_block("<div class=\"x\">"));
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(
+            &mut html,
+            unmarked(pulldown_cmark::Parser::new(&markdown)),
+        );
+        assert_eq!(html, "<div class=\"x\">\n<p>Next <em>line</em></p>\n");
     }
 
     #[test]

@@ -51,6 +51,8 @@ enum Form {
     Zola,
     /// `{{ site.baseurl }}`: a Liquid value.
     Value,
+    /// `{{</* figure */>}}`: Hugo's way to show a shortcode as text, in code or not.
+    Escaped,
 }
 
 #[derive(Debug)]
@@ -92,6 +94,11 @@ fn find_tags<'t>(text: &'t str, code: &[Range<usize>]) -> Vec<Tag<'t>> {
     while let Some(found) = memchr::memchr(b'{', &bytes[from..]) {
         let start = from + found;
         from = start + 1;
+        if let Some(tag) = escaped(text, start) {
+            from = tag.range.end;
+            tags.push(tag);
+            continue;
+        }
         if in_code(code, start) {
             continue;
         }
@@ -115,6 +122,24 @@ fn find_tags<'t>(text: &'t str, code: &[Range<usize>]) -> Vec<Tag<'t>> {
         }
     }
     tags
+}
+
+/// `{{</* name */>}}` or `{{%/* name */%}}` at `start`.
+fn escaped(text: &str, start: usize) -> Option<Tag<'_>> {
+    let rest = &text[start..];
+    let close = match rest.get(..5)? {
+        "{{</*" => "*/>}}",
+        "{{%/*" => "*/%}}",
+        _ => return None,
+    };
+    let end = start + rest.find(close)? + close.len();
+    Some(Tag {
+        range: start..end,
+        form: Form::Escaped,
+        name: "",
+        args: Args::default(),
+        is_block: false,
+    })
 }
 
 fn in_code(code: &[Range<usize>], at: usize) -> bool {
@@ -218,6 +243,17 @@ impl Expansion<'_> {
             self.value(tag);
             return i + 1;
         }
+        if tag.form == Form::Escaped {
+            let written = self.source(tag);
+            let shown = format!(
+                "{}{}{}",
+                &written[..3],
+                &written[5..written.len() - 5],
+                &written[written.len() - 3..]
+            );
+            self.edits.replace(tag.range.clone(), shown);
+            return i + 1;
+        }
         if self.closed.contains(&i) {
             return i + 1;
         }
@@ -260,6 +296,13 @@ impl Expansion<'_> {
             ("gist", _) => match gist_url(&tag.args) {
                 Some(url) => self.block(tag, gist(&url)),
                 None => self.unknown(tag, "it names no gist"),
+            },
+            ("link", _) if tag.form == Form::Liquid => match tag.args.positional.first() {
+                Some(path) => {
+                    let url = link_url(path);
+                    self.edits.replace(tag.range.clone(), url);
+                }
+                None => self.unknown(tag, "it names no file"),
             },
             ("post_url", _) => match tag.args.positional.first() {
                 Some(post) => {
@@ -392,7 +435,7 @@ fn is_closing(tag: &Tag) -> bool {
     match tag.form {
         Form::Hugo => tag.name.starts_with('/'),
         Form::Liquid => tag.name.starts_with("end"),
-        Form::Zola | Form::Value => false,
+        Form::Zola | Form::Value | Form::Escaped => false,
     }
 }
 
@@ -402,7 +445,7 @@ fn closes(open: &Tag, tag: &Tag) -> bool {
         Form::Hugo => tag.form == Form::Hugo && tag.name.strip_prefix('/') == Some(open.name),
         Form::Liquid => tag.form == Form::Liquid && tag.name.strip_prefix("end") == Some(open.name),
         Form::Zola => tag.form == Form::Liquid && tag.name == "end",
-        Form::Value => false,
+        Form::Value | Form::Escaped => false,
     }
 }
 
@@ -509,6 +552,23 @@ fn post_url(post: &str) -> String {
     format!("/blog/{}/", crate::content::slug::path_segment(stem))
 }
 
+/// Jekyll's `link _posts/2019-05-04-title.md` or `link about.md`: that file's address here.
+fn link_url(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    if path.contains("_posts/") {
+        return post_url(stem);
+    }
+    let folder = path[..path.len() - file.len()].trim_matches('/');
+    let page = crate::content::slug::path_segment(stem);
+    match (folder.is_empty(), stem == "index") {
+        (true, true) => "/".to_owned(),
+        (true, false) => format!("/{page}/"),
+        (false, true) => format!("/{folder}/"),
+        (false, false) => format!("/{folder}/{page}/"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -594,6 +654,18 @@ mod tests {
         assert!(
             warnings[0].message.contains("{% include toc.html %}"),
             "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn jekyll_links_and_hugo_escaped_shortcodes() {
+        let text = "[a]({% link _posts/2019-05-04-hello.md %}) [b]({% link about.md %})\n\n`{{</* figure src=\"x\" */>}}`\n";
+        let in_code = [0..3, 69..97];
+        let (out, warnings) = expand(text, &in_code);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            out,
+            "[a](/blog/hello/) [b](/about/)\n\n`{{< figure src=\"x\" >}}`\n"
         );
     }
 

@@ -246,7 +246,9 @@ impl Rewrite<'_> {
         }
     }
 
-    fn element(&mut self, element: Element) {
+    fn element(&mut self, mut element: Element) {
+        // Its rewrite starts at the tag, after any indentation a parent takes away.
+        element.range.start = self.text_start(element.range.start);
         let name = element.name.unwrap_or("");
         let (open, close) = match name {
             "TOCInline" => {
@@ -531,6 +533,18 @@ mod tests {
         let at: Vec<_> = warnings.iter().map(|w| w.at).collect();
         assert_eq!(at, [(3, 1), (7, 6), (7, 20)]);
         assert!(warnings[0].message.contains("<Callout>"), "{warnings:?}");
+    }
+
+    #[test]
+    fn nested_indented_elements_keep_their_tags() {
+        let (out, warnings) = md("<div>\n  <section>\n    <Note>\n      Deep *text*\n    </Note>\n  </section>\n</div>\n");
+        assert_eq!(
+            out,
+            "<!-- --><div>\n<!-- --><section>\n\nDeep *text*\n\n<!-- --></section>\n<!-- --></div>\n",
+            "{out}"
+        );
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].at, (3, 5));
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub fn to_markdown(body: &str) -> (String, Vec<BodyWarning>) {
             let warning = BodyWarning {
                 at,
                 message: format!(
-                    "this MDX could not be read ({}): the file is rendered as plain Markdown; close the tag or the `{{` it names",
+                    "this MDX could not be read ({}): the file is rendered as plain Markdown until that is fixed",
                     message.reason
                 ),
             };

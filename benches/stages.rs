@@ -68,8 +68,8 @@ fn markdown_without_code(bencher: Bencher) {
     let options = options();
     bencher.bench(|| {
         (
-            markdown::outline(&prose, false, &options),
-            markdown::render(&prose, false, &options),
+            markdown::outline(&prose, &options),
+            markdown::render(&prose, &options),
         )
     });
 }

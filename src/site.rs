@@ -3,6 +3,7 @@
 use crate::content::{Document, Kind};
 use crate::error::Diagnostic;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 /// One tag, merged over spellings that share a slug (`TIL` and `til`).
@@ -71,6 +72,7 @@ impl Site {
         });
         let (tags, mut warnings) = collect_tags(&posts);
         warnings.extend(misspelt_keys(posts.iter().chain(&pages)));
+        warnings.extend(body_warnings(posts.iter().chain(&pages)));
         let tag_numbers = tags
             .iter()
             .enumerate()
@@ -281,6 +283,28 @@ fn misspelt_keys<'d>(documents: impl Iterator<Item = &'d Arc<Document>>) -> Vec<
         .collect();
     warnings.sort();
     warnings
+}
+
+/// What bodies cannot show as written, by file, line and column.
+fn body_warnings<'d>(documents: impl Iterator<Item = &'d Arc<Document>>) -> Vec<String> {
+    let mut found: Vec<(&Path, (usize, usize), &str)> = documents
+        .flat_map(|doc| {
+            doc.body_warnings.iter().map(|w| {
+                (
+                    doc.source.display.as_path(),
+                    doc.in_file(w.at),
+                    w.message.as_str(),
+                )
+            })
+        })
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .map(|(file, (line, column), message)| {
+            format!("{}:{line}:{column}: {message}", file.display())
+        })
+        .collect()
 }
 
 fn collect_tags(posts: &[Arc<Document>]) -> (Vec<Tag>, Vec<String>) {

@@ -31,6 +31,9 @@ pub struct Document {
     pub body_at: (usize, usize),
     /// Front matter keys that look like misspelt known ones, for a warning.
     pub misspelt: Vec<meta::Misspelt>,
+    /// What of the body a page cannot show as written (an unknown MDX component or
+    /// shortcode, a formula that cannot be converted), by place in the body.
+    pub body_warnings: Vec<markdown::BodyWarning>,
 }
 
 /// A document just parsed, with the Markdown its body is rendered from later.
@@ -74,7 +77,7 @@ impl Document {
 
     /// The outline of the body, from its Markdown.
     pub fn outline(&self, markdown: &str, options: &MarkdownOptions) -> Outline {
-        markdown::outline(markdown, self.source.is_mdx(), options)
+        markdown::outline(markdown, options)
     }
 
     /// The whole HTML of the body from its Markdown, and its outline when `with_outline`.
@@ -84,12 +87,11 @@ impl Document {
         options: &MarkdownOptions,
         with_outline: bool,
     ) -> (markdown::Rendered, Option<Outline>) {
-        let is_mdx = self.source.is_mdx();
         if with_outline {
-            let (rendered, outline) = markdown::render_with_outline(markdown, is_mdx, options);
+            let (rendered, outline) = markdown::render_with_outline(markdown, options);
             (rendered, Some(outline))
         } else {
-            (markdown::render(markdown, is_mdx, options), None)
+            (markdown::render(markdown, options), None)
         }
     }
 }
@@ -140,6 +142,7 @@ pub fn parse(source: SourceFile, text: &str) -> Result<Parsed, Vec<Diagnostic>> 
             .map_or(0, |l| l.chars().count())
             + 1,
     );
+    let prepared = markdown::prepare(split.body, source.is_mdx());
     let document = Document {
         source,
         path,
@@ -147,10 +150,11 @@ pub fn parse(source: SourceFile, text: &str) -> Result<Parsed, Vec<Diagnostic>> 
         tag_slugs: meta.tags.iter().map(|t| slug::tag_slug(t)).collect(),
         body_at,
         misspelt,
+        body_warnings: prepared.warnings,
         meta,
     };
     Ok(Parsed {
         document,
-        markdown: split.body,
+        markdown: prepared.markdown,
     })
 }

@@ -15,17 +15,26 @@ fn name_and_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
+/// The start of a callout of a kind (`note`, `tip`, …) and a title (HTML): alerts and
+/// the note shortcodes of other generators ([`super::shortcodes`]) are written alike.
+pub fn opening(name: &str, title: &str) -> String {
+    format!(
+        "<div class=\"alert alert-{name}\" role=\"note\">\n<p class=\"alert-title\">{title}</p>\n"
+    )
+}
+
+/// The end of a callout.
+pub const CLOSING: &str = "</div>\n";
+
 /// Event adapter: each alert becomes `<div class="alert alert-KIND" role="note">` with a
 /// `<p class="alert-title">` first; plain block quotes pass through.
 pub fn alerts<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
     events.map(|event| match event {
         Event::Start(Tag::BlockQuote(Some(kind))) => {
             let (name, title) = name_and_title(kind);
-            Event::Html(CowStr::from(format!(
-                "<div class=\"alert alert-{name}\" role=\"note\">\n<p class=\"alert-title\">{title}</p>\n"
-            )))
+            Event::Html(CowStr::from(opening(name, title)))
         }
-        Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html(CowStr::Borrowed("</div>\n")),
+        Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html(CowStr::Borrowed(CLOSING)),
         other => other,
     })
 }

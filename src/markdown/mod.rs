@@ -1,5 +1,7 @@
 //! Markdown to HTML: pulldown-cmark's event stream through small adapters
-//! (code highlighting, heading anchors, link rewriting, alerts), plus summary, TOC and word count.
+//! (code highlighting, heading anchors, link rewriting, alerts, math), plus summary, TOC
+//! and word count. A body is first [`prepare`]d when it is loaded: MDX and other
+//! generators' shortcodes rewritten to Markdown, with warnings for what cannot be shown.
 
 pub mod alerts;
 pub mod headings;
@@ -7,11 +9,16 @@ pub mod highlight;
 pub mod highlight_cache;
 pub mod link_places;
 pub mod links;
+pub mod math;
+pub mod mdx;
 mod outline;
+pub mod rewrite;
+pub mod shortcodes;
 
 pub use headings::TocEntry;
 pub use outline::{outline, Outline, MORE_MARKER};
-use pulldown_cmark::{html, Event, Options, Parser};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+pub use rewrite::BodyWarning;
 
 /// A body's whole HTML, made only when a page or a feed shows it (see [`crate::memo`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,77 +42,111 @@ pub(crate) fn parser_options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
-/// The Markdown both [`outline`] and [`render`] parse, handed to `then`: MDX files have
-/// their top-level `import`/`export` lines dropped first.
-fn with_source<T>(body: &str, is_mdx: bool, then: impl FnOnce(&str) -> T) -> T {
-    if is_mdx {
-        then(&strip_mdx_module_lines(body))
-    } else {
-        then(body)
+/// A body as [`outline`] and [`render`] read it, and what of it a page cannot show as
+/// written, by line and column in the body.
+pub struct Prepared {
+    pub markdown: String,
+    pub warnings: Vec<BodyWarning>,
+}
+
+/// A body made ready when it is loaded: MDX rewritten to Markdown ([`mdx`]), shortcodes
+/// and Liquid tags outside code written out ([`shortcodes`]), formulas that cannot be
+/// converted found ([`math`]). A body with no `$`, `{{` or `{%` (most of them) is
+/// not parsed here.
+pub fn prepare(body: String, is_mdx: bool) -> Prepared {
+    let (markdown, mut warnings) = match is_mdx {
+        true => mdx::to_markdown(&body),
+        false => (body, Vec::new()),
+    };
+    let has_math = memchr::memchr(b'$', markdown.as_bytes()).is_some();
+    let has_tags = shortcodes::may_have_tags(&markdown);
+    if !has_math && !has_tags {
+        return Prepared { markdown, warnings };
     }
+    // Code and formulas are never shortcodes: `{{<` in a code block is an example.
+    let mut verbatim = Vec::new();
+    for (event, range) in Parser::new_ext(&markdown, parser_options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => verbatim.push(range.clone()),
+            Event::InlineMath(_) | Event::DisplayMath(_) => {
+                warnings.extend(math::problem(&markdown, &event, &range));
+                verbatim.push(range.clone());
+            }
+            _ => {}
+        }
+    }
+    let markdown = match has_tags {
+        true => {
+            verbatim.sort_by_key(|r| r.start);
+            let (expanded, found) = shortcodes::expand(&markdown, &verbatim);
+            warnings.extend(found);
+            expanded
+        }
+        false => markdown,
+    };
+    Prepared { markdown, warnings }
 }
 
 /// The event adapters both passes (the whole HTML, the outline) read a body through, so
 /// that they agree on every summary, heading and word: links rewritten (before code is
-/// highlighted, so that a code block's text is never taken for a link), GitHub alerts.
+/// highlighted, so that a code block's text is never taken for a link), GitHub alerts,
+/// math, and the marks of HTML blocks a rewrite made ([`rewrite::own_block`]).
 fn transformed<'a>(
     events: impl Iterator<Item = Event<'a>>,
     options: &'a MarkdownOptions,
 ) -> impl Iterator<Item = Event<'a>> {
-    alerts::alerts(links::rewrite_links(events, &options.base_path))
+    let events = links::rewrite_links(events, &options.base_path);
+    rewrite::unmarked(math::math(alerts::alerts(events)))
 }
 
 /// The whole HTML of a body: highlighted code, anchored headings.
-pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
-    render_events(body, is_mdx, options, false).0
+pub fn render(body: &str, options: &MarkdownOptions) -> Rendered {
+    render_events(body, options, false).0
 }
 
 /// [`render`] and [`outline`] in one pass: a post's own page is usually the first
 /// reader of its outline too, and parsing is most of the cost of either.
-pub fn render_with_outline(
-    body: &str,
-    is_mdx: bool,
-    options: &MarkdownOptions,
-) -> (Rendered, Outline) {
-    let (rendered, outline) = render_events(body, is_mdx, options, true);
+pub fn render_with_outline(body: &str, options: &MarkdownOptions) -> (Rendered, Outline) {
+    let (rendered, outline) = render_events(body, options, true);
     (rendered, outline.unwrap_or_default())
 }
 
 fn render_events(
     body: &str,
-    is_mdx: bool,
     options: &MarkdownOptions,
     with_outline: bool,
 ) -> (Rendered, Option<Outline>) {
-    with_source(body, is_mdx, |body| {
-        let parsed = Parser::new_ext(body, parser_options()).into_offset_iter();
-        // Where links are written is part of the outline: noted only when it is made.
-        let mut found = Vec::new();
-        let events: Box<dyn Iterator<Item = Event>> = if with_outline {
-            Box::new(link_places::record(parsed, body, &mut found))
-        } else {
-            Box::new(parsed.map(|(event, _)| event))
-        };
-        let highlighted: Vec<Event> = highlight::highlight_code(
-            transformed(events, options),
-            options.highlight_cache.as_deref(),
-        )
-        .collect();
-        let mut toc = Vec::new();
-        let outline = with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new()));
-        let events = headings::anchor_headings(highlighted, &mut toc);
-        let links = link_places::places(body, found);
-        let outline = outline.map(|o| Outline { toc, links, ..o });
-        let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
-        html::push_html(&mut out, events.into_iter().map(labelled_task_marker));
-        // Highlighted code makes the HTML several times the Markdown, and the string grows
-        // by doubling: kept as it is, a body would hold up to twice its HTML while a feed
-        // still needs it.
-        out.shrink_to_fit();
-        (Rendered { html: out }, outline)
-    })
+    let parsed = Parser::new_ext(body, parser_options()).into_offset_iter();
+    // Where links are written is part of the outline: noted only when it is made.
+    let mut found = Vec::new();
+    let events: Box<dyn Iterator<Item = Event>> = if with_outline {
+        Box::new(link_places::record(parsed, body, &mut found))
+    } else {
+        Box::new(parsed.map(|(event, _)| event))
+    };
+    let highlighted: Vec<Event> = highlight::highlight_code(
+        transformed(events, options),
+        options.highlight_cache.as_deref(),
+    )
+    .collect();
+    let mut toc = Vec::new();
+    let outline = with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new()));
+    let mut events = headings::anchor_headings(highlighted, &mut toc);
+    if body.contains(mdx::TOC_MARKER) {
+        inline_toc(&mut events, &toc);
+    }
+    let links = link_places::places(body, found);
+    let outline = outline.map(|o| Outline { toc, links, ..o });
+    let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
+    html::push_html(&mut out, events.into_iter().map(labelled_task_marker));
+    // Highlighted code makes the HTML several times the Markdown, and the string grows
+    // by doubling: kept as it is, a body would hold up to twice its HTML while a feed
+    // still needs it.
+    out.shrink_to_fit();
+    (Rendered { html: out }, outline)
 }
 
 /// A task list's checkbox with a label for screen readers: a bare one is an unlabelled
@@ -124,25 +165,26 @@ fn labelled_task_marker(event: Event) -> Event {
     }
 }
 
-/// MDX files start with `import`/`export` statements that mean nothing outside React.
-fn strip_mdx_module_lines(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut fence: Option<&str> = None;
-    for line in body.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(f) = fence {
-            if trimmed.starts_with(f) {
-                fence = None;
-            }
-        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-        } else if line.starts_with("import ") || line.starts_with("export ") {
-            out.push('\n');
+/// Puts the table of contents where an MDX `<TOCInline />` stood, with the headings it
+/// asks for.
+fn inline_toc(events: &mut [Event], toc: &[TocEntry]) {
+    for event in events {
+        let Event::Html(html) = event else { continue };
+        let Some(shown) = mdx::TocInline::from_marker(html) else {
             continue;
+        };
+        let mut list = String::from("<nav class=\"toc toc-inline\" aria-label=\"Contents\"><ul>");
+        for entry in toc.iter().filter(|e| shown.shows(e.level, &e.title)) {
+            list.push_str(&format!(
+                "<li class=\"toc-{}\"><a href=\"#{}\">{}</a></li>",
+                entry.level,
+                crate::html::escape(&entry.id),
+                crate::html::escape(&entry.title)
+            ));
         }
-        out.push_str(line);
+        list.push_str("</ul></nav>\n");
+        *event = Event::Html(CowStr::from(list));
     }
-    out
 }
 
 /// Minutes to read at 200 words a minute, never less than one.
@@ -176,10 +218,10 @@ mod tests {
 
     /// The outline (checked to be the same from either pass) and the HTML of a body.
     fn md(body: &str) -> Md {
-        let alone = outline(body, false, &options());
-        let (rendered, together) = render_with_outline(body, false, &options());
+        let alone = outline(body, &options());
+        let (rendered, together) = render_with_outline(body, &options());
         assert_eq!(alone, together, "the two passes disagree on {body:?}");
-        assert_eq!(rendered.html, render(body, false, &options()).html);
+        assert_eq!(rendered.html, render(body, &options()).html);
         Md {
             outline: alone,
             html: rendered.html,
@@ -248,14 +290,38 @@ mod tests {
     }
 
     #[test]
-    fn mdx_imports_are_dropped_outside_code() {
-        let r = render(
-            "import X from './x'\n\nHello\n\n```js\nimport y from 'y'\n```\n",
+    fn mdx_toc_inline_is_the_table_of_contents() {
+        let prepared = prepare(
+            "<TOCInline toc={props.toc} exclude=\"two\" />\n\n## One\n\n## Two\n\n### Three\n"
+                .into(),
             true,
-            &options(),
         );
-        assert!(!r.html.contains("from './x'"), "{}", r.html);
-        assert!(r.html.contains("from"), "code kept: {}", r.html);
+        let r = md(&prepared.markdown);
+        assert!(
+            r.html.contains("<nav class=\"toc toc-inline\" aria-label=\"Contents\"><ul><li class=\"toc-2\"><a href=\"#one\">One</a></li><li class=\"toc-3\"><a href=\"#three\">Three</a></li></ul></nav>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn prepare_leaves_shortcodes_in_code_and_math_alone_and_finds_bad_formulas() {
+        let body = "`{{< figure >}}` and $a^{{b}}$\n\n```\n{% include x %}\n```\n\n{{< youtube abc >}}\n\nBad: $\\nosuchcommand$\n";
+        let prepared = prepare(body.into(), false);
+        assert!(
+            prepared
+                .markdown
+                .starts_with("`{{< figure >}}` and $a^{{b}}$\n\n```\n{% include x %}\n```\n"),
+            "{}",
+            prepared.markdown
+        );
+        assert!(
+            prepared.markdown.contains("embed/abc"),
+            "{}",
+            prepared.markdown
+        );
+        let at: Vec<_> = prepared.warnings.iter().map(|w| w.at).collect();
+        assert_eq!(at, [(9, 6)], "{:?}", prepared.warnings);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::headings::HeadingIds;
 use super::link_places::{self, LinkPlace};
-use super::{highlight, parser_options, transformed, with_source, MarkdownOptions, TocEntry};
+use super::{highlight, parser_options, transformed, MarkdownOptions, TocEntry};
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -27,8 +27,8 @@ pub struct Outline {
 
 /// The outline of a body. Code is highlighted only where the summary shows it; heading
 /// ids are the ones [`super::render`] gives the same headings.
-pub fn outline(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Outline {
-    with_source(body, is_mdx, |body| {
+pub fn outline(body: &str, options: &MarkdownOptions) -> Outline {
+    {
         // Without the marker's text anywhere, the summary is the first paragraph, and no
         // event after it needs keeping.
         let may_have_marker = body.contains(MORE_MARKER);
@@ -85,7 +85,7 @@ pub fn outline(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Outline {
             links,
             ..finish(&summary_events, more_at.is_some(), toc, words.total)
         }
-    })
+    }
 }
 
 /// The outline of a body from the events [`super::render_with_outline`] has at hand

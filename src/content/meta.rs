@@ -55,6 +55,11 @@ pub struct Meta {
     pub canonical_url: Option<String>,
     pub layout: Option<String>,
     pub slug: Option<String>,
+    /// Categories (`categories`, Jekyll's space-separated string, Zola's
+    /// `[taxonomies] categories`): listed with the tags, and `{categories}` in a permalink.
+    pub categories: Vec<String>,
+    /// The document's own site path (`permalink`, `url` or `path`), over any pattern.
+    pub permalink: Option<String>,
     /// Old URLs of this document (`aliases`, or Jekyll's `redirect_from`), as site paths
     /// without a leading slash: each gets a page that redirects here.
     pub aliases: Vec<String>,
@@ -118,6 +123,16 @@ const KNOWN: &[&str] = &[
     "redirect_from",
     "toc",
     "comments",
+    "categories",
+    "category",
+    "taxonomies",
+    "permalink",
+    "url",
+    "path",
+    "description",
+    "updated",
+    "publishDate",
+    "expiryDate",
 ];
 
 /// Validates the fields of one file; every problem in it is reported, not just the first.
@@ -194,7 +209,11 @@ pub fn parse_meta(
         Some(from_name) if !fields.contains_key("date") => Some(from_name),
         _ => date_field("date", is_post),
     };
-    let lastmod = date_field("lastmod", false);
+    let lastmod = date_field("lastmod", false).or_else(|| date_field("updated", false));
+    // Hugo: a post is out of the site before its `publishDate` and after its `expiryDate`.
+    let now = Utc::now().fixed_offset();
+    let not_yet = date_field("publishDate", false).is_some_and(|d| d.0 > now);
+    let expired = date_field("expiryDate", false).is_some_and(|d| d.0 <= now);
 
     let mut list_field = |key: &str| -> Vec<String> {
         match fields.get(key) {
@@ -228,7 +247,35 @@ pub fn parse_meta(
             },
         }
     };
-    let tags = list_field("tags");
+    let mut tags = list_field("tags");
+    let mut categories = list_field("categories");
+    categories.extend(list_field("category"));
+    // Jekyll writes several categories as one space-separated string.
+    if let Some(Value::String(_)) = fields.get("categories") {
+        categories = categories
+            .iter()
+            .flat_map(|c| c.split_whitespace())
+            .map(str::to_owned)
+            .collect();
+    }
+    // Zola: `[taxonomies] tags = [...]`, `categories = [...]`.
+    if let Some(Value::Object(taxonomies)) = fields.get("taxonomies") {
+        let text_items = |key: &str| -> Vec<String> {
+            match taxonomies.get(key) {
+                Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
+                Some(v) => scalar_text(v).into_iter().collect(),
+                None => Vec::new(),
+            }
+        };
+        tags.extend(text_items("tags"));
+        categories.extend(text_items("categories"));
+    }
+    // Categories are listed as tags too, so that their posts are found the same way.
+    for c in &categories {
+        if !tags.contains(c) {
+            tags.push(c.clone());
+        }
+    }
     let images = list_field("images");
     let authors = list_field("authors");
     let mut aliases = list_field("aliases");
@@ -245,7 +292,7 @@ pub fn parse_meta(
             default
         }),
     };
-    let draft = bool_field("draft", false);
+    let draft = bool_field("draft", false) || not_yet || expired;
     let toc = bool_field("toc", true);
     let comments = bool_field("comments", true);
 
@@ -265,7 +312,13 @@ pub fn parse_meta(
             },
         }
     };
-    let summary = text_field("summary").filter(|s| !s.trim().is_empty());
+    let summary = text_field("summary")
+        .or_else(|| text_field("description"))
+        .filter(|s| !s.trim().is_empty());
+    let permalink_key = ["permalink", "url", "path"]
+        .into_iter()
+        .find(|k| fields.get(*k).is_some_and(|v| !v.is_null()));
+    let permalink_text = permalink_key.and_then(|key| Some((key, text_field(key)?)));
     let canonical_url = text_field("canonicalUrl")
         .or_else(|| text_field("canonical_url"))
         .filter(|s| !s.trim().is_empty());
@@ -281,6 +334,17 @@ pub fn parse_meta(
         }
     }
 
+    let permalink = permalink_text.and_then(|(key, written)| {
+        let site_path = alias_path(&written);
+        if site_path.is_none() {
+            errors.push(error_at(
+                key,
+                format!("`{key}` `{written}` is not a path on this site"),
+                "write the page's URL as a site path, such as /about/ or /2019/05/04/post.html",
+            ));
+        }
+        site_path
+    });
     let aliases: Vec<String> = aliases
         .into_iter()
         .filter_map(|alias| match alias_path(&alias) {
@@ -297,11 +361,17 @@ pub fn parse_meta(
         })
         .collect();
 
-    let extra = fields
+    let mut extra: Map<String, Value> = fields
         .iter()
         .filter(|(k, _)| !KNOWN.contains(&k.as_str()) && k.as_str() != "canonical_url")
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // Zola keeps a page's own fields under `[extra]`: templates find them as `extra.x`.
+    if let Some(Value::Object(own)) = extra.remove("extra") {
+        for (k, v) in own {
+            extra.entry(k).or_insert(v);
+        }
+    }
 
     if !errors.is_empty() {
         return Err(errors);
@@ -318,6 +388,8 @@ pub fn parse_meta(
         canonical_url,
         layout,
         slug,
+        categories,
+        permalink,
         aliases,
         toc,
         comments,

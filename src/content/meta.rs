@@ -335,8 +335,16 @@ pub fn parse_meta(
     }
 
     let permalink = permalink_text.and_then(|(key, written)| {
-        let site_path = alias_path(&written);
-        if site_path.is_none() {
+        // Jekyll's `/:year/:title/` in one post's front matter: a pattern, not a URL.
+        let placeholders = written.contains("/:") || written.contains('{');
+        let site_path = alias_path(&written).filter(|_| !placeholders);
+        if placeholders {
+            errors.push(error_at(
+                key,
+                format!("`{key}` `{written}` is a pattern; a document's own URL is written out"),
+                "write the URL itself (/2019/05/04/post.html), or set the pattern for all posts in [permalinks] posts",
+            ));
+        } else if site_path.is_none() {
             errors.push(error_at(
                 key,
                 format!("`{key}` `{written}` is not a path on this site"),
@@ -537,6 +545,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(m.aliases, vec!["old/", "older.html"]);
+    }
+
+    #[test]
+    fn own_urls_and_categories_as_other_generators_write_them() {
+        let m = meta(
+            "---\ntitle: K\ndate: 2025-06-29\npermalink: /about-me/\ncategories: linux tips\n---\n",
+        )
+        .unwrap();
+        assert_eq!(m.permalink.as_deref(), Some("about-me/"));
+        assert_eq!(m.categories, vec!["linux", "tips"]);
+        assert_eq!(m.tags, vec!["linux", "tips"]);
+        let m = meta("+++\ntitle = \"K\"\ndate = 2025-06-29\npath = \"x.html\"\n[taxonomies]\ntags = [\"a\"]\n+++\n").unwrap();
+        assert_eq!(
+            (m.permalink.as_deref(), m.tags),
+            (Some("x.html"), vec!["a".to_owned()])
+        );
+        let errs =
+            meta("---\ntitle: K\ndate: 2025-06-29\npermalink: /:year/:title/\n---\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("is a pattern"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(errs[0].line, Some(4));
     }
 
     #[test]

@@ -41,6 +41,7 @@ fn source(i: usize) -> SourceFile {
         display,
         kind: Kind::Post,
         default_path: format!("blog/post-{i}/"),
+        assets: Vec::new(),
     }
 }
 
@@ -154,8 +155,10 @@ fn render_templates(bencher: Bencher, n: usize) {
     let sources = inkpress::content::discover(site.dir.path()).unwrap();
     // Bodies are kept (rendered once, by the first round); pages are not.
     let mut documents = DocumentMemo::new(Retention::Keep);
-    let loaded = inkpress::content::load::load(sources, &markdown, &mut documents).unwrap();
-    let model = inkpress::site::Site::assemble(loaded.documents, false).unwrap();
+    let loaded =
+        inkpress::content::load::load(sources, &markdown, &site.config.permalinks, &mut documents)
+            .unwrap();
+    let model = inkpress::site::Site::assemble(loaded.documents, false, &site.config).unwrap();
     let templates =
         std::sync::Arc::new(inkpress::render::Templates::load(site.dir.path()).unwrap());
     let mut memo = RenderMemo::new(Retention::Forget);
@@ -192,7 +195,7 @@ fn load_one_post(bencher: Bencher) {
     let text = post();
     let options = options();
     bencher.bench(|| {
-        let parsed = inkpress::content::parse(source(1), &text).unwrap();
+        let parsed = inkpress::content::parse(source(1), &text, &Default::default()).unwrap();
         let body = &parsed.markdown;
         parsed.document.render_body(body, &options, true)
     });

@@ -205,7 +205,7 @@ fn stages(
     } = memo;
     let (templates, loaded) = rayon::join(
         || templates.load(root),
-        || content::load::load(sources, markdown, documents),
+        || content::load::load(sources, markdown, &config.permalinks, documents),
     );
     let mut errors: Vec<Diagnostic> = Vec::new();
     let templates = templates.map_err(|e| errors.extend(e)).ok();
@@ -220,7 +220,8 @@ fn stages(
         .filter(|d| d.meta.draft)
         .map(|d| (d.path.clone(), d.source.display.clone()))
         .collect();
-    let site = Site::assemble(loaded.documents, options.drafts).map_err(Diagnostics::sorted)?;
+    let site =
+        Site::assemble(loaded.documents, options.drafts, config).map_err(Diagnostics::sorted)?;
     let links = LinkCheck::default();
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
@@ -240,7 +241,7 @@ fn stages(
         &except,
     )
     .map_err(Diagnostics::sorted)?;
-    for file in statics {
+    for file in statics.into_iter().chain(static_files::bundled(&site)) {
         made.send(dest, file).map_err(Diagnostics::from)?;
     }
     made.paths.sort_unstable();

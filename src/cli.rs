@@ -40,6 +40,20 @@ pub enum Command {
     /// Build the site, commit it to a branch (gh-pages) and push it, for GitHub Pages'
     /// "Deploy from a branch" source. Your working tree, index and branch stay as they are.
     Deploy(DeployArgs),
+    /// Make an inkpress site from a tailwind-nextjs-starter-blog, Hugo, Jekyll or Zola
+    /// one, keeping its URLs. SOURCE is only read.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The old site's folder (holding its config file).
+    pub source: PathBuf,
+    /// A new or empty folder for the inkpress site.
+    pub dest: PathBuf,
+    /// Print what would be imported and what cannot be, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

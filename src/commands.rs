@@ -4,7 +4,7 @@ use crate::build::{build, build_into, BuildOptions};
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DeployArgs};
 use crate::config::{Config, Overrides};
 use crate::error::{Diagnostics, Result};
-use crate::{deploy, output, scaffold, serve};
+use crate::{deploy, import, output, scaffold, serve};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -51,6 +51,20 @@ pub fn run(cli: Cli) -> Result<()> {
             styled: stderr_is_styled(),
         }),
         Command::Deploy(args) => run_deploy(&cli, args),
+        Command::Import(args) => {
+            let plan = import::plan(&args.source)?;
+            if !args.dry_run {
+                import::carry_out(&plan, &args.source, &args.dest)?;
+            }
+            if !cli.quiet || args.dry_run {
+                print!("{}", plan.report(&args.dest));
+                match args.dry_run {
+                    true => println!("dry run: nothing was written"),
+                    false => println!("next: cd {} && inkpress build", args.dest.display()),
+                }
+            }
+            Ok(())
+        }
     }
 }
 

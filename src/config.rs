@@ -1,5 +1,7 @@
 //! Site configuration: the raw `inkpress.toml` as written, and the resolved `Config` the build uses.
 
+use crate::content::meta::alias_path;
+use crate::content::permalink::{Pattern, Permalinks};
 use crate::error::{Diagnostic, Result};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -39,7 +41,20 @@ struct RawConfig {
     #[serde(default)]
     analytics: RawAnalytics,
     #[serde(default)]
+    permalinks: RawPermalinks,
+    /// Old URL → new URL (a site path or a full URL).
+    #[serde(default)]
+    redirects: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[permalinks]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPermalinks {
+    posts: Option<String>,
+    tags: Option<String>,
 }
 
 /// `[feeds]` as written.
@@ -144,6 +159,11 @@ pub struct Config {
     pub comments: Option<Comments>,
     /// Analytics; `None` (the default) for none.
     pub analytics: Option<Analytics>,
+    /// Where posts and tags are published (`[permalinks]`).
+    pub permalinks: Permalinks,
+    /// `[redirects]`: old site path (from `meta::alias_path`) → where it now is, a site
+    /// path or a full URL.
+    pub redirects: Vec<(String, String)>,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
 }
@@ -262,6 +282,8 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     let analytics = resolve_analytics(raw.analytics, path)?.filter(|_| !o.preview);
     let language = raw.language.unwrap_or_else(|| "en".to_owned());
     let date_format = reader::resolve_date_format(raw.date_format, &language, path)?;
+    let permalinks = resolve_permalinks(raw.permalinks, path)?;
+    let redirects = resolve_redirects(raw.redirects, path)?;
     let mut config = Config {
         root: root.to_path_buf(),
         title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),
@@ -283,6 +305,8 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         broken_links: raw.check.links.unwrap_or_default(),
         comments,
         analytics,
+        permalinks,
+        redirects,
         extra: serde_json::to_value(raw.extra).unwrap_or_default(),
     };
     // Needs the base URL: a site path such as `/images/card.png` becomes absolute.
@@ -325,6 +349,53 @@ fn resolve_feeds(raw: RawFeeds, path: &Path) -> Result<Feeds> {
         tag_content: raw.tag_content.unwrap_or(FeedContent::Summary),
         tags: raw.tags.unwrap_or(true),
     })
+}
+
+fn resolve_permalinks(raw: RawPermalinks, path: &Path) -> Result<Permalinks> {
+    let mut permalinks = Permalinks::default();
+    let wrong = |key: &str, message: String| {
+        Diagnostic::new(path, format!("[permalinks] {key}: {message}")).hint(
+            "for example posts = \"/{year}/{month}/{day}/{slug}.html\" or tags = \"/tags/{slug}/\"",
+        )
+    };
+    if let Some(posts) = raw.posts {
+        permalinks.posts = Pattern::posts(&posts).map_err(|m| wrong("posts", m))?;
+    }
+    if let Some(tags) = raw.tags {
+        permalinks.tags = Pattern::tags(&tags).map_err(|m| wrong("tags", m))?;
+    }
+    Ok(permalinks)
+}
+
+fn resolve_redirects(
+    raw: std::collections::BTreeMap<String, String>,
+    path: &Path,
+) -> Result<Vec<(String, String)>> {
+    let mut redirects = Vec::with_capacity(raw.len());
+    for (old, new) in raw {
+        let Some(from) = alias_path(&old) else {
+            return Err(Diagnostic::new(
+                path,
+                format!("[redirects] {old:?} is not a path on this site"),
+            )
+            .hint("write old URLs as site paths: \"/old-post/\" = \"/blog/new-post/\"")
+            .into());
+        };
+        let to = new.trim();
+        let full = to.starts_with("http://") || to.starts_with("https://");
+        if !full && !to.starts_with('/') {
+            return Err(Diagnostic::new(
+                path,
+                format!(
+                    "[redirects] {old:?} = {new:?}: the new URL must start with / or http(s)://"
+                ),
+            )
+            .hint("write \"/old/\" = \"/blog/new/\"")
+            .into());
+        }
+        redirects.push((from, to.to_owned()));
+    }
+    Ok(redirects)
 }
 
 fn resolve_deploy(raw: RawDeploy, path: &Path) -> Result<Deploy> {

@@ -1,5 +1,7 @@
 //! The site model: posts in order, pages, tags. Built once from documents; read-only after.
 
+use crate::config::Config;
+use crate::content::permalink::page_file;
 use crate::content::{Document, Kind};
 use crate::error::Diagnostic;
 use std::collections::HashMap;
@@ -12,14 +14,10 @@ pub struct Tag {
     /// The spelling most posts use.
     pub name: String,
     pub slug: String,
+    /// Site path of the tag's first page, from the tag pattern: `tags/rust/`.
+    pub path: String,
     /// Indices into `Site::posts`, newest first.
     pub posts: Vec<usize>,
-}
-
-impl Tag {
-    pub fn path(&self) -> String {
-        format!("tags/{}/", self.slug)
-    }
 }
 
 /// An author with a page of their own (`content/authors/NAME.md`), and their posts.
@@ -48,21 +46,22 @@ pub struct Site {
     tag_numbers: HashMap<String, usize>,
     /// Index in `authors` by key.
     author_numbers: HashMap<String, usize>,
+    /// The folder of the tag pages, and the tag index: `tags/`.
+    pub tag_index: String,
 }
-
-/// Paths the site generates itself; a page there would be overwritten.
-const RESERVED: &[&str] = &["", "blog/", "tags/", "404/"];
 
 impl Site {
     pub fn assemble(
         documents: Vec<Arc<Document>>,
         include_drafts: bool,
+        config: &Config,
     ) -> Result<Site, Vec<Diagnostic>> {
         let (mut posts, pages): (Vec<_>, Vec<_>) = documents
             .into_iter()
             .filter(|d| include_drafts || !d.meta.draft)
             .partition(|d| d.source.kind == Kind::Post);
-        check_unique_paths(&posts, &pages)?;
+        let tag_index = config.permalinks.tags.index().to_owned();
+        check_unique_paths(&posts, &pages, &tag_index, config)?;
         posts.sort_by(|a, b| {
             b.meta
                 .date
@@ -70,7 +69,7 @@ impl Site {
                 .then_with(|| a.meta.title.cmp(&b.meta.title))
                 .then_with(|| a.path.cmp(&b.path))
         });
-        let (tags, mut warnings) = collect_tags(&posts);
+        let (tags, mut warnings) = collect_tags(&posts, config);
         warnings.extend(misspelt_keys(posts.iter().chain(&pages)));
         warnings.extend(body_warnings(posts.iter().chain(&pages)));
         let tag_numbers = tags
@@ -84,6 +83,7 @@ impl Site {
             tags,
             warnings,
             tag_numbers,
+            tag_index,
             ..Site::default()
         };
         site.find_authors();
@@ -192,15 +192,24 @@ impl Site {
 fn check_unique_paths(
     posts: &[Arc<Document>],
     pages: &[Arc<Document>],
+    tag_index: &str,
+    config: &Config,
 ) -> Result<(), Vec<Diagnostic>> {
     // Output file -> the document that writes it (its page, or a redirect from an alias).
     let mut seen: HashMap<String, &Document> = HashMap::new();
     let mut errors = Vec::new();
+    // Paths the site generates itself; a page there would be overwritten.
+    let reserved = ["", "blog/", tag_index, "404/", "404.html"];
+    let redirected: HashMap<&str, &str> = config
+        .redirects
+        .iter()
+        .map(|(old, _)| (old.as_str(), "[redirects] in inkpress.toml"))
+        .collect();
     for doc in posts.iter().chain(pages).map(|d| &**d) {
-        let generated = RESERVED.contains(&doc.path.as_str())
-            || doc.path.starts_with("tags/")
-            || doc.path.starts_with("blog/");
-        if doc.source.kind != Kind::Post && generated {
+        let generated = reserved.contains(&doc.path.as_str())
+            || (doc.source.kind != Kind::Post
+                && (doc.path.starts_with(tag_index) || doc.path.starts_with("blog/")));
+        if generated {
             errors.push(
                 Diagnostic::new(
                     &doc.source.display,
@@ -213,11 +222,20 @@ fn check_unique_paths(
             );
             continue;
         }
-        let own = std::iter::once(format!("{}index.html", doc.path));
-        let aliases = doc.meta.aliases.iter().map(|a| alias_file(a));
-        for file in own.chain(aliases) {
-            if let Some(other) = seen.insert(file.clone(), doc) {
-                let url = file.trim_end_matches("index.html");
+        let own = std::iter::once(&doc.path);
+        for path in own.chain(&doc.meta.aliases) {
+            let file = page_file(path);
+            if let Some(by) = redirected.get(path.as_str()) {
+                errors.push(
+                    Diagnostic::new(
+                        &doc.source.display,
+                        format!("this file wants the URL /{path}, which {by} sends elsewhere"),
+                    )
+                    .hint("remove the redirect, or give the post another URL"),
+                );
+            }
+            if let Some(other) = seen.insert(file, doc) {
+                let url = path;
                 let message = if std::ptr::eq(other, doc) {
                     format!("this file lists its own URL /{url} among its aliases")
                 } else {
@@ -226,10 +244,9 @@ fn check_unique_paths(
                         other.source.display.display()
                     )
                 };
-                errors.push(
-                    Diagnostic::new(&doc.source.display, message)
-                        .hint("give one of them a different `slug:`, or remove the alias"),
-                );
+                errors.push(Diagnostic::new(&doc.source.display, message).hint(
+                    "give one of them a different `slug:` or `permalink:`, or remove the alias",
+                ));
             }
         }
     }
@@ -237,15 +254,6 @@ fn check_unique_paths(
         Ok(())
     } else {
         Err(errors)
-    }
-}
-
-/// The file a redirect for `alias` (a site path from `meta::alias_path`) is written to.
-pub fn alias_file(alias: &str) -> String {
-    if alias.ends_with('/') {
-        format!("{alias}index.html")
-    } else {
-        alias.to_owned()
     }
 }
 
@@ -307,7 +315,7 @@ fn body_warnings<'d>(documents: impl Iterator<Item = &'d Arc<Document>>) -> Vec<
         .collect()
 }
 
-fn collect_tags(posts: &[Arc<Document>]) -> (Vec<Tag>, Vec<String>) {
+fn collect_tags(posts: &[Arc<Document>], config: &Config) -> (Vec<Tag>, Vec<String>) {
     /// Spellings of one tag with their number of uses, and the posts that carry it.
     #[derive(Default)]
     struct Uses {
@@ -330,22 +338,35 @@ fn collect_tags(posts: &[Arc<Document>]) -> (Vec<Tag>, Vec<String>) {
     let mut warnings = Vec::new();
     let mut tags: Vec<Tag> = by_slug
         .into_iter()
-        .map(|(slug, Uses { mut spellings, posts })| {
-            spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            if spellings.len() > 1 {
-                let all: Vec<String> = spellings.iter().map(|(n, c)| format!("`{n}` ({c})")).collect();
-                warnings.push(format!(
-                    "tags {} are one tag (/tags/{slug}/), shown as `{}`; use one spelling to silence this",
+        .map(
+            |(
+                slug,
+                Uses {
+                    mut spellings,
+                    posts,
+                },
+            )| {
+                spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                if spellings.len() > 1 {
+                    let all: Vec<String> = spellings
+                        .iter()
+                        .map(|(n, c)| format!("`{n}` ({c})"))
+                        .collect();
+                    warnings.push(format!(
+                    "tags {} are one tag (/{}), shown as `{}`; use one spelling to silence this",
                     all.join(", "),
+                    config.permalinks.tags.tag_path(&slug),
                     spellings[0].0
                 ));
-            }
-            Tag {
-                name: spellings.swap_remove(0).0,
-                slug,
-                posts,
-            }
-        })
+                }
+                Tag {
+                    name: spellings.swap_remove(0).0,
+                    path: config.permalinks.tags.tag_path(&slug),
+                    slug,
+                    posts,
+                }
+            },
+        )
         .collect();
     tags.sort_by(|a, b| {
         a.name

@@ -4,6 +4,7 @@
 
 use crate::error::Diagnostic;
 use crate::output::{Body, OutputFile};
+use crate::site::Site;
 use crate::theme;
 use std::collections::HashMap;
 use std::path::Path;
@@ -61,4 +62,23 @@ pub fn list(root: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
     let mut files: Vec<OutputFile> = files.into_values().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The files of page bundles (`content/blog/x/cover.png` beside `x/index.md`), copied
+/// into the folder of the page, where its relative links (`./cover.png`) look for them.
+pub fn bundled(site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for doc in site.posts.iter().chain(&site.pages) {
+        let Some(folder) = doc.source.path.parent() else {
+            continue;
+        };
+        for rel in &doc.source.assets {
+            let rel_text = rel.to_string_lossy().replace('\\', "/");
+            files.push(OutputFile {
+                path: format!("{}{rel_text}", doc.dir()),
+                body: Body::Copy(folder.join(rel)),
+            });
+        }
+    }
+    files
 }

@@ -229,7 +229,7 @@ pub fn resolve(url: &str, page: &str, base_url: &str) -> Option<(String, Option<
         // `/static/x` is `/x`: static/ is copied to the root (see markdown/links.rs).
         root.strip_prefix("static/").unwrap_or(root).to_owned()
     } else {
-        format!("{page}{rest}")
+        format!("{}{rest}", crate::content::permalink::page_dir(page))
     };
     let decoded = crate::serve::paths::decode(&joined).unwrap_or(joined);
     Some((normalize(&decoded), fragment))

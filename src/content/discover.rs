@@ -25,6 +25,9 @@ pub struct SourceFile {
     pub kind: Kind,
     /// Site path from the file's location: `blog/<stem>/`, `about/`.
     pub default_path: String,
+    /// For an `index.md` (a page bundle, as Hugo and Zola have them): the other files in
+    /// its folder, relative to it (`cover.png`, `img/a.png`), published beside its page.
+    pub assets: Vec<PathBuf>,
 }
 
 impl SourceFile {
@@ -42,6 +45,7 @@ pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
             .hint("run inkpress in your site's folder (or pass --root DIR), or create a site with `inkpress init`"));
     }
     let mut found = Vec::new();
+    let mut others = Vec::new();
     let walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
@@ -56,7 +60,11 @@ pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
         let is_markdown = path
             .extension()
             .is_some_and(|e| e == "md" || e == "mdx" || e == "markdown");
-        if !entry.file_type().is_file() || !is_markdown || entry.file_name() == "_index.md" {
+        if !entry.file_type().is_file() || entry.file_name() == "_index.md" {
+            continue;
+        }
+        if !is_markdown {
+            others.push(path.to_path_buf());
             continue;
         }
         let rel = path.strip_prefix(&content).unwrap_or(path);
@@ -73,9 +81,37 @@ pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
             display,
             kind,
             default_path: default_path(rel),
+            assets: Vec::new(),
         });
     }
+    add_bundle_assets(&mut found, others, &content);
     Ok(found)
+}
+
+/// Gives each `index.md` the other files of its folder and subfolders, unless a nearer
+/// `index.md` has them.
+fn add_bundle_assets(found: &mut [SourceFile], others: Vec<PathBuf>, content: &Path) {
+    let bundles: std::collections::HashMap<PathBuf, usize> = found
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.path.file_stem().is_some_and(|s| s == "index"))
+        .filter_map(|(i, f)| Some((f.path.parent()?.to_path_buf(), i)))
+        .collect();
+    if bundles.is_empty() {
+        return;
+    }
+    for file in others {
+        let owner = file
+            .ancestors()
+            .skip(1)
+            .take_while(|dir| dir.starts_with(content))
+            .find_map(|dir| Some((dir, *bundles.get(dir)?)));
+        if let Some((dir, i)) = owner {
+            if let Ok(rel) = file.strip_prefix(dir) {
+                found[i].assets.push(rel.to_path_buf());
+            }
+        }
+    }
 }
 
 /// `blog/a.md` → `blog/a/`; `blog/x/index.md` → `blog/x/`; `about.md` → `about/`.

@@ -6,7 +6,7 @@
 //! not parsed again: its document and body come from the last build. With a watcher's
 //! word on what changed, unchanged files are not even read.
 
-use super::{parse, read_source, Document, SourceFile};
+use super::{parse, read_source, Document, Permalinks, SourceFile};
 use crate::error::Diagnostic;
 use crate::markdown::MarkdownOptions;
 use crate::memo::{Bodies, Body, Kept, Retention};
@@ -25,6 +25,7 @@ struct Loaded {
     source: SourceFile,
     text: String,
     options: MarkdownOptions,
+    permalinks: Permalinks,
     document: Arc<Document>,
     body: Arc<Body>,
 }
@@ -86,6 +87,7 @@ pub struct LoadedDocuments {
 pub fn load(
     sources: Vec<SourceFile>,
     options: &MarkdownOptions,
+    permalinks: &Permalinks,
     memo: &mut DocumentMemo,
 ) -> Result<LoadedDocuments, Vec<Diagnostic>> {
     let after = match memo.changes {
@@ -98,9 +100,9 @@ pub fn load(
     let results: Vec<Result<Arc<Loaded>, Vec<Diagnostic>>> = sources
         .into_par_iter()
         .map(|source| {
-            let previous = kept
-                .previous(&source.path)
-                .filter(|p| p.source == source && p.options == *options);
+            let previous = kept.previous(&source.path).filter(|p| {
+                p.source == source && p.options == *options && p.permalinks == *permalinks
+            });
             // A file the watcher saw no change to is taken as it was, unread.
             let text = match previous {
                 Some(_) if !changes.may_have_changed(&source.path) => None,
@@ -112,7 +114,7 @@ pub fn load(
                 |_| unchanged,
                 || {
                     let text = text.unwrap_or_default();
-                    let parsed = parse(source.clone(), &text)?;
+                    let parsed = parse(source.clone(), &text, permalinks)?;
                     Ok(Arc::new(Loaded {
                         // A one-off build compares with nothing: the text need not stay.
                         text: match retention {
@@ -121,6 +123,7 @@ pub fn load(
                         },
                         source,
                         options: options.clone(),
+                        permalinks: permalinks.clone(),
                         document: Arc::new(parsed.document),
                         body: Body::new(parsed.markdown, retention),
                     }))

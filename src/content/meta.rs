@@ -57,6 +57,11 @@ pub struct Meta {
     pub canonical_url: Option<String>,
     pub layout: Option<String>,
     pub slug: Option<String>,
+    /// Categories (`categories`, Jekyll's space-separated string, Zola's
+    /// `[taxonomies] categories`): listed with the tags, and `{categories}` in a permalink.
+    pub categories: Vec<String>,
+    /// The document's own site path (`permalink`, `url` or `path`), over any pattern.
+    pub permalink: Option<String>,
     /// Old URLs of this document (`aliases`, or Jekyll's `redirect_from`), as site paths
     /// without a leading slash: each gets a page that redirects here.
     pub aliases: Vec<String>,
@@ -125,6 +130,16 @@ const KNOWN: &[&str] = &[
     "toc",
     "comments",
     "projects",
+    "categories",
+    "category",
+    "taxonomies",
+    "permalink",
+    "url",
+    "path",
+    "description",
+    "updated",
+    "publishDate",
+    "expiryDate",
 ];
 
 /// Fields of an author's file (`content/authors/NAME.md`) besides the known ones; `name`
@@ -220,7 +235,11 @@ pub fn parse_meta(
         Some(from_name) if !fields.contains_key("date") => Some(from_name),
         _ => date_field("date", is_post),
     };
-    let lastmod = date_field("lastmod", false);
+    let lastmod = date_field("lastmod", false).or_else(|| date_field("updated", false));
+    // Hugo: a post is out of the site before its `publishDate` and after its `expiryDate`.
+    let now = Utc::now().fixed_offset();
+    let not_yet = date_field("publishDate", false).is_some_and(|d| d.0 > now);
+    let expired = date_field("expiryDate", false).is_some_and(|d| d.0 <= now);
 
     let mut list_field = |key: &str| -> Vec<String> {
         match fields.get(key) {
@@ -254,7 +273,35 @@ pub fn parse_meta(
             },
         }
     };
-    let tags = list_field("tags");
+    let mut tags = list_field("tags");
+    let mut categories = list_field("categories");
+    categories.extend(list_field("category"));
+    // Jekyll writes several categories as one space-separated string.
+    if let Some(Value::String(_)) = fields.get("categories") {
+        categories = categories
+            .iter()
+            .flat_map(|c| c.split_whitespace())
+            .map(str::to_owned)
+            .collect();
+    }
+    // Zola: `[taxonomies] tags = [...]`, `categories = [...]`.
+    if let Some(Value::Object(taxonomies)) = fields.get("taxonomies") {
+        let text_items = |key: &str| -> Vec<String> {
+            match taxonomies.get(key) {
+                Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
+                Some(v) => scalar_text(v).into_iter().collect(),
+                None => Vec::new(),
+            }
+        };
+        tags.extend(text_items("tags"));
+        categories.extend(text_items("categories"));
+    }
+    // Categories are listed as tags too, so that their posts are found the same way.
+    for c in &categories {
+        if !tags.contains(c) {
+            tags.push(c.clone());
+        }
+    }
     let images = list_field("images");
     let authors = list_field("authors");
     let mut aliases = list_field("aliases");
@@ -271,7 +318,7 @@ pub fn parse_meta(
             default
         }),
     };
-    let draft = bool_field("draft", false);
+    let draft = bool_field("draft", false) || not_yet || expired;
     let toc = bool_field("toc", true);
     let comments = bool_field("comments", true);
 
@@ -291,7 +338,13 @@ pub fn parse_meta(
             },
         }
     };
-    let summary = text_field("summary").filter(|s| !s.trim().is_empty());
+    let summary = text_field("summary")
+        .or_else(|| text_field("description"))
+        .filter(|s| !s.trim().is_empty());
+    let permalink_key = ["permalink", "url", "path"]
+        .into_iter()
+        .find(|k| fields.get(*k).is_some_and(|v| !v.is_null()));
+    let permalink_text = permalink_key.and_then(|key| Some((key, text_field(key)?)));
     let canonical_url = text_field("canonicalUrl")
         .or_else(|| text_field("canonical_url"))
         .filter(|s| !s.trim().is_empty());
@@ -307,6 +360,25 @@ pub fn parse_meta(
         }
     }
 
+    let permalink = permalink_text.and_then(|(key, written)| {
+        // Jekyll's `/:year/:title/` in one post's front matter: a pattern, not a URL.
+        let placeholders = written.contains("/:") || written.contains('{');
+        let site_path = alias_path(&written).filter(|_| !placeholders);
+        if placeholders {
+            errors.push(error_at(
+                key,
+                format!("`{key}` `{written}` is a pattern; a document's own URL is written out"),
+                "write the URL itself (/2019/05/04/post.html), or set the pattern for all posts in [permalinks] posts",
+            ));
+        } else if site_path.is_none() {
+            errors.push(error_at(
+                key,
+                format!("`{key}` `{written}` is not a path on this site"),
+                "write the page's URL as a site path, such as /about/ or /2019/05/04/post.html",
+            ));
+        }
+        site_path
+    });
     let aliases: Vec<String> = aliases
         .into_iter()
         .filter_map(|alias| match alias_path(&alias) {
@@ -326,12 +398,18 @@ pub fn parse_meta(
     let profile = (kind == Kind::Author).then(|| cards::profile(fields, &error_at, &mut errors));
     let projects = cards::projects(fields, &error_at, &mut errors);
 
-    let extra = fields
+    let mut extra: Map<String, Value> = fields
         .iter()
         .filter(|(k, _)| !KNOWN.contains(&k.as_str()) && k.as_str() != "canonical_url")
         .filter(|(k, _)| kind != Kind::Author || !AUTHOR_FIELDS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // Zola keeps a page's own fields under `[extra]`: templates find them as `extra.x`.
+    if let Some(Value::Object(own)) = extra.remove("extra") {
+        for (k, v) in own {
+            extra.entry(k).or_insert(v);
+        }
+    }
 
     if !errors.is_empty() {
         return Err(errors);
@@ -348,6 +426,8 @@ pub fn parse_meta(
         canonical_url,
         layout,
         slug,
+        categories,
+        permalink,
         aliases,
         toc,
         comments,
@@ -497,6 +577,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(m.aliases, vec!["old/", "older.html"]);
+    }
+
+    #[test]
+    fn own_urls_and_categories_as_other_generators_write_them() {
+        let m = meta(
+            "---\ntitle: K\ndate: 2025-06-29\npermalink: /about-me/\ncategories: linux tips\n---\n",
+        )
+        .unwrap();
+        assert_eq!(m.permalink.as_deref(), Some("about-me/"));
+        assert_eq!(m.categories, vec!["linux", "tips"]);
+        assert_eq!(m.tags, vec!["linux", "tips"]);
+        let m = meta("+++\ntitle = \"K\"\ndate = 2025-06-29\npath = \"x.html\"\n[taxonomies]\ntags = [\"a\"]\n+++\n").unwrap();
+        assert_eq!(
+            (m.permalink.as_deref(), m.tags),
+            (Some("x.html"), vec!["a".to_owned()])
+        );
+        let errs =
+            meta("---\ntitle: K\ndate: 2025-06-29\npermalink: /:year/:title/\n---\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("is a pattern"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(errs[0].line, Some(4));
     }
 
     #[test]

@@ -5,12 +5,14 @@ pub mod discover;
 pub mod front_matter;
 pub mod load;
 pub mod meta;
+pub mod permalink;
 pub mod slug;
 
 use crate::error::Diagnostic;
 use crate::markdown::{self, MarkdownOptions, Outline};
 pub use discover::{discover, Kind, SourceFile};
 pub use meta::{Date, Meta};
+pub use permalink::Permalinks;
 use std::borrow::Cow;
 
 /// A post or page, read and validated. What its body becomes (an outline, the whole HTML)
@@ -19,8 +21,11 @@ use std::borrow::Cow;
 pub struct Document {
     pub source: SourceFile,
     pub meta: Meta,
-    /// Site path without leading slash, with trailing slash: `blog/my-post/`.
+    /// Site path without leading slash: a folder (`blog/my-post/`), or a file when a
+    /// permalink says so (`2019/05/04/my-post.html`).
     pub path: String,
+    /// The slug in the URL (`my-post`, or `nested/my-post` for nested files).
+    pub slug: String,
     /// Unique to this parse of the file: a document loaded again, even from the same
     /// text, gets a new one. Pages compare it instead of the content it stands for.
     pub revision: u64,
@@ -43,10 +48,9 @@ pub struct Parsed {
 }
 
 impl Document {
-    /// The slug in the URL (`my-post`, or `nested/my-post` for nested files).
-    pub fn slug(&self) -> &str {
-        let trimmed = self.path.trim_end_matches('/');
-        trimmed.strip_prefix("blog/").unwrap_or(trimmed)
+    /// The folder the page's relative links start from (`2019/05/04/` for `2019/05/04/x.html`).
+    pub fn dir(&self) -> &str {
+        permalink::page_dir(&self.path)
     }
 
     /// The summary as HTML: front matter `summary` (escaped), else the outline's.
@@ -121,15 +125,32 @@ pub fn all_or_every_error<T>(
     }
 }
 
-/// One file's text to a document (front matter, fields) and its Markdown.
-pub fn parse(source: SourceFile, text: &str) -> Result<Parsed, Vec<Diagnostic>> {
+/// One file's text to a document (front matter, fields) and its Markdown; a post's URL
+/// follows the site's permalink pattern unless its front matter gives its own.
+pub fn parse(
+    source: SourceFile,
+    text: &str,
+    permalinks: &Permalinks,
+) -> Result<Parsed, Vec<Diagnostic>> {
     let split = front_matter::split(&source.display, text).map_err(|d| vec![d])?;
     let meta = meta::parse_meta(&source.display, text, &split, source.kind)?;
     let misspelt = meta::misspelt_keys(&split);
-    let path = match (&meta.slug, source.kind) {
-        (Some(s), Kind::Post) => format!("blog/{}/", s.trim_matches('/')),
-        (Some(s), Kind::Page | Kind::Author) => format!("{}/", s.trim_matches('/')),
-        (None, _) => source.default_path.clone(),
+    let slug = match &meta.slug {
+        Some(s) => s.trim_matches('/').to_owned(),
+        None => {
+            let trimmed = source.default_path.trim_end_matches('/');
+            trimmed.strip_prefix("blog/").unwrap_or(trimmed).to_owned()
+        }
+    };
+    let path = match (&meta.permalink, &meta.slug, source.kind) {
+        (Some(own), _, _) => own.clone(),
+        (None, _, Kind::Post) => permalinks.posts.post_path(&permalink::PostValues {
+            slug: &slug,
+            date: meta.date,
+            categories: &meta.categories,
+        }),
+        (None, Some(s), Kind::Page | Kind::Author) => format!("{}/", s.trim_matches('/')),
+        (None, None, Kind::Page | Kind::Author) => source.default_path.clone(),
     };
     static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     // The body is the end of the file.
@@ -146,6 +167,7 @@ pub fn parse(source: SourceFile, text: &str) -> Result<Parsed, Vec<Diagnostic>> 
     let document = Document {
         source,
         path,
+        slug,
         revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         tag_slugs: meta.tags.iter().map(|t| slug::tag_slug(t)).collect(),
         body_at,

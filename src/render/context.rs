@@ -116,7 +116,7 @@ pub fn page_values<'a>(
         Page::TagIndex => {
             let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
             values.insert("tags", &tags);
-            let meta = PageMeta::page(config, Some("Tags"), None, config.url("tags/"));
+            let meta = PageMeta::page(config, Some("Tags"), None, config.url(&site.tag_index));
             ("tags.html".to_owned(), Meta::Page(meta))
         }
         Page::Tag { tag, page: n } => {
@@ -127,7 +127,7 @@ pub fn page_values<'a>(
             insert_summaries(values, "posts", inputs, &page.listed(site, config))?;
             let pages = page_count(total, config.posts_per_page);
             let paginator =
-                Paginator::new(&tag.path(), n, pages, total, config.posts_per_page, config);
+                Paginator::new(&tag.path, n, pages, total, config.posts_per_page, config);
             values.insert("paginator", &paginator);
             let description = format!("Posts tagged {}", tag.name);
             let title = numbered(&tag.name, n);

@@ -82,7 +82,7 @@ pub fn tag_links(config: &Config, tag: &Tag, site_title: &str) -> Vec<FeedLink> 
     if !config.feeds.tags {
         return Vec::new();
     }
-    links(config, &tag.path(), &format!("{} · {site_title}", tag.name))
+    links(config, &tag.path, &format!("{} · {site_title}", tag.name))
 }
 
 /// One feed file to render.
@@ -231,13 +231,7 @@ pub fn jobs<'a>(site: &Site, config: &Config, entries: &'a [Option<Entry>]) -> V
         for tag in &site.tags {
             let title = format!("{} · {}", tag.name, config.title);
             push_feeds(
-                &mut jobs,
-                site,
-                config,
-                entries,
-                &tag.path(),
-                &title,
-                &tag.posts,
+                &mut jobs, site, config, entries, &tag.path, &title, &tag.posts,
             );
         }
     }
@@ -340,7 +334,7 @@ impl Entry {
 fn tag_name<'a>(site: &'a Site, folder: &str) -> &'a str {
     site.tags
         .iter()
-        .find(|t: &&Tag| t.path() == folder)
+        .find(|t: &&Tag| t.path == folder)
         .map_or("", |t| t.name.as_str())
 }
 
@@ -444,7 +438,8 @@ fn absolute_links(html: &str, page_url: &str, config: &Config) -> String {
             out.push_str(page_url);
             out.push_str(value);
         } else {
-            out.push_str(page_url);
+            // Relative to the page's folder (`2019/05/04/` for `2019/05/04/x.html`).
+            out.push_str(crate::content::permalink::page_dir(page_url));
             out.push_str(value.trim_start_matches("./"));
         }
         rest = &after[end..];

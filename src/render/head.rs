@@ -67,7 +67,7 @@ impl PageMeta {
             .meta
             .images
             .first()
-            .map(|i| config.absolute_url(i, &doc.path))
+            .map(|i| config.absolute_url(i, doc.dir()))
             .or_else(|| config.image.clone());
         let published = doc.meta.date.map(|d| d.rfc3339());
         let modified = doc.meta.updated().map(|d| d.rfc3339());

@@ -51,18 +51,16 @@ impl Page {
             Page::Post(_) | Page::Document(_) => self
                 .document(site)
                 .map_or_else(String::new, |d| d.path.clone()),
-            Page::TagIndex => "tags/".to_owned(),
-            Page::Tag { tag, page } => page_path(&site.tags[tag].path(), page),
+            Page::TagIndex => site.tag_index.clone(),
+            Page::Tag { tag, page } => page_path(&site.tags[tag].path, page),
             Page::NotFound => "404.html".to_owned(),
         }
     }
 
-    /// The file the page is written to: `blog/page/2/index.html`.
+    /// The file the page is written to: `blog/page/2/index.html`, `404.html`, or a
+    /// post's own file (`2019/05/04/x.html`) when its permalink is one.
     pub fn output_path(&self, site: &Site) -> String {
-        match self {
-            Page::NotFound => "404.html".to_owned(),
-            _ => format!("{}index.html", self.site_path(site)),
-        }
+        crate::content::permalink::page_file(&self.site_path(site))
     }
 
     /// The post or page whose own page this is.

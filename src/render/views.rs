@@ -74,7 +74,7 @@ impl<'a> TagLink<'a> {
         TagLink {
             name: &tag.name,
             slug: tag.slug.clone(),
-            url: config.url(&tag.path()),
+            url: config.url(&tag.path),
             count: tag.posts.len(),
         }
     }
@@ -135,7 +135,7 @@ impl<'a> PostSummary<'a> {
             title: &meta.title,
             url: config.url(&doc.path),
             path: &doc.path,
-            slug: doc.slug(),
+            slug: &doc.slug,
             date: meta.date.map(|d| d.rfc3339()),
             lastmod: meta.lastmod.map(|d| d.rfc3339()),
             tags,

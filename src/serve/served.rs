@@ -11,8 +11,9 @@ pub struct ServedSite {
     /// Counts successful builds that changed something; pages carry the one they were served from.
     pub generation: u64,
     files: HashMap<String, OutputFile>,
-    /// `static/`, resolved: copied files are read at request time and must still be in it.
-    static_dir: Option<PathBuf>,
+    /// `static/` and `content/` (page bundles' files), resolved: copied files are read at
+    /// request time and must still be in one of them.
+    copied_from: Vec<PathBuf>,
 }
 
 /// What a site path finds.
@@ -29,7 +30,10 @@ impl ServedSite {
         ServedSite {
             generation,
             files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
-            static_dir: std::fs::canonicalize(root.join("static")).ok(),
+            copied_from: ["static", "content"]
+                .iter()
+                .filter_map(|d| std::fs::canonicalize(root.join(d)).ok())
+                .collect(),
         }
     }
 
@@ -62,16 +66,12 @@ impl ServedSite {
     pub fn read<'a>(&self, file: &'a OutputFile) -> std::io::Result<Cow<'a, [u8]>> {
         if let Body::Copy(source) = &file.body {
             let inside = std::fs::canonicalize(source).ok().is_some_and(|real| {
-                real.is_file()
-                    && self
-                        .static_dir
-                        .as_ref()
-                        .is_some_and(|d| real.starts_with(d))
+                real.is_file() && self.copied_from.iter().any(|d| real.starts_with(d))
             });
             if !inside {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::NotFound,
-                    "no longer a file inside static/",
+                    "no longer a file inside static/ or content/",
                 ));
             }
         }

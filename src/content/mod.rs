@@ -163,7 +163,7 @@ pub fn parse(
             .map_or(0, |l| l.chars().count())
             + 1,
     );
-    let prepared = markdown::prepare(split.body, source.is_mdx());
+    let prepared = markdown::prepare(split.body, source.is_mdx(), &permalinks.posts);
     let document = Document {
         source,
         path,

@@ -56,7 +56,7 @@ pub struct Prepared {
 /// and Liquid tags outside code written out ([`shortcodes`]), formulas that cannot be
 /// converted found ([`math`]). A body with no `$`, `{{` or `{%` (most of them) is
 /// not parsed here.
-pub fn prepare(body: String, is_mdx: bool) -> Prepared {
+pub fn prepare(body: String, is_mdx: bool, posts: &crate::content::permalink::Pattern) -> Prepared {
     let (markdown, mut warnings) = match is_mdx {
         true => mdx::to_markdown(&body),
         false => (body, Vec::new()),
@@ -81,7 +81,7 @@ pub fn prepare(body: String, is_mdx: bool) -> Prepared {
     let markdown = match has_tags {
         true => {
             verbatim.sort_by_key(|r| r.start);
-            let (expanded, found) = shortcodes::expand(&markdown, &verbatim);
+            let (expanded, found) = shortcodes::expand(&markdown, &verbatim, posts);
             warnings.extend(found);
             expanded
         }
@@ -196,6 +196,10 @@ pub fn reading_time(words: usize) -> usize {
 mod tests {
     use super::*;
 
+    fn default_posts() -> crate::content::permalink::Pattern {
+        crate::content::permalink::Permalinks::default().posts
+    }
+
     fn options() -> MarkdownOptions {
         MarkdownOptions {
             base_path: "/".into(),
@@ -295,6 +299,7 @@ mod tests {
             "<TOCInline toc={props.toc} exclude=\"two\" />\n\n## One\n\n## Two\n\n### Three\n"
                 .into(),
             true,
+            &default_posts(),
         );
         let r = md(&prepared.markdown);
         assert!(
@@ -307,7 +312,7 @@ mod tests {
     #[test]
     fn prepare_leaves_shortcodes_in_code_and_math_alone_and_finds_bad_formulas() {
         let body = "`{{< figure >}}` and $a^{{b}}$\n\n```\n{% include x %}\n```\n\n{{< youtube abc >}}\n\nBad: $\\nosuchcommand$\n";
-        let prepared = prepare(body.into(), false);
+        let prepared = prepare(body.into(), false, &default_posts());
         assert!(
             prepared
                 .markdown

@@ -10,6 +10,7 @@
 mod tags;
 
 use super::rewrite::{line_column, own_block, BodyWarning, Edits};
+use crate::content::permalink::{Pattern, PostValues};
 use crate::html::escape;
 use std::ops::Range;
 use tags::{closing_of, find_tags, is_closing, Args, Form, Tag};
@@ -21,10 +22,15 @@ pub fn may_have_tags(markdown: &str) -> bool {
 }
 
 /// The body with every tag outside `code` (sorted byte ranges) written out.
-pub fn expand(markdown: &str, code: &[Range<usize>]) -> (String, Vec<BodyWarning>) {
+pub fn expand(
+    markdown: &str,
+    code: &[Range<usize>],
+    posts: &Pattern,
+) -> (String, Vec<BodyWarning>) {
     let tags = find_tags(markdown, code);
     let mut expansion = Expansion {
         text: markdown,
+        posts,
         edits: Edits::default(),
         warnings: Vec::new(),
         closed: Vec::new(),
@@ -44,6 +50,8 @@ pub fn expand(markdown: &str, code: &[Range<usize>]) -> (String, Vec<BodyWarning
 
 struct Expansion<'t> {
     text: &'t str,
+    /// The site's post URL pattern, which Jekyll's `post_url` and `link` point into.
+    posts: &'t Pattern,
     edits: Edits,
     warnings: Vec<BodyWarning>,
     /// The closing tags already written out with their opening ones.
@@ -115,14 +123,14 @@ impl Expansion<'_> {
             },
             ("link", _) if tag.form == Form::Liquid => match tag.args.positional.first() {
                 Some(path) => {
-                    let url = link_url(path);
+                    let url = link_url(path, self.posts);
                     self.edits.replace(tag.range.clone(), url);
                 }
                 None => self.unknown(tag, "it names no file"),
             },
             ("post_url", _) => match tag.args.positional.first() {
                 Some(post) => {
-                    let url = post_url(post);
+                    let url = post_url(post, self.posts);
                     self.edits.replace(tag.range.clone(), url);
                 }
                 None => self.unknown(tag, "it names no post"),
@@ -326,19 +334,27 @@ fn gist(url: &str) -> String {
     format!("<div class=\"gist\"><script src=\"{url}.js\"></script><noscript><a href=\"{url}\">{url}</a></noscript></div>")
 }
 
-/// Jekyll's `post_url 2019-05-04-title`: the post's address here, `/blog/title/`.
-fn post_url(post: &str) -> String {
+/// Jekyll's `post_url 2019-05-04-title`: the post's address here, by the site's post
+/// pattern (`/blog/title/` by default), from the date and slug the name gives.
+fn post_url(post: &str, posts: &Pattern) -> String {
     let name = post.rsplit('/').next().unwrap_or(post);
     let stem = crate::content::discover::without_jekyll_date(name);
-    format!("/blog/{}/", crate::content::slug::path_segment(stem))
+    let slug = crate::content::slug::path_segment(stem);
+    let date = crate::content::meta::jekyll_date(std::path::Path::new(name));
+    let path = posts.post_path(&PostValues {
+        slug: &slug,
+        date,
+        categories: &[],
+    });
+    format!("/{path}")
 }
 
 /// Jekyll's `link _posts/2019-05-04-title.md` or `link about.md`: that file's address here.
-fn link_url(path: &str) -> String {
+fn link_url(path: &str, posts: &Pattern) -> String {
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
     if path.contains("_posts/") {
-        return post_url(stem);
+        return post_url(stem, posts);
     }
     let folder = path[..path.len() - file.len()].trim_matches('/');
     let page = crate::content::slug::path_segment(stem);
@@ -354,8 +370,12 @@ fn link_url(path: &str) -> String {
 mod tests {
     use super::*;
 
+    fn default_posts() -> Pattern {
+        crate::content::permalink::Permalinks::default().posts
+    }
+
     fn expand_all(text: &str) -> (String, Vec<BodyWarning>) {
-        expand(text, &[])
+        expand(text, &[], &default_posts())
     }
 
     #[test]
@@ -373,6 +393,18 @@ mod tests {
             out.contains("<!-- --><div class=\"alert alert-note\" role=\"note\"><p class=\"alert-title\">Note</p>\nMind *this*.\n<!-- --></div>\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn post_url_follows_the_post_pattern() {
+        let jekyll = Pattern::posts("/{year}/{month}/{day}/{slug}.html").unwrap();
+        let text = "[Old]({% post_url 2019-05-04-hello-world %}) [L]({% link _posts/2019-05-04-hello-world.md %})\n";
+        let (out, warnings) = expand(text, &[], &jekyll);
+        assert_eq!(
+            out,
+            "[Old](/2019/05/04/hello-world.html) [L](/2019/05/04/hello-world.html)\n"
+        );
+        assert!(warnings.is_empty());
     }
 
     #[test]
@@ -433,7 +465,7 @@ mod tests {
     fn jekyll_links_and_hugo_escaped_shortcodes() {
         let text = "[a]({% link _posts/2019-05-04-hello.md %}) [b]({% link about.md %})\n\n`{{</* figure src=\"x\" */>}}`\n";
         let in_code = [0..3, 69..97];
-        let (out, warnings) = expand(text, &in_code);
+        let (out, warnings) = expand(text, &in_code, &default_posts());
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(
             out,
@@ -445,6 +477,6 @@ mod tests {
     fn tags_in_code_are_left_alone() {
         let text = "Use `{{< figure >}}`.\n";
         let code = vec![4..20, 30..40];
-        assert_eq!(expand(text, &code).0, text);
+        assert_eq!(expand(text, &code, &default_posts()).0, text);
     }
 }

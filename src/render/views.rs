@@ -142,6 +142,30 @@ impl<'a> PostSummary<'a> {
     }
 }
 
+/// What a fingerprint records for a [`PostSummary`] or a [`FullView`]: everything either
+/// is made from besides the configuration (every page is forgotten when it changes), in
+/// a few words instead of the view's text. The revision stands for the whole document
+/// (front matter, path, outline, HTML); the tags for what its tag links show.
+#[derive(Serialize)]
+pub struct SummaryKey<'a> {
+    pub revision: u64,
+    /// Name, slug and number of posts of each of its tags.
+    pub tags: Vec<(&'a str, &'a str, usize)>,
+}
+
+impl<'a> SummaryKey<'a> {
+    pub fn of(doc: &Document, site: &'a Site) -> Self {
+        SummaryKey {
+            revision: doc.revision,
+            tags: site
+                .tags_of(doc)
+                .into_iter()
+                .map(|t| (t.name.as_str(), t.slug.as_str(), t.posts.len()))
+                .collect(),
+        }
+    }
+}
+
 /// A post or page with its content: `post` in post.html, `page` in page.html.
 #[derive(Serialize)]
 pub struct FullView<'a> {

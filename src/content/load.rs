@@ -18,6 +18,8 @@ use std::sync::Arc;
 pub struct DocumentMemo {
     kept: Kept<PathBuf, Arc<Loaded>>,
     changes: KnownChanges,
+    /// The sources the last build found (a session only).
+    found: Option<Arc<Vec<SourceFile>>>,
 }
 
 /// A loaded file with everything it was made from.
@@ -54,7 +56,24 @@ impl DocumentMemo {
         DocumentMemo {
             kept: Kept::new(retention),
             changes: KnownChanges::Unknown,
+            found: None,
         }
+    }
+
+    /// The sources the last build found, if no change told since can have added, removed
+    /// or moved one: every change under `content/` is to a file that was a source then
+    /// and is a file now (an edit in place). Discovery walks every folder; an edit of one
+    /// post need not.
+    pub fn sources_if_unchanged(&self, root: &Path) -> Option<Arc<Vec<SourceFile>>> {
+        let (KnownChanges::Within(paths), Some(found)) = (&self.changes, &self.found) else {
+            return None;
+        };
+        let content = root.join("content");
+        let edited_in_place = |path: &PathBuf| {
+            let may_hold_sources = path.starts_with(&content) || content.starts_with(path);
+            !may_hold_sources || (path.is_file() && found.iter().any(|s| s.path == *path))
+        };
+        paths.iter().all(edited_in_place).then(|| Arc::clone(found))
     }
 
     /// Promises that every change to the sources from now on is told with
@@ -84,7 +103,7 @@ pub struct LoadedDocuments {
 
 /// Reads and parses every source, in parallel; all errors of all files come back together.
 pub fn load(
-    sources: Vec<SourceFile>,
+    sources: Arc<Vec<SourceFile>>,
     options: &MarkdownOptions,
     memo: &mut DocumentMemo,
 ) -> Result<LoadedDocuments, Vec<Diagnostic>> {
@@ -96,15 +115,15 @@ pub fn load(
     let kept = &memo.kept;
     let retention = kept.retention();
     let results: Vec<Result<Arc<Loaded>, Vec<Diagnostic>>> = sources
-        .into_par_iter()
+        .par_iter()
         .map(|source| {
             let previous = kept
                 .previous(&source.path)
-                .filter(|p| p.source == source && p.options == *options);
+                .filter(|p| p.source == *source && p.options == *options);
             // A file the watcher saw no change to is taken as it was, unread.
             let text = match previous {
                 Some(_) if !changes.may_have_changed(&source.path) => None,
-                _ => Some(read_source(&source)?),
+                _ => Some(read_source(source)?),
             };
             let unchanged = previous.is_some_and(|p| text.as_ref().map_or(true, |t| *t == p.text));
             kept.get_or_make(
@@ -119,7 +138,7 @@ pub fn load(
                             Retention::Keep => text,
                             Retention::Forget => String::new(),
                         },
-                        source,
+                        source: source.clone(),
                         options: options.clone(),
                         document: Arc::new(parsed.document),
                         body: Body::new(parsed.markdown, retention),
@@ -129,6 +148,9 @@ pub fn load(
         })
         .collect();
     memo.kept.finish();
+    if retention == Retention::Keep {
+        memo.found = Some(sources);
+    }
     let loaded = super::all_or_every_error(results)?;
     let bodies = loaded
         .iter()

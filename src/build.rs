@@ -374,6 +374,13 @@ mod tests {
         post(root, "ccc", "Gamma", "one", "New.");
         memo.changed_only([root.join("content/blog/ccc.md")]);
         assert_same_as_fresh(root, &mut memo);
+        // An editor's save: a backup made and removed, a temporary file renamed over the post.
+        let backup = root.join("content/blog/ccc.md~");
+        std::fs::write(&backup, "old").unwrap();
+        std::fs::remove_file(&backup).unwrap();
+        post(root, "ccc", "Gamma saved", "two", "Saved.");
+        memo.changed_only([backup, root.join("content/blog/ccc.md")]);
+        assert_same_as_fresh(root, &mut memo);
         std::fs::remove_file(root.join("content/blog/a.md")).unwrap();
         memo.changed_only([root.join("content/blog/a.md")]);
         assert_same_as_fresh(root, &mut memo);

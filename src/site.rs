@@ -2,7 +2,7 @@
 
 use crate::content::{Document, Kind};
 use crate::error::Diagnostic;
-use std::collections::HashMap;
+use crate::memo::FastMap;
 use std::sync::Arc;
 
 /// One tag, merged over spellings that share a slug (`TIL` and `til`).
@@ -31,7 +31,7 @@ pub struct Site {
     /// Things worth a writer's attention that do not fail the build.
     pub warnings: Vec<String>,
     /// Index in `tags` by slug.
-    tag_numbers: HashMap<String, usize>,
+    tag_numbers: FastMap<String, usize>,
 }
 
 /// Paths the site generates itself; a page there would be overwritten.
@@ -92,7 +92,7 @@ impl Site {
     /// Up to `n` other posts that share tags with post `i`: most shared tags first, then
     /// the newest.
     pub fn related(&self, i: usize, n: usize) -> Vec<usize> {
-        let mut shared: HashMap<usize, usize> = HashMap::new();
+        let mut shared: FastMap<usize, usize> = FastMap::default();
         for tag in self.tags_of(&self.posts[i]) {
             for &j in tag.posts.iter().filter(|&&j| j != i) {
                 *shared.entry(j).or_default() += 1;
@@ -110,7 +110,7 @@ fn check_unique_paths(
     pages: &[Arc<Document>],
 ) -> Result<(), Vec<Diagnostic>> {
     // Output file -> the document that writes it (its page, or a redirect from an alias).
-    let mut seen: HashMap<String, &Document> = HashMap::new();
+    let mut seen: FastMap<String, &Document> = FastMap::default();
     let mut errors = Vec::new();
     for doc in posts.iter().chain(pages).map(|d| &**d) {
         let generated = RESERVED.contains(&doc.path.as_str())
@@ -208,7 +208,7 @@ fn collect_tags(posts: &[Arc<Document>]) -> (Vec<Tag>, Vec<String>) {
         spellings: Vec<(String, usize)>,
         posts: Vec<usize>,
     }
-    let mut by_slug: HashMap<String, Uses> = HashMap::new();
+    let mut by_slug: FastMap<String, Uses> = FastMap::default();
     for (i, post) in posts.iter().enumerate() {
         for (name, slug) in post.meta.tags.iter().zip(&post.tag_slugs) {
             let entry = by_slug.entry(slug.clone()).or_default();

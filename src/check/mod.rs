@@ -10,7 +10,7 @@
 use crate::content::Document;
 use crate::error::Diagnostic;
 use crate::markdown::Outline;
-use crate::memo::{Kept, Retention};
+use crate::memo::{FastMap, Kept, Retention};
 use crate::site::Site;
 use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
@@ -49,7 +49,7 @@ impl PageIds {
 /// The ids of the site's pages, gathered as they are made, for the links to judge.
 pub struct LinkCheck<'m> {
     /// Ids found on each HTML file, by file.
-    ids: Mutex<HashMap<String, Arc<PageIds>>>,
+    ids: Mutex<FastMap<String, Arc<PageIds>>>,
     memo: &'m IdsMemo,
 }
 
@@ -134,7 +134,8 @@ impl<'m> LinkCheck<'m> {
         drafts: &Drafts,
     ) -> Vec<Diagnostic> {
         let links = resolve_all(site, base_url, outline);
-        let files: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let files: HashSet<&str, foldhash::fast::RandomState> =
+            paths.iter().map(String::as_str).collect();
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut problems = Vec::new();
         // Suggestions compare a link with every page: worth it for the handful of broken

@@ -50,10 +50,7 @@ pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
             Diagnostic::new(&path, format!("could not read: {e}"))
         })?;
         let path = entry.path();
-        let is_markdown = path
-            .extension()
-            .is_some_and(|e| e == "md" || e == "mdx" || e == "markdown");
-        if !entry.file_type().is_file() || !is_markdown || entry.file_name() == "_index.md" {
+        if !entry.file_type().is_file() || !has_source_name(path) {
             continue;
         }
         let rel = path.strip_prefix(&content).unwrap_or(path);
@@ -71,6 +68,24 @@ pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
         });
     }
     Ok(found)
+}
+
+/// Whether a file of this name is a source, if it is not hidden: Markdown, and not a
+/// Hugo section file.
+fn has_source_name(path: &Path) -> bool {
+    let is_markdown = path
+        .extension()
+        .is_some_and(|e| e == "md" || e == "mdx" || e == "markdown");
+    is_markdown && path.file_name().is_some_and(|n| n != "_index.md")
+}
+
+/// Whether a file at `path` (under `content/`) could be a source: an editor's backup or
+/// temporary file next to a post (`a.md~`, `.a.md.swp`, `sed1x2Y`) could not, so a save
+/// that makes and removes one adds no source.
+pub fn could_be_source(path: &Path, content: &Path) -> bool {
+    let rel = path.strip_prefix(content).unwrap_or(path);
+    let hidden = rel.iter().any(|c| c.to_string_lossy().starts_with('.'));
+    !hidden && has_source_name(path)
 }
 
 /// `blog/a.md` → `blog/a/`; `blog/x/index.md` → `blog/x/`; `about.md` → `about/`.

@@ -62,18 +62,37 @@ impl DocumentMemo {
 
     /// The sources the last build found, if no change told since can have added, removed
     /// or moved one: every change under `content/` is to a file that was a source then
-    /// and is a file now (an edit in place). Discovery walks every folder; an edit of one
-    /// post need not.
+    /// and is a file now (an edit in place), or to a file that could not be a source (an
+    /// editor's temporary file). Discovery walks every folder; an edit of one post need not.
     pub fn sources_if_unchanged(&self, root: &Path) -> Option<Arc<Vec<SourceFile>>> {
         let (KnownChanges::Within(paths), Some(found)) = (&self.changes, &self.found) else {
             return None;
         };
         let content = root.join("content");
-        let edited_in_place = |path: &PathBuf| {
-            let may_hold_sources = path.starts_with(&content) || content.starts_with(path);
-            !may_hold_sources || (path.is_file() && found.iter().any(|s| s.path == *path))
+        let adds_or_removes_none = |path: &PathBuf| {
+            if content.starts_with(path) {
+                return false;
+            }
+            if !path.starts_with(&content) {
+                return true; // templates/, static/, inkpress.toml
+            }
+            if found.iter().any(|s| s.path == *path) {
+                return path.is_file(); // edited in place, or removed
+            }
+            if found.iter().any(|s| s.path.starts_with(path)) {
+                return false; // a folder of sources, moved or removed
+            }
+            match std::fs::metadata(path) {
+                // A new folder may hold sources; a new file may be one.
+                Ok(meta) => !meta.is_dir() && !super::discover::could_be_source(path, &content),
+                // Made and gone again since (an editor's temporary file).
+                Err(_) => true,
+            }
         };
-        paths.iter().all(edited_in_place).then(|| Arc::clone(found))
+        paths
+            .iter()
+            .all(adds_or_removes_none)
+            .then(|| Arc::clone(found))
     }
 
     /// Promises that every change to the sources from now on is told with

@@ -286,7 +286,7 @@ impl RandomSite {
     fn template(&mut self) -> String {
         let heading = ["Related", "Read next", "More"][self.rng.usize(0..3)];
         format!(
-            "{{% extends \"base.html\" %}}\n{{% block content %}}\n<h1>{{{{ post.title }}}}</h1>\n{{{{ post.content | safe }}}}\n<h2>{heading}</h2>\n<ul>{{% for p in related %}}<li><a href=\"{{{{ p.url }}}}\">{{{{ p.title }}}}</a> {{{{ p.summary | safe }}}}</li>{{% endfor %}}</ul>\n{{% if previous %}}<a href=\"{{{{ previous.url }}}}\">{{{{ previous.title }}}}</a>{{% endif %}}\n{{% endblock content %}}\n"
+            "{{% extends \"base.html\" %}}\n{{% block content %}}\n<h1>{{{{ post.title }}}}</h1>\n{{% for t in post.tags %}}<a href=\"{{{{ t.url }}}}\">{{{{ t.name }}}} ({{{{ t.count }}}})</a>{{% endfor %}}\n{{{{ post.content | safe }}}}\n<h2>{heading}</h2>\n<ul>{{% for p in related %}}<li><a href=\"{{{{ p.url }}}}\">{{{{ p.title }}}}</a> {{{{ p.summary | safe }}}}</li>{{% endfor %}}</ul>\n{{% if previous %}}<a href=\"{{{{ previous.url }}}}\">{{{{ previous.title }}}}</a>{{% endif %}}\n{{% endblock content %}}\n"
         )
     }
 

@@ -3,10 +3,11 @@
 
   cargo build --release
   python3 /work/shared/bench/gen_corpus.py --out /tmp/c1k --n 1000 --layout plain
-  python3 bench/serve_latency.py --site /tmp/c1k [--edits 20] [--bin target/release/inkpress]
+  python3 bench/serve_latency.py --site /tmp/c1k [--edits 20] [--edit body] [--bin target/release/inkpress]
 
 The site is copied to a temporary folder first (the original is never edited). Each
-edit rewrites one post's body; the figures are:
+edit changes one post, as `--edit` says: `body` appends a sentence, `title` changes its
+title, `tags` adds a tag to its list, `new` writes a new post. The figures are:
   server  from the first file event to the reload message being sent, as `serve -v`
           logs it (includes the debounce wait for the editor's burst of events to end)
   rebuild the rebuild part of that alone
@@ -33,11 +34,26 @@ def percentile(values, p):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def edited(kind, text, i):
+    """The text of a post after edit `i` of this kind (`new`: a new post made from it)."""
+    if kind == "body":
+        return text + f"\nEdited by the latency bench, edit {i}.\n"
+    if kind == "title":
+        return re.sub(r'(?m)^title: .*$', f'title: "Retitled by the latency bench {i}"', text, count=1)
+    if kind == "tags":
+        return re.sub(r'(?m)^tags: \[', f'tags: ["bench-{i % 3}", ', text, count=1)
+    if kind == "new":
+        text = re.sub(r'(?m)^title: .*$', f'title: "New post {i} from the latency bench"', text, count=1)
+        return re.sub(r'(?m)^date: .*$', "date: '2026-01-01'", text, count=1)
+    raise ValueError(kind)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--site", required=True)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--bin", default="target/release/inkpress")
+    ap.add_argument("--edit", choices=["body", "title", "tags", "new"], default="body")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="inkpress-serve-bench-")
@@ -97,8 +113,11 @@ def main():
             path = os.path.join(posts_dir, posts[(i * 37) % len(posts)])
             with open(path) as f:
                 text = f.read()
+            text = edited(args.edit, text, i)
+            if args.edit == "new":
+                path = os.path.join(posts_dir, f"bench-new-post-{i}.md")
             with open(path, "w") as f:
-                f.write(text + f"\nEdited by the latency bench, edit {i}.\n")
+                f.write(text)
             written = time.perf_counter()
             with cond:
                 ok = cond.wait_for(lambda: arrivals[-1][0] > generation, timeout=10)
@@ -119,7 +138,7 @@ def main():
         if m:
             server.append(float(m.group(1)))
             rebuild.append(float(m.group(2)))
-    print(f"{len(posts)} posts, {args.edits} edits of one post each")
+    print(f"{len(posts)} posts, {args.edits} edits ({args.edit}) of one post each")
     for name, values in (("server", server), ("rebuild", rebuild), ("client", client)):
         if values:
             print(f"  {name:8} p50 {percentile(values, 50):6.1f} ms   p95 {percentile(values, 95):6.1f} ms"

@@ -152,7 +152,7 @@ fn build_in_memory_warm(bencher: Bencher, n: usize) {
 fn render_templates(bencher: Bencher, n: usize) {
     let site = site(n);
     let markdown = options();
-    let sources = inkpress::content::discover(site.dir.path()).unwrap();
+    let sources = std::sync::Arc::new(inkpress::content::discover(site.dir.path()).unwrap());
     // Bodies are kept (rendered once, by the first round); pages are not.
     let mut documents = DocumentMemo::new(Retention::Keep);
     let loaded =

@@ -11,17 +11,18 @@
 //! [`crate::memo`]). The build writes nothing itself: where the files go is the caller's
 //! [`Destination`].
 
-use crate::check::{Drafts, LinkCheck};
+use crate::check::{Drafts, IdsMemo, LinkCheck};
 use crate::config::{Config, Severity};
 use crate::content::{self, load::DocumentMemo, Document};
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
 use crate::memo::Retention;
-use crate::output::{Destination, InMemory, OutputFile};
+use crate::output::{Body, Destination, InMemory, OutputFile};
 use crate::render::{self, templates::TemplateMemo, RenderMemo};
 use crate::site::Site;
 use crate::static_files;
+use bytes::Bytes;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -94,6 +95,7 @@ pub struct Memo {
     templates: TemplateMemo,
     documents: DocumentMemo,
     render: RenderMemo,
+    ids: IdsMemo,
     highlight: Option<Arc<HighlightCache>>,
 }
 
@@ -117,6 +119,7 @@ impl Memo {
             templates: TemplateMemo::default(),
             documents: DocumentMemo::new(retention),
             render: RenderMemo::new(retention),
+            ids: IdsMemo::new(retention),
             highlight: None,
         }
     }
@@ -194,13 +197,17 @@ fn stages(
     markdown: &MarkdownOptions,
 ) -> Result<Built> {
     let root = &config.root;
-    let sources = content::discover(root)?;
+    let sources = match memo.documents.sources_if_unchanged(root) {
+        Some(sources) => sources,
+        None => Arc::new(content::discover(root)?),
+    };
     let statics = static_files::list(root)?;
     // Templates and content are independent: check both so that one run shows every error.
     let Memo {
         templates,
         documents,
         render: render_memo,
+        ids,
         ..
     } = memo;
     let (templates, loaded) = rayon::join(
@@ -222,7 +229,7 @@ fn stages(
         .collect();
     let site =
         Site::assemble(loaded.documents, options.drafts, config).map_err(Diagnostics::sorted)?;
-    let links = LinkCheck::default();
+    let links = LinkCheck::new(ids);
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
     let own: HashSet<String> = statics.iter().map(|f| f.path.clone()).collect();
@@ -252,6 +259,7 @@ fn stages(
         body.outline(|md| doc.outline(md, markdown)).ok()
     };
     let problems = links.problems(&site, &config.base_url, &outline, &made.paths, &drafts);
+    ids.finish();
     let mut broken_links = Diagnostics::sorted(problems).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
         crate::check::add_source_lines(&config.root, &mut broken_links);
@@ -272,7 +280,7 @@ fn stages(
 struct Except<'a> {
     own: &'a HashSet<String>,
     dest: &'a dyn Destination,
-    links: &'a LinkCheck,
+    links: &'a LinkCheck<'a>,
 }
 
 impl Destination for Except<'_> {
@@ -281,7 +289,11 @@ impl Destination for Except<'_> {
             return Ok(None);
         }
         if self.links.wants_ids_of(&file.path) {
-            if let Ok(bytes) = file.bytes() {
+            let bytes = match &file.body {
+                Body::Bytes(bytes) => Some(bytes.clone()),
+                _ => file.bytes().ok().map(|b| Bytes::copy_from_slice(&b)),
+            };
+            if let Some(bytes) = bytes {
                 self.links.keep_ids(&file.path, &bytes);
             }
         }
@@ -361,6 +373,21 @@ mod tests {
         assert!(titles.contains(&"Alpha edited"), "{titles:?}");
         // Named by its folder (a folder moved in place): read again.
         memo.changed_only([root.join("content/blog")]);
+        assert_same_as_fresh(root, &mut memo);
+        // A file told that no build has seen is found (the sources are looked for again),
+        // and so is the removal of one.
+        post(root, "ccc", "Gamma", "one", "New.");
+        memo.changed_only([root.join("content/blog/ccc.md")]);
+        assert_same_as_fresh(root, &mut memo);
+        // An editor's save: a backup made and removed, a temporary file renamed over the post.
+        let backup = root.join("content/blog/ccc.md~");
+        std::fs::write(&backup, "old").unwrap();
+        std::fs::remove_file(&backup).unwrap();
+        post(root, "ccc", "Gamma saved", "two", "Saved.");
+        memo.changed_only([backup, root.join("content/blog/ccc.md")]);
+        assert_same_as_fresh(root, &mut memo);
+        std::fs::remove_file(root.join("content/blog/a.md")).unwrap();
+        memo.changed_only([root.join("content/blog/a.md")]);
         assert_same_as_fresh(root, &mut memo);
     }
 

@@ -13,6 +13,10 @@
 
 use crate::markdown::{Outline, Rendered};
 use std::collections::HashMap;
+
+/// A hash map with a fast hash: keys are the site's own paths, slugs and revisions, never
+/// chosen by an attacker, so SipHash's defence against crafted collisions is not needed.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -32,16 +36,16 @@ pub enum Retention {
 /// the next build sees, so values no build asked for again are dropped by themselves.
 pub struct Kept<K, V> {
     retention: Retention,
-    previous: HashMap<K, V>,
-    current: Mutex<HashMap<K, V>>,
+    previous: FastMap<K, V>,
+    current: Mutex<FastMap<K, V>>,
 }
 
 impl<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static> Kept<K, V> {
     pub fn new(retention: Retention) -> Self {
         Kept {
             retention,
-            previous: HashMap::new(),
-            current: Mutex::new(HashMap::new()),
+            previous: FastMap::default(),
+            current: Mutex::new(FastMap::default()),
         }
     }
 
@@ -85,7 +89,7 @@ impl<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static> Kept<K, V> {
         self.current_values().clear();
     }
 
-    fn current_values(&self) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
+    fn current_values(&self) -> std::sync::MutexGuard<'_, FastMap<K, V>> {
         self.current.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -177,7 +181,7 @@ impl Body {
 
 /// The body of every document of a build, by revision.
 #[derive(Default)]
-pub struct Bodies(HashMap<u64, Arc<Body>>);
+pub struct Bodies(FastMap<u64, Arc<Body>>);
 
 impl FromIterator<(u64, Arc<Body>)> for Bodies {
     fn from_iter<I: IntoIterator<Item = (u64, Arc<Body>)>>(iter: I) -> Self {

@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::content::permalink::page_file;
 use crate::content::{Document, Kind};
 use crate::error::Diagnostic;
+use crate::memo::FastMap;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -43,9 +44,9 @@ pub struct Site {
     /// Things worth a writer's attention that do not fail the build.
     pub warnings: Vec<String>,
     /// Index in `tags` by slug.
-    tag_numbers: HashMap<String, usize>,
+    tag_numbers: FastMap<String, usize>,
     /// Index in `authors` by key.
-    author_numbers: HashMap<String, usize>,
+    author_numbers: FastMap<String, usize>,
     /// The folder of the tag pages, and the tag index: `tags/`.
     pub tag_index: String,
 }
@@ -149,6 +150,17 @@ impl Site {
             .map_or(name, |a| self.pages[a.page].meta.title.as_str())
     }
 
+    /// What a document shows of its authors that have pages (names, profiles, counts),
+    /// as each page's revision and number of posts: part of a fingerprint.
+    pub fn author_pages_of(&self, doc: &Document) -> Vec<(u64, usize)> {
+        doc.meta
+            .authors
+            .iter()
+            .filter_map(|name| self.author(name))
+            .map(|a| (self.pages[a.page].revision, a.posts.len()))
+            .collect()
+    }
+
     /// The author whose page is `site.pages[page]`.
     pub fn author_of_page(&self, page: usize) -> Option<&Author> {
         self.authors.iter().find(|a| a.page == page)
@@ -176,7 +188,7 @@ impl Site {
     /// Up to `n` other posts that share tags with post `i`: most shared tags first, then
     /// the newest.
     pub fn related(&self, i: usize, n: usize) -> Vec<usize> {
-        let mut shared: HashMap<usize, usize> = HashMap::new();
+        let mut shared: FastMap<usize, usize> = FastMap::default();
         for tag in self.tags_of(&self.posts[i]) {
             for &j in tag.posts.iter().filter(|&&j| j != i) {
                 *shared.entry(j).or_default() += 1;
@@ -196,7 +208,7 @@ fn check_unique_paths(
     config: &Config,
 ) -> Result<(), Vec<Diagnostic>> {
     // Output file -> the document that writes it (its page, or a redirect from an alias).
-    let mut seen: HashMap<String, &Document> = HashMap::new();
+    let mut seen: FastMap<String, &Document> = FastMap::default();
     let mut errors = Vec::new();
     // Paths the site generates itself; a page there would be overwritten.
     let reserved = ["", "blog/", tag_index, "404/", "404.html"];
@@ -322,7 +334,7 @@ fn collect_tags(posts: &[Arc<Document>], config: &Config) -> (Vec<Tag>, Vec<Stri
         spellings: Vec<(String, usize)>,
         posts: Vec<usize>,
     }
-    let mut by_slug: HashMap<String, Uses> = HashMap::new();
+    let mut by_slug: FastMap<String, Uses> = FastMap::default();
     for (i, post) in posts.iter().enumerate() {
         for (name, slug) in post.meta.tags.iter().zip(&post.tag_slugs) {
             let entry = by_slug.entry(slug.clone()).or_default();

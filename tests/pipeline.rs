@@ -109,22 +109,7 @@ fn serve_follows_a_series_of_edits_exactly() {
     assert_serves_the_build(&site, &server);
     let step = |what: &str, edit: &dyn Fn(&TestSite)| {
         edit(&site);
-        // Some edits change no page (a new draft), so no reload is announced: wait for
-        // serve to say it rebuilt, then for the editor's burst of events to settle.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut rebuilt = false;
-        loop {
-            let quiet = Duration::from_millis(if rebuilt { 300 } else { 100 });
-            match server.stdout.recv_timeout(quiet) {
-                Ok(line) => rebuilt |= line.starts_with("rebuilt in"),
-                Err(_) if rebuilt => break,
-                Err(_) => {}
-            }
-            assert!(
-                Instant::now() < deadline,
-                "serve did not rebuild after {what}"
-            );
-        }
+        wait_for_rebuild(&server, what);
         let files = assert_serves_the_build(&site, &server);
         assert!(files > 10, "after {what}: {files} files");
     };
@@ -198,6 +183,33 @@ fn serve_follows_a_series_of_edits_exactly() {
     });
 }
 
+/// Edits whose effects reach pages through other documents: an author's page (their
+/// name shows on every post of theirs) and a page bundle's files (found by discovery).
+#[test]
+fn serve_follows_author_pages_and_bundle_files() {
+    let site = TestSite::fixture("authors");
+    let server = Server::start(&site, &[]);
+    assert_serves_the_build(&site, &server);
+    let author = site.read("content/authors/jane.md");
+    site.write(
+        "content/authors/jane.md",
+        &author.replace("name: Jane Doe", "name: Jane Q. Doe"),
+    );
+    wait_for_rebuild(&server, "an author's name edit");
+    assert_serves_the_build(&site, &server);
+    drop(server);
+
+    let site = TestSite::fixture("permalinks");
+    let server = Server::start(&site, &[]);
+    assert_serves_the_build(&site, &server);
+    site.write("content/blog/bundle/notes.txt", "a file beside the post\n");
+    wait_for_rebuild(&server, "a file added to a bundle");
+    assert_serves_the_build(&site, &server);
+    site.remove("content/blog/bundle/dot.png");
+    wait_for_rebuild(&server, "a file removed from a bundle");
+    assert_serves_the_build(&site, &server);
+}
+
 #[test]
 fn related_summaries_are_the_same_in_build_serve_and_check() {
     let site = TestSite::fixture("related");
@@ -236,4 +248,292 @@ fn related_summaries_are_the_same_in_build_serve_and_check() {
     let server = Server::start(&site, &[]);
     Events::open(server.addr).current();
     assert_serves_the_build(&site, &server);
+}
+
+/// Waits until `server` has rebuilt after an edit and its burst of events has settled.
+fn wait_for_rebuild(server: &Server, what: &str) {
+    // Some edits change no page (a new draft), so no reload is announced: wait for
+    // serve to say it rebuilt, then for the editor's burst of events to settle.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut rebuilt = false;
+    loop {
+        let quiet = Duration::from_millis(if rebuilt { 300 } else { 100 });
+        match server.stdout.recv_timeout(quiet) {
+            Ok(line) => rebuilt |= line.starts_with("rebuilt in"),
+            Err(_) if rebuilt => break,
+            Err(_) => {}
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve did not rebuild after {what}"
+        );
+    }
+}
+
+/// A generated blog for the never-stale test: `posts` posts over a few tags (two
+/// spellings of one of them), some drafts, summaries, code, links between posts, and a
+/// post template that shows related posts.
+struct RandomSite {
+    site: TestSite,
+    rng: fastrand::Rng,
+    /// File stems of the posts that exist now.
+    posts: Vec<String>,
+    next_name: usize,
+}
+
+const TAGS: [&str; 7] = ["rust", "Rust", "web", "notes", "css", "databases", "travel"];
+
+impl RandomSite {
+    fn new(seed: u64, posts: usize) -> RandomSite {
+        let mut site = RandomSite {
+            site: TestSite::empty(),
+            rng: fastrand::Rng::with_seed(seed),
+            posts: Vec::new(),
+            next_name: 0,
+        };
+        let (config, template) = (site.config(), site.template());
+        site.site.write("inkpress.toml", &config);
+        site.site.write("templates/post.html", &template);
+        site.site.write(
+            "content/about.md",
+            "---\ntitle: About\n---\nThis blog is [generated](/blog/).\n",
+        );
+        for _ in 0..posts {
+            site.add();
+        }
+        site
+    }
+
+    fn config(&mut self) -> String {
+        let per_page = self.rng.usize(3..12);
+        let related = self.rng.usize(1..5);
+        let full = ["full", "summary"][self.rng.usize(0..2)];
+        format!(
+            "title = \"Random {per_page}\"\nposts_per_page = {per_page}\nrelated_posts = {related}\n[feeds]\nlimit = {}\ncontent = \"{full}\"\n",
+            self.rng.usize(2..20)
+        )
+    }
+
+    fn template(&mut self) -> String {
+        let heading = ["Related", "Read next", "More"][self.rng.usize(0..3)];
+        format!(
+            "{{% extends \"base.html\" %}}\n{{% block content %}}\n<h1>{{{{ post.title }}}}</h1>\n{{% for t in post.tags %}}<a href=\"{{{{ t.url }}}}\">{{{{ t.name }}}} ({{{{ t.count }}}})</a>{{% endfor %}}\n{{{{ post.content | safe }}}}\n<h2>{heading}</h2>\n<ul>{{% for p in related %}}<li><a href=\"{{{{ p.url }}}}\">{{{{ p.title }}}}</a> {{{{ p.summary | safe }}}}</li>{{% endfor %}}</ul>\n{{% if previous %}}<a href=\"{{{{ previous.url }}}}\">{{{{ previous.title }}}}</a>{{% endif %}}\n{{% endblock content %}}\n"
+        )
+    }
+
+    fn front(&mut self, n: usize, draft: bool) -> String {
+        let tags: Vec<&str> = (0..self.rng.usize(0..4))
+            .map(|_| TAGS[self.rng.usize(0..TAGS.len())])
+            .collect();
+        let mut front = format!(
+            "title: Post {n} {}\ndate: 2024-{:02}-{:02}\ntags: [{}]\ndraft: {draft}",
+            self.rng.u32(..1000),
+            self.rng.u32(1..13),
+            self.rng.u32(1..29),
+            tags.join(", ")
+        );
+        if self.rng.u8(..5) == 0 {
+            front.push_str(&format!("\nsummary: Summary {}", self.rng.u32(..1000)));
+        }
+        front
+    }
+
+    fn body(&mut self) -> String {
+        let mut body = format!("First paragraph {}.\n\n", self.rng.u32(..1000));
+        if self.rng.bool() {
+            body.push_str("<!-- more -->\n\nAfter the marker.\n\n");
+        }
+        if self.rng.u8(..3) == 0 {
+            body.push_str("```rust\nfn main() {}\n```\n\n");
+        }
+        if let Some(other) = self.pick() {
+            body.push_str(&format!(
+                "See [another post](/blog/{other}/).\n\n## A heading\n"
+            ));
+        }
+        body
+    }
+
+    fn pick(&mut self) -> Option<String> {
+        (!self.posts.is_empty()).then(|| self.posts[self.rng.usize(0..self.posts.len())].clone())
+    }
+
+    fn write_post(&mut self, name: &str, front: &str, body: &str) {
+        self.site.post(name, front, body);
+    }
+
+    fn add(&mut self) -> String {
+        let n = self.next_name;
+        self.next_name += 1;
+        let name = format!("post-{n}");
+        let draft = self.rng.u8(..20) == 0;
+        let (front, body) = (self.front(n, draft), self.body());
+        self.write_post(&name, &front, &body);
+        self.posts.push(name.clone());
+        format!("add {name}")
+    }
+
+    /// The front matter and body of an existing post.
+    fn parts(&self, name: &str) -> (String, String) {
+        let text = self.site.read(&format!("content/blog/{name}.md"));
+        let rest = text.strip_prefix("---\n").unwrap();
+        let (front, body) = rest.split_once("\n---\n").unwrap();
+        (front.to_owned(), body.to_owned())
+    }
+
+    /// Replaces the front matter line starting with `key:` (or adds it).
+    fn set(front: &str, key: &str, value: &str) -> String {
+        let mut lines: Vec<String> = front
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{key}:")))
+            .map(str::to_owned)
+            .collect();
+        lines.push(format!("{key}: {value}"));
+        lines.join("\n")
+    }
+
+    /// Makes one random edit and says what it was.
+    fn edit(&mut self) -> String {
+        let Some(name) = self.pick() else {
+            return self.add();
+        };
+        let (front, body) = self.parts(&name);
+        let path = format!("content/blog/{name}.md");
+        match self.rng.u8(..10) {
+            0 => {
+                let body = self.body();
+                self.write_post(&name, &front, &body);
+                format!("body of {name}")
+            }
+            1 => {
+                let title = format!("Retitled {}", self.rng.u32(..1000));
+                self.write_post(&name, &Self::set(&front, "title", &title), &body);
+                format!("title of {name}")
+            }
+            2 => {
+                let date = format!("2025-{:02}-01", self.rng.u32(1..13));
+                self.write_post(&name, &Self::set(&front, "date", &date), &body);
+                format!("date of {name}")
+            }
+            3 => {
+                let tag = TAGS[self.rng.usize(0..TAGS.len())];
+                self.write_post(
+                    &name,
+                    &Self::set(&front, "tags", &format!("[{tag}]")),
+                    &body,
+                );
+                format!("tags of {name}")
+            }
+            4 => {
+                let draft = !front.contains("draft: true");
+                self.write_post(
+                    &name,
+                    &Self::set(&front, "draft", &draft.to_string()),
+                    &body,
+                );
+                format!("draft of {name}")
+            }
+            5 => {
+                let n = self.next_name;
+                self.next_name += 1;
+                let new = format!("renamed-{n}");
+                std::fs::rename(
+                    self.site.path().join(&path),
+                    self.site.path().join(format!("content/blog/{new}.md")),
+                )
+                .unwrap();
+                self.posts.retain(|p| *p != name);
+                self.posts.push(new.clone());
+                format!("rename {name} to {new}")
+            }
+            6 => {
+                self.site.remove(&path);
+                self.posts.retain(|p| *p != name);
+                format!("delete {name}")
+            }
+            7 => self.add(),
+            8 => {
+                let template = self.template();
+                self.site.write("templates/post.html", &template);
+                "the post template".into()
+            }
+            _ => {
+                let config = self.config();
+                self.site.write("inkpress.toml", &config);
+                "the configuration".into()
+            }
+        }
+    }
+}
+
+/// Random edits of every kind on a generated 300-post site; after each, `serve` serves
+/// exactly what a fresh `build` writes, and nothing the build no longer has. CI runs a
+/// few edits of one seed; `INKPRESS_STALE_SEEDS=1..50 INKPRESS_STALE_EDITS=40` runs more.
+#[test]
+fn serve_is_never_stale_through_random_edits() {
+    let range = |var: &str, default: &str| -> (u64, u64) {
+        let text = std::env::var(var).unwrap_or_else(|_| default.to_owned());
+        let (a, b) = text.split_once("..").unwrap_or((&text, &text));
+        (a.parse().unwrap(), b.parse().unwrap())
+    };
+    let (first_seed, last_seed) = range("INKPRESS_STALE_SEEDS", "1");
+    let edits = range("INKPRESS_STALE_EDITS", "8").0;
+    for seed in first_seed..=last_seed {
+        let mut site = RandomSite::new(seed, 300);
+        let server = Server::start(&site.site, &[]);
+        Events::open(server.addr).current();
+        let mut history: Vec<String> = Vec::new();
+        let mut ever_served = std::collections::BTreeSet::new();
+        assert_serves_the_build(&site.site, &server);
+        for _ in 0..edits {
+            let what = site.edit();
+            history.push(what.clone());
+            wait_for_rebuild(&server, &what);
+            let built = serves_the_build_and_nothing_else(&site.site, &server, &mut ever_served);
+            assert!(
+                built.is_ok(),
+                "seed {seed}, after {history:?}: {}",
+                built.unwrap_err()
+            );
+        }
+    }
+}
+
+/// [`assert_serves_the_build`], and every file an earlier build had that this one has not
+/// is gone from serve too. `ever` collects the paths of every build so far.
+fn serves_the_build_and_nothing_else(
+    site: &TestSite,
+    server: &Server,
+    ever: &mut std::collections::BTreeSet<String>,
+) -> Result<(), String> {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    let out = out.to_str().unwrap();
+    site.run(&["build", "--no-cache", "-o", out, "--base-url", &server.url])
+        .assert_ok();
+    let files: Vec<String> = site
+        .files(out)
+        .into_iter()
+        .filter(|f| f != ".inkpress-build")
+        .collect();
+    for file in &files {
+        let built = std::fs::read(format!("{out}/{file}")).unwrap();
+        let served = server.get(&format!("/{file}"));
+        if served.status != 200 {
+            return Err(format!("serve has no /{file}"));
+        }
+        if without_live_script(&served.bytes) != built {
+            return Err(format!("/{file} differs between serve and build"));
+        }
+    }
+    let now: std::collections::BTreeSet<String> = files.into_iter().collect();
+    for gone in ever.difference(&now) {
+        if server.get(&format!("/{gone}")).status == 200 {
+            return Err(format!(
+                "/{gone} is still served after the build dropped it"
+            ));
+        }
+    }
+    ever.extend(now);
+    Ok(())
 }

@@ -10,7 +10,9 @@
 use crate::content::Document;
 use crate::error::Diagnostic;
 use crate::markdown::Outline;
+use crate::memo::{FastMap, Kept, Retention};
 use crate::site::Site;
+use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -45,10 +47,25 @@ impl PageIds {
 }
 
 /// The ids of the site's pages, gathered as they are made, for the links to judge.
-#[derive(Default)]
-pub struct LinkCheck {
+pub struct LinkCheck<'m> {
     /// Ids found on each HTML file, by file.
-    ids: Mutex<HashMap<String, PageIds>>,
+    ids: Mutex<FastMap<String, Arc<PageIds>>>,
+    memo: &'m IdsMemo,
+}
+
+/// Each page's ids with the bytes they were found in: a session (serve) searches again
+/// only the pages a build made anew, not every page of the site.
+pub struct IdsMemo(Kept<String, (Bytes, Arc<PageIds>)>);
+
+impl IdsMemo {
+    pub fn new(retention: Retention) -> Self {
+        IdsMemo(Kept::new(retention))
+    }
+
+    /// Ends a build: the ids of its pages are the ones the next build can take.
+    pub fn finish(&mut self) {
+        self.0.finish();
+    }
 }
 
 /// Every internal link of the site's documents, resolved; links out of the site are
@@ -77,16 +94,31 @@ fn resolve_all<'s>(
     links
 }
 
-impl LinkCheck {
+impl<'m> LinkCheck<'m> {
     /// Whether the ids of the file at `path` are worth keeping: every page's are.
     pub fn wants_ids_of(&self, path: &str) -> bool {
         path.ends_with(".html")
     }
 
+    /// A check of the pages of one build; `memo` has the ids of the last build's pages.
+    pub fn new(memo: &'m IdsMemo) -> Self {
+        LinkCheck {
+            ids: Mutex::default(),
+            memo,
+        }
+    }
+
     /// Keeps the ids of a made file (called as files stream to their destination, from
-    /// any thread).
-    pub fn keep_ids(&self, path: &str, bytes: &[u8]) {
-        let ids = ids_in(bytes);
+    /// any thread). A page the memo saw with the very same bytes (a page a session took
+    /// from its memo unchanged) is not searched again.
+    pub fn keep_ids(&self, path: &str, bytes: &Bytes) {
+        let same = |(seen, _): &(Bytes, Arc<PageIds>)| {
+            seen.as_ptr() == bytes.as_ptr() && seen.len() == bytes.len()
+        };
+        let made = self.memo.0.get_or_make(path.to_owned(), same, || {
+            Ok::<_, std::convert::Infallible>((bytes.clone(), Arc::new(ids_in(bytes))))
+        });
+        let Ok((_, ids)) = made;
         let mut all = self.ids.lock().unwrap_or_else(|e| e.into_inner());
         all.insert(path.to_owned(), ids);
     }
@@ -102,7 +134,8 @@ impl LinkCheck {
         drafts: &Drafts,
     ) -> Vec<Diagnostic> {
         let links = resolve_all(site, base_url, outline);
-        let files: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let files: HashSet<&str, foldhash::fast::RandomState> =
+            paths.iter().map(String::as_str).collect();
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut problems = Vec::new();
         // Suggestions compare a link with every page: worth it for the handful of broken

@@ -57,14 +57,13 @@ pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
             Diagnostic::new(&path, format!("could not read: {e}"))
         })?;
         let path = entry.path();
-        let is_markdown = path
-            .extension()
-            .is_some_and(|e| e == "md" || e == "mdx" || e == "markdown");
         if !entry.file_type().is_file() || entry.file_name() == "_index.md" {
             continue;
         }
-        if !is_markdown {
-            others.push(path.to_path_buf());
+        if !has_source_name(path) {
+            if !is_editor_temporary(path) {
+                others.push(path.to_path_buf());
+            }
             continue;
         }
         let rel = path.strip_prefix(&content).unwrap_or(path);
@@ -112,6 +111,44 @@ fn add_bundle_assets(found: &mut [SourceFile], others: Vec<PathBuf>, content: &P
             }
         }
     }
+}
+
+/// Whether a file of this name is a source, if it is not hidden: Markdown, and not a
+/// Hugo section file.
+fn has_source_name(path: &Path) -> bool {
+    let is_markdown = path
+        .extension()
+        .is_some_and(|e| e == "md" || e == "mdx" || e == "markdown");
+    is_markdown && path.file_name().is_some_and(|n| n != "_index.md")
+}
+
+/// Whether a file at `path` (under `content/`) could be a source: an editor's backup or
+/// temporary file next to a post (`a.md~`, `.a.md.swp`, `sed1x2Y`) could not, so a save
+/// that makes and removes one adds no source.
+pub fn could_be_source(path: &Path, content: &Path) -> bool {
+    let rel = path.strip_prefix(content).unwrap_or(path);
+    let hidden = rel.iter().any(|c| c.to_string_lossy().starts_with('.'));
+    !hidden && has_source_name(path)
+}
+
+/// A file an editor makes beside the one it saves (`a.md~`, `#a.md#`, vim's `4913`,
+/// `.a.md.swp`): never a source, and never one of a bundle's files.
+pub fn is_editor_temporary(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.starts_with(['.', '#'])
+        || name.ends_with('~')
+        || name == "4913"
+        || [".swp", ".swx", ".tmp"].iter().any(|e| name.ends_with(e))
+}
+
+/// Whether `path` lies in a page bundle's folder (beside or under an `index.md` among
+/// `sources`), where any file but an editor's temporary one is the bundle's.
+pub fn in_bundle(path: &Path, sources: &[SourceFile]) -> bool {
+    !is_editor_temporary(path)
+        && sources.iter().any(|s| {
+            s.path.file_stem().is_some_and(|n| n == "index")
+                && s.path.parent().is_some_and(|dir| path.starts_with(dir))
+        })
 }
 
 /// `blog/a.md` → `blog/a/`; `blog/x/index.md` → `blog/x/`; `about.md` → `about/`.

@@ -18,6 +18,8 @@ use std::sync::Arc;
 pub struct DocumentMemo {
     kept: Kept<PathBuf, Arc<Loaded>>,
     changes: KnownChanges,
+    /// The sources the last build found (a session only).
+    found: Option<Arc<Vec<SourceFile>>>,
 }
 
 /// A loaded file with everything it was made from.
@@ -55,7 +57,47 @@ impl DocumentMemo {
         DocumentMemo {
             kept: Kept::new(retention),
             changes: KnownChanges::Unknown,
+            found: None,
         }
+    }
+
+    /// The sources the last build found, if no change told since can have added, removed
+    /// or moved one: every change under `content/` is to a file that was a source then
+    /// and is a file now (an edit in place), or to a file that could not be a source (an
+    /// editor's temporary file) outside page bundles' folders. Discovery walks every folder; an edit of one post need not.
+    pub fn sources_if_unchanged(&self, root: &Path) -> Option<Arc<Vec<SourceFile>>> {
+        let (KnownChanges::Within(paths), Some(found)) = (&self.changes, &self.found) else {
+            return None;
+        };
+        let content = root.join("content");
+        let adds_or_removes_none = |path: &PathBuf| {
+            if content.starts_with(path) {
+                return false;
+            }
+            if !path.starts_with(&content) {
+                return true; // templates/, static/, inkpress.toml
+            }
+            if found.iter().any(|s| s.path == *path) {
+                return path.is_file(); // edited in place, or removed
+            }
+            if found.iter().any(|s| s.path.starts_with(path)) {
+                return false; // a folder of sources, moved or removed
+            }
+            // A file made or removed in a page bundle's folder is one of its files.
+            if super::discover::in_bundle(path, found) {
+                return false;
+            }
+            match std::fs::metadata(path) {
+                // A new folder may hold sources; a new file may be one.
+                Ok(meta) => !meta.is_dir() && !super::discover::could_be_source(path, &content),
+                // Made and gone again since (an editor's temporary file).
+                Err(_) => true,
+            }
+        };
+        paths
+            .iter()
+            .all(adds_or_removes_none)
+            .then(|| Arc::clone(found))
     }
 
     /// Promises that every change to the sources from now on is told with
@@ -85,7 +127,7 @@ pub struct LoadedDocuments {
 
 /// Reads and parses every source, in parallel; all errors of all files come back together.
 pub fn load(
-    sources: Vec<SourceFile>,
+    sources: Arc<Vec<SourceFile>>,
     options: &MarkdownOptions,
     permalinks: &Permalinks,
     memo: &mut DocumentMemo,
@@ -98,15 +140,15 @@ pub fn load(
     let kept = &memo.kept;
     let retention = kept.retention();
     let results: Vec<Result<Arc<Loaded>, Vec<Diagnostic>>> = sources
-        .into_par_iter()
+        .par_iter()
         .map(|source| {
             let previous = kept.previous(&source.path).filter(|p| {
-                p.source == source && p.options == *options && p.permalinks == *permalinks
+                p.source == *source && p.options == *options && p.permalinks == *permalinks
             });
             // A file the watcher saw no change to is taken as it was, unread.
             let text = match previous {
                 Some(_) if !changes.may_have_changed(&source.path) => None,
-                _ => Some(read_source(&source)?),
+                _ => Some(read_source(source)?),
             };
             let unchanged = previous.is_some_and(|p| text.as_ref().map_or(true, |t| *t == p.text));
             kept.get_or_make(
@@ -121,7 +163,7 @@ pub fn load(
                             Retention::Keep => text,
                             Retention::Forget => String::new(),
                         },
-                        source,
+                        source: source.clone(),
                         options: options.clone(),
                         permalinks: permalinks.clone(),
                         document: Arc::new(parsed.document),
@@ -132,6 +174,9 @@ pub fn load(
         })
         .collect();
     memo.kept.finish();
+    if retention == Retention::Keep {
+        memo.found = Some(sources);
+    }
     let loaded = super::all_or_every_error(results)?;
     let bodies = loaded
         .iter()

@@ -10,7 +10,7 @@ use super::fingerprint::PageValues;
 use super::head::PageMeta;
 use super::plan::{page_count, Page};
 use super::templates::Templates;
-use super::views::{AuthorView, FullView, Paginator, PostLink, PostSummary, TagLink};
+use super::views::{AuthorView, FullView, Paginator, PostLink, PostSummary, SummaryKey, TagLink};
 use crate::config::Config;
 use crate::content::Document;
 use crate::error::Diagnostic;
@@ -56,9 +56,13 @@ pub fn page_values<'a>(
         _ => None,
     };
     let own_outline = own.as_ref().map(|(_, outline)| &**outline);
-    let full_view = |doc: &'a Document| {
-        let body = own.as_ref().map(|(html, o)| (&**o, Arc::clone(html)));
-        FullView::of(doc, site, config, body)
+    // A fingerprint records what the view is made from (`SummaryKey`), not the view.
+    let insert_full_view = |values: &mut _, key: &str, doc: &'a Document| match &own {
+        Some((html, o)) => {
+            let view = FullView::of(doc, site, config, Some((&**o, Arc::clone(html))));
+            PageValues::insert(values, key, &view);
+        }
+        None => PageValues::insert(values, key, &SummaryKey::of(doc, site)),
     };
     let (template, meta) = match *page {
         Page::Home => {
@@ -79,7 +83,7 @@ pub fn page_values<'a>(
         }
         Page::Post(i) => {
             let doc = &site.posts[i];
-            values.insert("post", &full_view(doc));
+            insert_full_view(values, "post", doc);
             let link = |d: &'a Document| PostLink::of(d, config);
             // The list is newest first: the previous (older) post comes after this one.
             values.insert("previous", &site.posts.get(i + 1).map(|d| link(d)));
@@ -98,7 +102,7 @@ pub fn page_values<'a>(
         }
         Page::Document(i) => {
             let doc = &site.pages[i];
-            values.insert("page", &full_view(doc));
+            insert_full_view(values, "page", doc);
             let mut default = "page.html";
             if let Some(author) = site.author_of_page(i) {
                 values.insert("author", &AuthorView::of(author, site, config));
@@ -143,10 +147,17 @@ pub fn page_values<'a>(
     values.insert("current_path", &path);
     match meta {
         Meta::Page(meta) => values.insert("meta", &meta),
-        Meta::Document(doc, is_post) => values.insert_derived("meta", doc.revision, || {
-            let description = own_outline.map_or("", |o| doc.description(o));
-            PageMeta::document(doc, site, description, config, is_post)
-        }),
+        Meta::Document(doc, is_post) => {
+            values.insert_derived("meta", doc.revision, || {
+                let description = own_outline.map_or("", |o| doc.description(o));
+                PageMeta::document(doc, site, description, config, is_post)
+            });
+            // The structured data names authors by their pages, which the revision
+            // does not cover.
+            if !values.for_template() {
+                values.insert("meta_authors", &site.author_pages_of(doc));
+            }
+        }
     }
     Ok(template)
 }
@@ -159,19 +170,22 @@ fn insert_summaries(
     indices: &[usize],
 ) -> Result<(), Diagnostic> {
     let site = inputs.site;
+    if !values.for_template() {
+        let keys: Vec<SummaryKey> = indices
+            .iter()
+            .map(|&i| SummaryKey::of(&site.posts[i], site))
+            .collect();
+        values.insert(key, &keys);
+        return Ok(());
+    }
     let outlines = indices
         .iter()
-        .map(|&i| match values.for_template() {
-            true => (inputs.outline)(&site.posts[i]).map(Some),
-            false => Ok(None),
-        })
-        .collect::<Result<Vec<Option<Arc<Outline>>>, Diagnostic>>()?;
+        .map(|&i| (inputs.outline)(&site.posts[i]))
+        .collect::<Result<Vec<Arc<Outline>>, Diagnostic>>()?;
     let summaries: Vec<PostSummary> = indices
         .iter()
         .zip(&outlines)
-        .map(|(&i, outline)| {
-            PostSummary::of(&site.posts[i], site, inputs.config, outline.as_deref())
-        })
+        .map(|(&i, outline)| PostSummary::of(&site.posts[i], site, inputs.config, Some(outline)))
         .collect();
     values.insert(key, &summaries);
     Ok(())

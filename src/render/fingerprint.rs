@@ -5,7 +5,8 @@
 //! A page's values go either into a Tera context or into a fingerprint, through one
 //! function per page kind ([`PageValues`]): a fingerprint is the same values serialised
 //! as JSON, except that each piece of a document's rendered text is written as the
-//! revision of the document it came from ([`PageValues::text`]). A document gets a new
+//! revision of the document it came from ([`PageValues::text`]), and each post's summary
+//! or full view as what it is made from (`views::SummaryKey`). A document gets a new
 //! revision each time it is loaded, so equal fingerprints mean equal contexts; they are
 //! compared in full, byte for byte. A post's fingerprint is a few hundred bytes instead
 //! of its whole HTML, and making it renders no Markdown.

@@ -157,6 +157,34 @@ impl<'a> PostSummary<'a> {
     }
 }
 
+/// What a fingerprint records for a [`PostSummary`] or a [`FullView`]: everything either
+/// is made from besides the configuration (every page is forgotten when it changes), in
+/// a few words instead of the view's text. The revision stands for the whole document
+/// (front matter, path, outline, HTML); the tags for what its tag links show.
+#[derive(Serialize)]
+pub struct SummaryKey<'a> {
+    pub revision: u64,
+    /// Name, slug and number of posts of each of its tags.
+    pub tags: Vec<(&'a str, &'a str, usize)>,
+    /// Revision and number of posts of each of its authors with a page: their names,
+    /// profiles and counts show beside the post.
+    pub authors: Vec<(u64, usize)>,
+}
+
+impl<'a> SummaryKey<'a> {
+    pub fn of(doc: &Document, site: &'a Site) -> Self {
+        SummaryKey {
+            revision: doc.revision,
+            tags: site
+                .tags_of(doc)
+                .into_iter()
+                .map(|t| (t.name.as_str(), t.slug.as_str(), t.posts.len()))
+                .collect(),
+            authors: site.author_pages_of(doc),
+        }
+    }
+}
+
 /// A post or page with its content: `post` in post.html, `page` in page.html.
 #[derive(Serialize)]
 pub struct FullView<'a> {

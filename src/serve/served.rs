@@ -1,16 +1,17 @@
 //! The site being served: the files of the last good build by site path, and what a
 //! request path finds among them. Nothing outside this map is ever served.
 
+use crate::memo::FastMap;
 use crate::output::{Body, OutputFile};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// One successful build, kept in memory. Replaced whole by the next successful build.
 pub struct ServedSite {
     /// Counts successful builds that changed something; pages carry the one they were served from.
     pub generation: u64,
-    files: HashMap<String, OutputFile>,
+    files: FastMap<String, OutputFile>,
     /// `static/` and `content/` (page bundles' files), resolved: copied files are read at
     /// request time and must still be in one of them.
     copied_from: Vec<PathBuf>,

@@ -194,7 +194,7 @@ fn stages(
     markdown: &MarkdownOptions,
 ) -> Result<Built> {
     let root = &config.root;
-    let sources = content::discover(root)?;
+    let sources = content::discover(root).map_err(Diagnostics::sorted)?;
     let statics = static_files::list(root)?;
     // Templates and content are independent: check both so that one run shows every error.
     let Memo {
@@ -220,7 +220,9 @@ fn stages(
         .filter(|d| d.meta.draft)
         .map(|d| (d.path.clone(), d.source.display.clone()))
         .collect();
-    let site = Site::assemble(loaded.documents, options.drafts).map_err(Diagnostics::sorted)?;
+    let mut site = Site::assemble(loaded.documents, options.drafts).map_err(Diagnostics::sorted)?;
+    let missing_layouts = templates.missing_layouts(&site);
+    site.warnings.extend(missing_layouts);
     let links = LinkCheck::default();
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
@@ -240,6 +242,11 @@ fn stages(
         &except,
     )
     .map_err(Diagnostics::sorted)?;
+    made.paths.sort_unstable();
+    let shadowing = crate::site::aliases_over_generated(&site, &made.paths);
+    if !shadowing.is_empty() {
+        return Err(Diagnostics::sorted(shadowing));
+    }
     for file in statics {
         made.send(dest, file).map_err(Diagnostics::from)?;
     }

@@ -38,8 +38,14 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Build(args) => run_build(&cli, args),
-        Command::Check(args) => run_check(&cli, args),
+        Command::Build(args) => {
+            site_folder(&cli.root)?;
+            run_build(&cli, args)
+        }
+        Command::Check(args) => {
+            site_folder(&cli.root)?;
+            run_check(&cli, args)
+        }
         Command::Serve(args) => serve::serve(&serve::ServeOptions {
             root: cli.root.clone(),
             bind: args.bind,
@@ -50,8 +56,26 @@ pub fn run(cli: Cli) -> Result<()> {
             verbose: cli.verbose,
             styled: stderr_is_styled(),
         }),
-        Command::Deploy(args) => run_deploy(&cli, args),
+        Command::Deploy(args) => {
+            site_folder(&cli.root)?;
+            run_deploy(&cli, args)
+        }
     }
+}
+
+/// Refuses a site folder that does not exist, before anything is made under it (the
+/// output, caches): a mistyped --root must not become a new folder.
+fn site_folder(root: &Path) -> Result<()> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    Err(
+        crate::error::Diagnostic::new(root, "there is no such folder")
+            .hint(
+                "pass the site's folder with --root DIR, or create a site with `inkpress init DIR`",
+            )
+            .into(),
+    )
 }
 
 fn absolute_from_cwd(p: &Path) -> PathBuf {

@@ -2,7 +2,7 @@
 
 use crate::content::{Document, Kind};
 use crate::error::Diagnostic;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One tag, merged over spellings that share a slug (`TIL` and `til`).
@@ -109,8 +109,9 @@ fn check_unique_paths(
     posts: &[Arc<Document>],
     pages: &[Arc<Document>],
 ) -> Result<(), Vec<Diagnostic>> {
-    // Output file -> the document that writes it (its page, or a redirect from an alias).
-    let mut seen: HashMap<String, &Document> = HashMap::new();
+    // Output file, lowercased (two files that differ only in case are one on macOS's and
+    // Windows's disks) -> the document that writes it (its page, or a redirect from an alias).
+    let mut seen: HashMap<String, (&Document, String)> = HashMap::new();
     let mut errors = Vec::new();
     for doc in posts.iter().chain(pages).map(|d| &**d) {
         let generated = RESERVED.contains(&doc.path.as_str())
@@ -132,10 +133,17 @@ fn check_unique_paths(
         let own = std::iter::once(format!("{}index.html", doc.path));
         let aliases = doc.meta.aliases.iter().map(|a| alias_file(a));
         for file in own.chain(aliases) {
-            if let Some(other) = seen.insert(file.clone(), doc) {
+            if let Some((other, other_file)) = seen.insert(file.to_lowercase(), (doc, file.clone()))
+            {
                 let url = file.trim_end_matches("index.html");
+                let other_url = other_file.trim_end_matches("index.html");
                 let message = if std::ptr::eq(other, doc) {
                     format!("this file lists its own URL /{url} among its aliases")
+                } else if other_url != url {
+                    format!(
+                        "this file and {} want URLs that differ only in case, /{url} and /{other_url}: one folder on macOS and Windows",
+                        other.source.display.display()
+                    )
                 } else {
                     format!(
                         "this file and {} both want the URL /{url}",
@@ -154,6 +162,35 @@ fn check_unique_paths(
     } else {
         Err(errors)
     }
+}
+
+/// The aliases whose redirects would overwrite a page inkpress generates (a tag's page,
+/// a feed, a page of the list), given every generated file's path, sorted: the files
+/// both claim appear twice.
+pub fn aliases_over_generated(site: &Site, sorted_paths: &[String]) -> Vec<Diagnostic> {
+    let twice: HashSet<&str> = sorted_paths
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0].as_str())
+        .collect();
+    if twice.is_empty() {
+        return Vec::new();
+    }
+    let mut errors = Vec::new();
+    for doc in site.posts.iter().chain(&site.pages) {
+        for alias in &doc.meta.aliases {
+            if twice.contains(alias_file(alias).as_str()) {
+                errors.push(
+                    Diagnostic::new(
+                        &doc.source.display,
+                        format!("the alias /{alias} would replace a page inkpress generates there"),
+                    )
+                    .hint("remove the alias: that URL already shows a page of the site"),
+                );
+            }
+        }
+    }
+    errors
 }
 
 /// The file a redirect for `alias` (a site path from `meta::alias_path`) is written to.

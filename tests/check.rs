@@ -34,6 +34,14 @@ fn check_reports_every_broken_internal_link_at_its_place_sorted_by_file() {
     let run = site.run(&["check"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert_eq!(reported(&run.stderr), BROKEN, "{}", run.stderr);
+    // It says what it found, not that a build failed.
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("check found 8 problems (nothing written)"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("help: did you mean /blog/target/?"),
         "{}",

@@ -248,6 +248,8 @@ fn stages(
         return Err(Diagnostics::sorted(shadowing));
     }
     for file in statics {
+        // The site's own HTML files have fragments to link to, too.
+        links.note(&file);
         made.send(dest, file).map_err(Diagnostics::from)?;
     }
     made.paths.sort_unstable();
@@ -286,11 +288,7 @@ impl Destination for Except<'_> {
         if self.own.contains(&file.path) {
             return Ok(None);
         }
-        if self.links.wants_ids_of(&file.path) {
-            if let Ok(bytes) = file.bytes() {
-                self.links.keep_ids(&file.path, &bytes);
-            }
-        }
+        self.links.note(&file);
         self.dest.accept(file)
     }
 }

@@ -118,3 +118,48 @@ fn build_warns_about_broken_links_and_fails_on_them_when_told_leaving_the_output
         .collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn fragments_are_checked_in_static_html_and_never_through_a_redirect() {
+    let site = TestSite::fixture("links");
+    site.remove("content/blog/broken.md");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n<h2 id=\"team\">Team</h2>\n",
+    );
+    site.write(
+        "static/slides/talk.html",
+        "<!doctype html><title>Talk</title><section id=\"intro\">Hi</section>\n",
+    );
+    site.write(
+        "content/blog/target.md",
+        "---\ntitle: Target\ndate: 2025-02-01\naliases: [/old/target/]\n---\n## Second heading\n\nText.\n",
+    );
+    site.write(
+        "content/blog/links.md",
+        "---\ntitle: Links\ndate: 2025-03-01\n---\n[slides](/slides/talk.html#intro), [typo](/slides/talk.html#intr).\n\n[old](/old/target/#second-heading) and [older](/old/target/#third).\n\n[old, whole](/old/target/) and [list](/blog/page/1/).\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(
+        reported(&run.stderr),
+        [
+            "content/blog/links.md:5:36: `/slides/talk.html#intr`: /slides/talk.html has no element with id `intr`",
+            "content/blog/links.md:7:1: `/old/target/#second-heading`: /old/target/ is a redirect to /blog/target/, which drops `#second-heading`",
+            "content/blog/links.md:7:40: `/old/target/#third`: /old/target/ is a redirect to /blog/target/, which drops `#third`",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: did you mean #intro?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("help: link to /blog/target/#second-heading"),
+        "{}",
+        run.stderr
+    );
+}

@@ -83,8 +83,17 @@ impl LinkCheck {
         path.ends_with(".html")
     }
 
-    /// Keeps the ids of a made file (called as files stream to their destination, from
-    /// any thread).
+    /// Keeps the ids of `file` if it is a page, generated or the site's own static HTML
+    /// (called as files stream to their destination, from any thread).
+    pub fn note(&self, file: &crate::output::OutputFile) {
+        if self.wants_ids_of(&file.path) {
+            if let Ok(bytes) = file.bytes() {
+                self.keep_ids(&file.path, &bytes);
+            }
+        }
+    }
+
+    /// Keeps the ids of a made file.
     pub fn keep_ids(&self, path: &str, bytes: &[u8]) {
         let ids = ids_in(bytes);
         let mut all = self.ids.lock().unwrap_or_else(|e| e.into_inner());
@@ -102,6 +111,7 @@ impl LinkCheck {
         drafts: &Drafts,
     ) -> Vec<Diagnostic> {
         let links = resolve_all(site, base_url, outline);
+        let redirects: HashMap<String, String> = crate::render::redirects::targets(site).collect();
         let files: HashSet<&str> = paths.iter().map(String::as_str).collect();
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut problems = Vec::new();
@@ -165,8 +175,27 @@ impl LinkCheck {
             let Some(fragment) = &r.fragment else {
                 continue;
             };
-            // Pages the wanted set never named (a file found under its own path) have no
-            // ids gathered: only pages are checked for fragments.
+            // A redirect page sends the reader on with a meta refresh, which drops the
+            // fragment: the link must name the page itself.
+            if let Some(target) = redirects.get(file.as_str()) {
+                let target_has = ids
+                    .get(&page_file(target))
+                    .is_some_and(|t| t.contains(fragment));
+                problems.push(at(
+                    format!(
+                        "`{}`: {shown} is a redirect to /{target}, which drops `#{fragment}`",
+                        link.url
+                    ),
+                    match target_has {
+                        true => format!("link to /{target}#{fragment}"),
+                        false => format!(
+                            "link to /{target}, which has no element with id `{fragment}` either"
+                        ),
+                    },
+                ));
+                continue;
+            }
+            // Files with no ids gathered (not HTML) have no fragments to check.
             let Some(on_page) = ids.get(&file) else {
                 continue;
             };

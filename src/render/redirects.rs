@@ -9,19 +9,24 @@ use crate::site::Site;
 /// Pages that only send readers elsewhere: `…/page/1/` to the list itself, and each old
 /// URL in a document's `aliases` to the document.
 pub fn files(site: &Site, config: &Config) -> Vec<OutputFile> {
+    targets(site)
+        .map(|(file, target)| OutputFile::new(file, redirect_page(&config.url(&target))))
+        .collect()
+}
+
+/// Each redirect page's file, with the site path it sends readers to (the link check
+/// follows them too).
+pub fn targets(site: &Site) -> impl Iterator<Item = (String, String)> + '_ {
     let first_pages = std::iter::once("blog/".to_owned())
         .chain(site.tags.iter().map(|t| t.path()))
-        .map(|base| (format!("{base}page/1/index.html"), config.url(&base)));
+        .map(|list| (format!("{list}page/1/index.html"), list));
     let aliases = site.posts.iter().chain(&site.pages).flat_map(|doc| {
         doc.meta
             .aliases
             .iter()
-            .map(|alias| (crate::site::alias_file(alias), config.url(&doc.path)))
+            .map(|alias| (crate::site::alias_file(alias), doc.path.clone()))
     });
-    first_pages
-        .chain(aliases)
-        .map(|(file, target)| OutputFile::new(file, redirect_page(&target)))
-        .collect()
+    first_pages.chain(aliases)
 }
 
 fn redirect_page(target: &str) -> String {

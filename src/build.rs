@@ -11,6 +11,7 @@
 //! [`crate::memo`]). The build writes nothing itself: where the files go is the caller's
 //! [`Destination`].
 
+use crate::check::external::{self, ExternalLink};
 use crate::check::{Drafts, LinkCheck};
 use crate::config::{Config, Severity};
 use crate::content::{self, load::DocumentMemo, Document};
@@ -38,6 +39,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Folder for caches kept between builds (highlighted code); `None` keeps nothing.
     pub cache_dir: Option<PathBuf>,
+    /// Gather the documents' links to other sites (`check --external`).
+    pub external_links: bool,
 }
 
 /// A built site: the model, and the files its destination kept in memory (all of
@@ -50,6 +53,8 @@ pub struct Built {
     /// Broken internal links, sorted by file: warnings unless `[check] links = "error"`
     /// (then the build fails instead); `check` fails on them.
     pub broken_links: Vec<Diagnostic>,
+    /// Links to other sites, when the options asked for them.
+    pub external_links: Vec<ExternalLink>,
 }
 
 impl Built {
@@ -260,6 +265,10 @@ fn stages(
         body.outline(|md| doc.outline(md, markdown)).ok()
     };
     let problems = links.problems(&site, &config.base_url, &outline, &made.paths, &drafts);
+    let external_links = match options.external_links {
+        true => external::links(&site, &config.base_url, &outline),
+        false => Vec::new(),
+    };
     let mut broken_links = Diagnostics::sorted(problems).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
         crate::check::add_source_lines(&config.root, &mut broken_links);
@@ -272,6 +281,7 @@ fn stages(
         paths: made.paths,
         site,
         broken_links,
+        external_links,
     })
 }
 

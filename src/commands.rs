@@ -103,6 +103,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
         &BuildOptions {
             drafts: args.drafts,
             cache_dir: (!args.no_cache).then(|| config.root.join(crate::build::CACHE_DIR)),
+            external_links: false,
         },
         &writer,
     )?;
@@ -127,19 +128,30 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
 fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
     let start = Instant::now();
     let config = Config::load(&cli.root, &Overrides::default())?;
-    let built = build(
+    let mut built = build(
         &config,
         &BuildOptions {
             drafts: args.drafts,
             cache_dir: None,
+            external_links: args.external,
         },
     )?;
     for w in &built.site.warnings {
         eprintln!("warning: {w}");
     }
+    let mut reports = std::mem::take(&mut built.broken_links);
+    if args.external {
+        let cache = config
+            .root
+            .join(crate::build::CACHE_DIR)
+            .join(crate::check::external::CACHE_FILE);
+        let found =
+            crate::check::external::check(&built.external_links, &config.external, Some(&cache));
+        reports.extend(found);
+        reports = Diagnostics::sorted(reports).0;
+    }
     // What a build only warns about, check fails on: it is the writer's last look.
-    if !built.broken_links.is_empty() {
-        let mut reports = built.broken_links;
+    if !reports.is_empty() {
         crate::check::add_source_lines(&config.root, &mut reports);
         return Err(Diagnostics(reports));
     }

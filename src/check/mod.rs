@@ -7,6 +7,8 @@
 //! while it is made (no extra parse); they are judged once every path is known
 //! ([`LinkCheck::problems`]).
 
+pub mod external;
+
 use crate::content::Document;
 use crate::error::Diagnostic;
 use crate::markdown::Outline;

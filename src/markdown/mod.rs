@@ -54,7 +54,22 @@ fn transformed<'a>(
     events: impl Iterator<Item = Event<'a>>,
     options: &'a MarkdownOptions,
 ) -> impl Iterator<Item = Event<'a>> {
-    alerts::alerts(links::rewrite_links(events, &options.base_path))
+    let events = alerts::alerts(links::rewrite_links(events, &options.base_path));
+    events.map(labelled_task_box)
+}
+
+/// A task list's box with a name for screen readers, which an unlabelled form control
+/// lacks (pulldown-cmark writes a bare `<input>`).
+fn labelled_task_box(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::TaskListMarker(true) => Event::InlineHtml(
+            "<input type=\"checkbox\" disabled checked aria-label=\"done\"> ".into(),
+        ),
+        Event::TaskListMarker(false) => {
+            Event::InlineHtml("<input type=\"checkbox\" disabled aria-label=\"to do\"> ".into())
+        }
+        other => other,
+    }
 }
 
 /// The whole HTML of a body: highlighted code, anchored headings.

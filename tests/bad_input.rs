@@ -1,7 +1,9 @@
 //! The bad-input matrix: small mutations of one good site (`tests/fixtures/bad-input`),
 //! each run through the real binary. Every case says the exit code and every line
 //! reported (`file:line:col: message`); none may panic or hang, a failed build leaves the
-//! last good output as it was, and `check` reports what `build` does.
+//! last good output as it was, and `check` reports what `build` does. Unix only: cases
+//! make symbolic links and unreadable files.
+#![cfg(unix)]
 
 mod common;
 
@@ -35,7 +37,6 @@ fn write_bytes(site: &TestSite, rel: &str, bytes: &[u8]) {
     std::fs::write(site.path().join(rel), bytes).unwrap();
 }
 
-#[cfg(unix)]
 fn symlink(target: &Path, link: &Path) {
     std::os::unix::fs::symlink(target, link).unwrap();
 }

@@ -131,6 +131,7 @@ fn site(n: usize) -> Site {
     let options = BuildOptions {
         drafts: false,
         cache_dir: Some(dir.path().join(".inkpress-cache")),
+        external_links: false,
     };
     build(&config, &options).unwrap();
     Site {

@@ -11,6 +11,7 @@
 //! [`crate::memo`]). The build writes nothing itself: where the files go is the caller's
 //! [`Destination`].
 
+use crate::check::external::{self, ExternalLink};
 use crate::check::{Drafts, IdsMemo, LinkCheck};
 use crate::config::{Config, Severity};
 use crate::content::{self, load::DocumentMemo, Document};
@@ -18,11 +19,10 @@ use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
 use crate::memo::Retention;
-use crate::output::{Body, Destination, InMemory, OutputFile};
+use crate::output::{Destination, InMemory, OutputFile};
 use crate::render::{self, templates::TemplateMemo, RenderMemo};
 use crate::site::Site;
 use crate::static_files;
-use bytes::Bytes;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,6 +39,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Folder for caches kept between builds (highlighted code); `None` keeps nothing.
     pub cache_dir: Option<PathBuf>,
+    /// Gather the documents' links to other sites (`check --external`).
+    pub external_links: bool,
 }
 
 /// A built site: the model, and the files its destination kept in memory (all of
@@ -51,6 +53,8 @@ pub struct Built {
     /// Broken internal links, sorted by file: warnings unless `[check] links = "error"`
     /// (then the build fails instead); `check` fails on them.
     pub broken_links: Vec<Diagnostic>,
+    /// Links to other sites, when the options asked for them.
+    pub external_links: Vec<ExternalLink>,
 }
 
 impl Built {
@@ -199,7 +203,7 @@ fn stages(
     let root = &config.root;
     let sources = match memo.documents.sources_if_unchanged(root) {
         Some(sources) => sources,
-        None => Arc::new(content::discover(root)?),
+        None => Arc::new(content::discover(root).map_err(Diagnostics::sorted)?),
     };
     let statics = static_files::list(root)?;
     // Templates and content are independent: check both so that one run shows every error.
@@ -227,8 +231,10 @@ fn stages(
         .filter(|d| d.meta.draft)
         .map(|d| (d.path.clone(), d.source.display.clone()))
         .collect();
-    let site =
+    let mut site =
         Site::assemble(loaded.documents, options.drafts, config).map_err(Diagnostics::sorted)?;
+    let missing_layouts = templates.missing_layouts(&site);
+    site.warnings.extend(missing_layouts);
     let links = LinkCheck::new(ids);
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
@@ -248,7 +254,14 @@ fn stages(
         &except,
     )
     .map_err(Diagnostics::sorted)?;
+    made.paths.sort_unstable();
+    let shadowing = crate::site::aliases_over_generated(&site, &made.paths);
+    if !shadowing.is_empty() {
+        return Err(Diagnostics::sorted(shadowing));
+    }
     for file in statics.into_iter().chain(static_files::bundled(&site)) {
+        // The site's own HTML files have fragments to link to, too.
+        links.note(&file);
         made.send(dest, file).map_err(Diagnostics::from)?;
     }
     made.paths.sort_unstable();
@@ -260,6 +273,10 @@ fn stages(
     };
     let problems = links.problems(&site, &config.base_url, &outline, &made.paths, &drafts);
     ids.finish();
+    let external_links = match options.external_links {
+        true => external::links(&site, &config.base_url, &outline),
+        false => Vec::new(),
+    };
     let mut broken_links = Diagnostics::sorted(problems).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
         crate::check::add_source_lines(&config.root, &mut broken_links);
@@ -272,6 +289,7 @@ fn stages(
         paths: made.paths,
         site,
         broken_links,
+        external_links,
     })
 }
 
@@ -288,15 +306,7 @@ impl Destination for Except<'_> {
         if self.own.contains(&file.path) {
             return Ok(None);
         }
-        if self.links.wants_ids_of(&file.path) {
-            let bytes = match &file.body {
-                Body::Bytes(bytes) => Some(bytes.clone()),
-                _ => file.bytes().ok().map(|b| Bytes::copy_from_slice(&b)),
-            };
-            if let Some(bytes) = bytes {
-                self.links.keep_ids(&file.path, &bytes);
-            }
-        }
+        self.links.note(&file);
         self.dest.accept(file)
     }
 

@@ -95,6 +95,9 @@ pub struct CheckArgs {
     /// Include posts marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Also check links to other sites (http and https), remembering good ones for a day.
+    #[arg(long)]
+    pub external: bool,
 }
 
 #[derive(Debug, Args)]

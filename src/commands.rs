@@ -38,8 +38,14 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Build(args) => run_build(&cli, args),
-        Command::Check(args) => run_check(&cli, args),
+        Command::Build(args) => {
+            site_folder(&cli.root)?;
+            run_build(&cli, args)
+        }
+        Command::Check(args) => {
+            site_folder(&cli.root)?;
+            run_check(&cli, args)
+        }
         Command::Serve(args) => serve::serve(&serve::ServeOptions {
             root: cli.root.clone(),
             bind: args.bind,
@@ -50,7 +56,10 @@ pub fn run(cli: Cli) -> Result<()> {
             verbose: cli.verbose,
             styled: stderr_is_styled(),
         }),
-        Command::Deploy(args) => run_deploy(&cli, args),
+        Command::Deploy(args) => {
+            site_folder(&cli.root)?;
+            run_deploy(&cli, args)
+        }
         Command::Import(args) => {
             let plan = import::plan(&args.source)?;
             if !args.dry_run {
@@ -66,6 +75,21 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Refuses a site folder that does not exist, before anything is made under it (the
+/// output, caches): a mistyped --root must not become a new folder.
+fn site_folder(root: &Path) -> Result<()> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    Err(
+        crate::error::Diagnostic::new(root, "there is no such folder")
+            .hint(
+                "pass the site's folder with --root DIR, or create a site with `inkpress init DIR`",
+            )
+            .into(),
+    )
 }
 
 fn absolute_from_cwd(p: &Path) -> PathBuf {
@@ -98,6 +122,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
     let options = BuildOptions {
         drafts: args.drafts,
         cache_dir: (!args.no_cache).then(|| config.root.join(crate::build::CACHE_DIR)),
+        external_links: false,
     };
     let built = build_into(&config, &options, dest);
     if let Some(p) = &progress {
@@ -137,19 +162,30 @@ fn progress_delay() -> std::time::Duration {
 fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
     let start = Instant::now();
     let config = Config::load(&cli.root, &Overrides::default())?;
-    let built = build(
+    let mut built = build(
         &config,
         &BuildOptions {
             drafts: args.drafts,
             cache_dir: None,
+            external_links: args.external,
         },
     )?;
     for w in &built.site.warnings {
         eprintln!("warning: {w}");
     }
+    let mut reports = std::mem::take(&mut built.broken_links);
+    if args.external {
+        let cache = config
+            .root
+            .join(crate::build::CACHE_DIR)
+            .join(crate::check::external::CACHE_FILE);
+        let found =
+            crate::check::external::check(&built.external_links, &config.external, Some(&cache));
+        reports.extend(found);
+        reports = Diagnostics::sorted(reports).0;
+    }
     // What a build only warns about, check fails on: it is the writer's last look.
-    if !built.broken_links.is_empty() {
-        let mut reports = built.broken_links;
+    if !reports.is_empty() {
         crate::check::add_source_lines(&config.root, &mut reports);
         return Err(Diagnostics(reports));
     }

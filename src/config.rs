@@ -83,6 +83,21 @@ struct RawDeploy {
 #[serde(deny_unknown_fields)]
 struct RawCheck {
     links: Option<Severity>,
+    external_skip: Option<Vec<String>>,
+    external_cache_hours: Option<u64>,
+    external_timeout: Option<u64>,
+}
+
+/// `inkpress check --external`: which links to leave alone, how long an answer holds.
+#[derive(Debug, Clone)]
+pub struct ExternalCheck {
+    /// Hosts (`example.com`, which covers its subdomains) and URL prefixes
+    /// (`https://x.org/private/`) never asked.
+    pub skip: Vec<String>,
+    /// How long a link that answered well is taken as good without asking again.
+    pub cache_for: std::time::Duration,
+    /// How long one request may take, connecting included.
+    pub timeout: std::time::Duration,
 }
 
 /// Whether a problem fails `build` and `serve` (`check` fails on either).
@@ -155,6 +170,8 @@ pub struct Config {
     pub deploy: Deploy,
     /// What broken internal links do to `build` and `serve` (`[check] links`).
     pub broken_links: Severity,
+    /// `[check] external_*`: settings of `check --external`.
+    pub external: ExternalCheck,
     /// Comments under posts; `None` (the default) for none.
     pub comments: Option<Comments>,
     /// Analytics; `None` (the default) for none.
@@ -303,6 +320,15 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         feeds,
         deploy,
         broken_links: raw.check.links.unwrap_or_default(),
+        external: ExternalCheck {
+            skip: raw.check.external_skip.unwrap_or_default(),
+            cache_for: std::time::Duration::from_secs(
+                3600 * raw.check.external_cache_hours.unwrap_or(24),
+            ),
+            timeout: std::time::Duration::from_secs(
+                raw.check.external_timeout.unwrap_or(10).max(1),
+            ),
+        },
         comments,
         analytics,
         permalinks,

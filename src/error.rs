@@ -6,6 +6,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How a template error names the page it was making.
+const PAGE_NOTE: &str = ", while making ";
+
 /// One problem in one file, with enough context to fix it without guessing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -59,6 +62,45 @@ impl Diagnostic {
     /// An I/O failure on `path`, phrased for a person.
     pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
         Diagnostic::new(path, format!("could not {action}: {err}"))
+    }
+
+    /// Says which page was being made when a template failed (`/blog/x/`).
+    pub fn while_making(mut self, page: &str) -> Self {
+        let url = page.strip_suffix("index.html").unwrap_or(page);
+        self.message = format!("{}{PAGE_NOTE}/{url}", self.message);
+        self
+    }
+
+    /// Whether `other` is this error, met while making another page.
+    pub fn same_but_page(&self, other: &Diagnostic) -> bool {
+        let without_page = |d: &Diagnostic| {
+            let mut d = d.clone();
+            if let Some(at) = d.message.find(PAGE_NOTE) {
+                d.message.truncate(at);
+            }
+            d
+        };
+        without_page(self) == without_page(other)
+    }
+
+    /// Counts one more page that met this error (`… and 3 more pages`).
+    pub fn one_more_page(&mut self) {
+        let (head, more) = match self.message.rsplit_once(" and ") {
+            Some((head, tail)) if tail.ends_with(" more pages") || tail == "1 more page" => {
+                let n: usize = tail
+                    .split(' ')
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(1);
+                (head.to_owned(), n + 1)
+            }
+            _ => (self.message.clone(), 1),
+        };
+        self.message = match (more, head.contains(PAGE_NOTE)) {
+            (_, false) => head,
+            (1, true) => format!("{head} and 1 more page"),
+            (n, true) => format!("{head} and {n} more pages"),
+        };
     }
 
     /// `path:line:col` as editors and terminals understand it.
@@ -134,7 +176,13 @@ impl Diagnostics {
         Diagnostics(list)
     }
 
+    /// Every diagnostic, then `build failed: N errors`.
     pub fn render(&self, styled: bool) -> String {
+        self.render_after(styled, Verdict::BuildFailed)
+    }
+
+    /// Every diagnostic, then the verdict of the command that found them.
+    pub fn render_after(&self, styled: bool, verdict: Verdict) -> String {
         let mut out = String::new();
         for d in &self.0 {
             out.push_str(&d.render(styled));
@@ -144,12 +192,22 @@ impl Diagnostics {
             return out.trim_end().to_owned();
         }
         let n = self.0.len();
-        out.push_str(&format!(
-            "build failed: {n} error{}",
-            if n == 1 { "" } else { "s" }
-        ));
+        let plural = if n == 1 { "" } else { "s" };
+        out.push_str(&match verdict {
+            Verdict::BuildFailed => format!("build failed: {n} error{plural}"),
+            Verdict::CheckFound => format!("check found {n} problem{plural} (nothing written)"),
+        });
         out
     }
+}
+
+/// What a failed command says after its diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// `build`, `serve`, `deploy`: nothing was written.
+    BuildFailed,
+    /// `check`: what it found, whether the site would build or not.
+    CheckFound,
 }
 
 impl From<Diagnostic> for Diagnostics {
@@ -192,6 +250,25 @@ mod tests {
         assert!(text.contains("date: nope"), "{text}");
         assert!(text.contains("^"), "{text}");
         assert!(text.contains("help: write dates as 2025-06-29"), "{text}");
+    }
+
+    #[test]
+    fn one_template_error_on_many_pages_is_told_once_with_a_count() {
+        let on = |page: &str| Diagnostic::new("t.html", "`x` not found").while_making(page);
+        let mut first = on("blog/a/index.html");
+        assert!(first.same_but_page(&on("blog/b/index.html")));
+        assert!(!first.same_but_page(&Diagnostic::new("t.html", "other")));
+        first.one_more_page();
+        assert_eq!(
+            first.message,
+            "`x` not found, while making /blog/a/ and 1 more page"
+        );
+        first.one_more_page();
+        assert_eq!(
+            first.message,
+            "`x` not found, while making /blog/a/ and 2 more pages"
+        );
+        assert!(first.same_but_page(&on("c.xml")));
     }
 
     #[test]

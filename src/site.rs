@@ -5,7 +5,7 @@ use crate::content::permalink::page_file;
 use crate::content::{Document, Kind};
 use crate::error::Diagnostic;
 use crate::memo::FastMap;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -207,8 +207,9 @@ fn check_unique_paths(
     tag_index: &str,
     config: &Config,
 ) -> Result<(), Vec<Diagnostic>> {
-    // Output file -> the document that writes it (its page, or a redirect from an alias).
-    let mut seen: FastMap<String, &Document> = FastMap::default();
+    // Output file, lowercased (two files that differ only in case are one on macOS's and
+    // Windows's disks) -> the document that writes it (its page, or a redirect from an alias).
+    let mut seen: FastMap<String, (&Document, String)> = FastMap::default();
     let mut errors = Vec::new();
     // Paths the site generates itself; a page there would be overwritten.
     let reserved = ["", "blog/", tag_index, "404/", "404.html"];
@@ -246,10 +247,17 @@ fn check_unique_paths(
                     .hint("remove the redirect, or give the post another URL"),
                 );
             }
-            if let Some(other) = seen.insert(file, doc) {
-                let url = path;
+            if let Some((other, other_file)) = seen.insert(file.to_lowercase(), (doc, file.clone()))
+            {
+                let url = file.trim_end_matches("index.html");
+                let other_url = other_file.trim_end_matches("index.html");
                 let message = if std::ptr::eq(other, doc) {
                     format!("this file lists its own URL /{url} among its aliases")
+                } else if other_url != url {
+                    format!(
+                        "this file and {} want URLs that differ only in case, /{url} and /{other_url}: one folder on macOS and Windows",
+                        other.source.display.display()
+                    )
                 } else {
                     format!(
                         "this file and {} both want the URL /{url}",
@@ -267,6 +275,35 @@ fn check_unique_paths(
     } else {
         Err(errors)
     }
+}
+
+/// The aliases whose redirects would overwrite a page inkpress generates (a tag's page,
+/// a feed, a page of the list), given every generated file's path, sorted: the files
+/// both claim appear twice.
+pub fn aliases_over_generated(site: &Site, sorted_paths: &[String]) -> Vec<Diagnostic> {
+    let twice: HashSet<&str> = sorted_paths
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0].as_str())
+        .collect();
+    if twice.is_empty() {
+        return Vec::new();
+    }
+    let mut errors = Vec::new();
+    for doc in site.posts.iter().chain(&site.pages) {
+        for alias in &doc.meta.aliases {
+            if twice.contains(page_file(alias).as_str()) {
+                errors.push(
+                    Diagnostic::new(
+                        &doc.source.display,
+                        format!("the alias /{alias} would replace a page inkpress generates there"),
+                    )
+                    .hint("remove the alias: that URL already shows a page of the site"),
+                );
+            }
+        }
+    }
+    errors
 }
 
 /// One warning for each misspelt front matter key (`tittle`), naming the first file that

@@ -34,6 +34,14 @@ fn check_reports_every_broken_internal_link_at_its_place_sorted_by_file() {
     let run = site.run(&["check"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert_eq!(reported(&run.stderr), BROKEN, "{}", run.stderr);
+    // It says what it found, not that a build failed.
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("check found 8 problems (nothing written)"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("help: did you mean /blog/target/?"),
         "{}",
@@ -109,4 +117,203 @@ fn build_warns_about_broken_links_and_fails_on_them_when_told_leaving_the_output
         })
         .collect();
     assert_eq!(before, after);
+}
+
+#[test]
+fn fragments_are_checked_in_static_html_and_never_through_a_redirect() {
+    let site = TestSite::fixture("links");
+    site.remove("content/blog/broken.md");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n<h2 id=\"team\">Team</h2>\n",
+    );
+    site.write(
+        "static/slides/talk.html",
+        "<!doctype html><title>Talk</title><section id=\"intro\">Hi</section>\n",
+    );
+    site.write(
+        "content/blog/target.md",
+        "---\ntitle: Target\ndate: 2025-02-01\naliases: [/old/target/]\n---\n## Second heading\n\nText.\n",
+    );
+    site.write(
+        "content/blog/links.md",
+        "---\ntitle: Links\ndate: 2025-03-01\n---\n[slides](/slides/talk.html#intro), [typo](/slides/talk.html#intr).\n\n[old](/old/target/#second-heading) and [older](/old/target/#third).\n\n[old, whole](/old/target/) and [list](/blog/page/1/).\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(
+        reported(&run.stderr),
+        [
+            "content/blog/links.md:5:36: `/slides/talk.html#intr`: /slides/talk.html has no element with id `intr`",
+            "content/blog/links.md:7:1: `/old/target/#second-heading`: /old/target/ is a redirect to /blog/target/, which drops `#second-heading`",
+            "content/blog/links.md:7:40: `/old/target/#third`: /old/target/ is a redirect to /blog/target/, which drops `#third`",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: did you mean #intro?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("help: link to /blog/target/#second-heading"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A web server on 127.0.0.1 for `check --external`: `/ok` (200), `/gone` (404),
+/// `/moved` and `/moved-gone` (301 to those), `/busy` (503) and `/hang` (never answers).
+/// It notes every path asked, and stops when dropped (or after a minute).
+struct LinkServer {
+    port: u16,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LinkServer {
+    fn start() -> LinkServer {
+        use std::sync::atomic::Ordering;
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let port = server.server_addr().to_ip().unwrap().port();
+        let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (asked_too, stop_too) = (asked.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            let mut never_answered = Vec::new();
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while !stop_too.load(Ordering::Relaxed) && std::time::Instant::now() < until {
+                let Ok(Some(request)) = server.recv_timeout(std::time::Duration::from_millis(50))
+                else {
+                    continue;
+                };
+                let path = request.url().to_owned();
+                asked_too.lock().unwrap().push(path.clone());
+                let moved = |to: &str| {
+                    tiny_http::Response::empty(301).with_header(
+                        tiny_http::Header::from_bytes("Location", to.as_bytes()).unwrap(),
+                    )
+                };
+                let _ = match path.as_str() {
+                    "/ok" => request.respond(tiny_http::Response::from_string("fine")),
+                    "/moved" => request.respond(moved("/ok")),
+                    "/moved-gone" => request.respond(moved("/gone")),
+                    "/busy" => request.respond(tiny_http::Response::empty(503)),
+                    "/hang" => {
+                        never_answered.push(request);
+                        Ok(())
+                    }
+                    _ => request.respond(tiny_http::Response::empty(404)),
+                };
+            }
+        });
+        LinkServer {
+            port,
+            asked,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn times_asked(&self, path: &str) -> usize {
+        self.asked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
+    }
+}
+
+impl Drop for LinkServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[test]
+fn check_external_asks_each_link_once_retries_what_may_pass_and_remembers_good_answers() {
+    let server = LinkServer::start();
+    let site = TestSite::empty();
+    site.write(
+        "inkpress.toml",
+        "[check]\nexternal_timeout = 1\nexternal_skip = [\"skipped.example\", \"http://127.0.0.1:1/\"]\n",
+    );
+    let at = |path: &str| format!("http://127.0.0.1:{}{path}", server.port);
+    site.post(
+        "links",
+        "title: Links\ndate: 2025-01-01",
+        &format!(
+            "[ok]({}) [again]({}) [moved]({})\n\n[gone]({}) [moved gone]({})\n\n[busy]({}) [hang]({})\n\n[skipped](https://skipped.example/x) [skipped too](http://127.0.0.1:1/x)",
+            at("/ok"), at("/ok"), at("/moved"), at("/gone"), at("/moved-gone"), at("/busy"), at("/hang")
+        ),
+    );
+    // Without --external nothing is asked.
+    site.run(&["check"]).assert_ok();
+    assert!(server.asked.lock().unwrap().is_empty());
+
+    let run = site.run(&["check", "--external"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let gone = at("/gone");
+    let moved_gone = at("/moved-gone");
+    let busy = at("/busy");
+    let hang = at("/hang");
+    assert_eq!(
+        reported(&run.stderr),
+        [
+            format!("content/blog/links.md:7:1: `{gone}` answered 404"),
+            format!(
+                "content/blog/links.md:7:{}: `{moved_gone}` answered 404",
+                gone.len() + 10
+            ),
+            format!("content/blog/links.md:9:1: `{busy}` answered 503"),
+            format!(
+                "content/blog/links.md:9:{}: `{hang}` did not answer: no answer in time (3 tries)",
+                busy.len() + 10
+            ),
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("check found 4 problems"),
+        "{}",
+        run.stderr
+    );
+    // Each URL once, however often it is linked; what may pass is tried three times.
+    assert_eq!(server.times_asked("/moved"), 1);
+    assert_eq!(
+        server.times_asked("/ok"),
+        2,
+        "once itself, once through /moved"
+    );
+    assert_eq!(
+        server.times_asked("/gone"),
+        2,
+        "itself, and through /moved-gone"
+    );
+    assert_eq!(server.times_asked("/busy"), 3);
+    assert_eq!(server.times_asked("/hang"), 3);
+    assert!(site.exists(".inkpress-cache/external-links.json"));
+
+    // A second run asks again only what failed: the good answers hold for a day.
+    let run = site.run(&["check", "--external"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(server.times_asked("/moved"), 1);
+    assert_eq!(server.times_asked("/ok"), 2);
+    assert_eq!(server.times_asked("/gone"), 4);
+    // Fixed, it passes.
+    site.post(
+        "links",
+        "title: Links\ndate: 2025-01-01",
+        &format!("[ok]({}) [moved]({})", at("/ok"), at("/moved")),
+    );
+    site.run(&["check", "--external"]).assert_ok();
+    assert_eq!(server.times_asked("/ok"), 2);
 }

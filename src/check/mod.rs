@@ -7,6 +7,8 @@
 //! while it is made (no extra parse); they are judged once every path is known
 //! ([`LinkCheck::problems`]).
 
+pub mod external;
+
 use crate::content::Document;
 use crate::error::Diagnostic;
 use crate::markdown::Outline;
@@ -108,6 +110,21 @@ impl<'m> LinkCheck<'m> {
         }
     }
 
+    /// Keeps the ids of `file` if it is a page, generated or the site's own static HTML
+    /// (called as files stream to their destination, from any thread).
+    pub fn note(&self, file: &crate::output::OutputFile) {
+        if !self.wants_ids_of(&file.path) {
+            return;
+        }
+        let bytes = match &file.body {
+            crate::output::Body::Bytes(bytes) => Some(bytes.clone()),
+            _ => file.bytes().ok().map(|b| Bytes::copy_from_slice(&b)),
+        };
+        if let Some(bytes) = bytes {
+            self.keep_ids(&file.path, &bytes);
+        }
+    }
+
     /// Keeps the ids of a made file (called as files stream to their destination, from
     /// any thread). A page the memo saw with the very same bytes (a page a session took
     /// from its memo unchanged) is not searched again.
@@ -134,6 +151,7 @@ impl<'m> LinkCheck<'m> {
         drafts: &Drafts,
     ) -> Vec<Diagnostic> {
         let links = resolve_all(site, base_url, outline);
+        let redirects: HashMap<String, String> = crate::render::redirects::targets(site).collect();
         let files: HashSet<&str, foldhash::fast::RandomState> =
             paths.iter().map(String::as_str).collect();
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -198,8 +216,27 @@ impl<'m> LinkCheck<'m> {
             let Some(fragment) = &r.fragment else {
                 continue;
             };
-            // Pages the wanted set never named (a file found under its own path) have no
-            // ids gathered: only pages are checked for fragments.
+            // A redirect page sends the reader on with a meta refresh, which drops the
+            // fragment: the link must name the page itself.
+            if let Some(target) = redirects.get(file.as_str()) {
+                let target_has = ids
+                    .get(&page_file(target))
+                    .is_some_and(|t| t.contains(fragment));
+                problems.push(at(
+                    format!(
+                        "`{}`: {shown} is a redirect to /{target}, which drops `#{fragment}`",
+                        link.url
+                    ),
+                    match target_has {
+                        true => format!("link to /{target}#{fragment}"),
+                        false => format!(
+                            "link to /{target}, which has no element with id `{fragment}` either"
+                        ),
+                    },
+                ));
+                continue;
+            }
+            // Files with no ids gathered (not HTML) have no fragments to check.
             let Some(on_page) = ids.get(&file) else {
                 continue;
             };

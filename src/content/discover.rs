@@ -38,24 +38,28 @@ impl SourceFile {
 
 /// Every `.md` and `.mdx` file under `root/content`, sorted by path. Hidden files and
 /// folders, and Hugo's `_index.md` section files, are skipped.
-pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
+pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(Diagnostic::new(&content, "there is no content/ folder here")
-            .hint("run inkpress in your site's folder (or pass --root DIR), or create a site with `inkpress init`"));
+        return Err(vec![Diagnostic::new(&content, "there is no content/ folder here")
+            .hint("run inkpress in your site's folder (or pass --root DIR), or create a site with `inkpress init`")]);
     }
     let mut found = Vec::new();
     let mut others = Vec::new();
+    let mut errors = Vec::new();
     let walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(&content).to_path_buf();
-            Diagnostic::new(&path, format!("could not read: {e}"))
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(walk_error(root, &content, &e));
+                continue;
+            }
+        };
         let path = entry.path();
         if !entry.file_type().is_file() || entry.file_name() == "_index.md" {
             continue;
@@ -83,8 +87,39 @@ pub fn discover(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
             assets: Vec::new(),
         });
     }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     add_bundle_assets(&mut found, others, &content);
     Ok(found)
+}
+
+/// Why an entry of `content/` could not be read, for the writer: symbolic links are
+/// followed wherever they point, so a loop or a link to nothing is a mistake to fix.
+fn walk_error(root: &Path, content: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().unwrap_or(content);
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    if let Some(ancestor) = e.loop_ancestor() {
+        let ancestor = match ancestor.strip_prefix(root) {
+            Ok(inside) if inside.as_os_str().is_empty() => "the site's folder".to_owned(),
+            Ok(inside) => inside.display().to_string(),
+            Err(_) => ancestor.display().to_string(),
+        };
+        return Diagnostic::new(
+            shown,
+            format!("this link points at {ancestor}, a folder it is in: a loop"),
+        )
+        .hint("remove the link, or point it at a folder outside content/");
+    }
+    match e.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::NotFound => Diagnostic::new(
+            shown,
+            "this link points at nothing (its target was moved or deleted)",
+        )
+        .hint("remove the link, or point it at the file it should show"),
+        Some(io) => Diagnostic::io(shown, "read this", io),
+        None => Diagnostic::new(shown, format!("could not read: {e}")),
+    }
 }
 
 /// Gives each `index.md` the other files of its folder and subfolders, unless a nearer

@@ -62,6 +62,13 @@ impl Split {
 /// Splits `text` (the whole file) into front matter and body.
 pub fn split(path: &Path, text: &str) -> Result<Split, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::new(path, "the file is empty")
+            .at(text, 1, 1)
+            .hint(
+                "write a front matter block and the post, such as\n---\ntitle: My post\ndate: 2025-06-29\n---\nHello.",
+            ));
+    }
     let first_line = text.lines().next().unwrap_or("").trim_end();
     match first_line {
         "---" => delimited(path, text, "---"),
@@ -133,6 +140,16 @@ fn parse_fields(
         Format::Json => with_engine::<JSON>(&block, delimiter),
     };
     match parsed {
+        Ok(Some(Value::Object(map))) if format == Format::Json => match json_duplicate(raw) {
+            Some(e) => Err(json_error(
+                path,
+                text,
+                line_col(text, raw_start).0 + e.line() - 1,
+                e.column(),
+                &e,
+            )),
+            None => Ok(map),
+        },
         Ok(Some(Value::Object(map))) => Ok(map),
         Ok(Some(Value::Null)) | Ok(None) => Ok(Map::new()),
         Ok(Some(other)) => Err(Diagnostic::new(
@@ -180,7 +197,11 @@ fn locate_syntax_error(
                     col,
                     format!("this list is never closed with `{close}`"),
                 ),
-                _ => (e.marker().line(), e.marker().col() + 1, e.info().to_owned()),
+                _ => (
+                    e.marker().line(),
+                    e.marker().col() + 1,
+                    yaml_message(e.info()),
+                ),
             },
             Ok(_) => (1, 1, fallback),
         },
@@ -203,6 +224,9 @@ fn locate_syntax_error(
         Format::Json => "JSON",
     };
     let hint = match format {
+        _ if message.contains("given twice") || message.contains("duplicate key") => {
+            "keep one of the two fields"
+        }
         Format::Yaml if message.contains("never closed") => "close the list where it starts: tags: ['a', 'b']",
         Format::Yaml => "quote values that contain `: ` or start with a special character, e.g. title: \"Rust: a love story\"",
         Format::Toml => "TOML values need quotes: title = \"My post\"",
@@ -211,6 +235,19 @@ fn locate_syntax_error(
     Diagnostic::new(path, format!("invalid {name} front matter: {message}"))
         .at(text, first_line + raw_line.max(1) - 1, raw_col)
         .hint(hint)
+}
+
+/// yaml-rust2's message in words: its duplicate key error shows the key as a debug value.
+fn yaml_message(info: &str) -> String {
+    info.strip_suffix(": duplicated key in mapping")
+        .map(|key| {
+            let key = key
+                .strip_prefix("String(\"")
+                .and_then(|k| k.strip_suffix("\")"))
+                .unwrap_or(key);
+            format!("`{key}` is given twice")
+        })
+        .unwrap_or_else(|| info.to_owned())
 }
 
 /// The first `[` or `{` (outside quotes and comments) that the block never closes:
@@ -243,6 +280,9 @@ fn bare_json(path: &Path, text: &str) -> Result<Split, Diagnostic> {
     match stream.next() {
         Some(Ok(Value::Object(fields))) => {
             let end = stream.byte_offset();
+            if let Some(e) = json_duplicate(&text[..end]) {
+                return Err(json_error(path, text, e.line(), e.column(), &e));
+            }
             let raw_start = text.len() - text.trim_start().len();
             let body = text[end..].strip_prefix('\n').unwrap_or(&text[end..]);
             Ok(Split {
@@ -253,13 +293,80 @@ fn bare_json(path: &Path, text: &str) -> Result<Split, Diagnostic> {
                 body: body.to_owned(),
             })
         }
-        Some(Err(e)) => Err(
-            Diagnostic::new(path, format!("invalid JSON front matter: {e}"))
-                .at(text, e.line(), e.column())
-                .hint("front matter in JSON is one object: {\"title\": \"My post\"}"),
-        ),
+        Some(Err(e)) => Err(json_error(path, text, e.line(), e.column(), &e)),
         _ => Err(Diagnostic::new(path, "invalid JSON front matter").at(text, 1, 1)),
     }
+}
+
+fn json_error(
+    path: &Path,
+    text: &str,
+    line: usize,
+    column: usize,
+    e: &serde_json::Error,
+) -> Diagnostic {
+    // serde_json ends its messages with the position, which the diagnostic shows anyway.
+    let message = e.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    Diagnostic::new(path, format!("invalid JSON front matter: {message}"))
+        .at(text, line, column)
+        .hint(if message.contains("given twice") {
+            "keep one of the two fields"
+        } else {
+            "front matter in JSON is one object: {\"title\": \"My post\"}"
+        })
+}
+
+/// The first key given twice in one object of a JSON text (serde_json keeps the last
+/// one silently), as an error carrying its position.
+fn json_duplicate(raw: &str) -> Option<serde_json::Error> {
+    use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+    struct Unique;
+    impl<'de> Deserialize<'de> for Unique {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(Unique)
+        }
+    }
+    impl<'de> Visitor<'de> for Unique {
+        type Value = Unique;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_unit<E>(self) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+            while seq.next_element::<Unique>()?.is_some() {}
+            Ok(Unique)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !seen.insert(key.clone()) {
+                    return Err(A::Error::custom(format!("`{key}` is given twice")));
+                }
+                map.next_value::<Unique>()?;
+            }
+            Ok(Unique)
+        }
+    }
+    let mut stream = serde_json::Deserializer::from_str(raw).into_iter::<Unique>();
+    stream.next()?.err()
 }
 
 pub fn kind_of(v: &Value) -> &'static str {
@@ -348,6 +455,38 @@ x");
         assert!(d.message.contains("never closed"), "{}", d.message);
         let d = err("# just markdown\n");
         assert!(d.message.contains("no front matter"));
+    }
+
+    #[test]
+    fn a_key_given_twice_is_an_error_in_every_format() {
+        for text in [
+            "---\ntitle: A\ntitle: B\n---\n",
+            "+++\ntitle = \"A\"\ntitle = \"B\"\n+++\n",
+            "---\n{\"title\": \"A\",\n\"title\": \"B\"}\n---\n",
+            "{\"title\": \"A\", \"x\": {\"k\": 1, \"k\": 2}}\nbody\n",
+        ] {
+            let d = err(text);
+            assert_eq!(
+                d.hint.as_deref(),
+                Some("keep one of the two fields"),
+                "{d:?}"
+            );
+            assert!(
+                d.line.is_some_and(|l| l > 1) || text.starts_with('{'),
+                "{d:?}"
+            );
+        }
+        assert!(err("---\ntitle: A\ntitle: B\n---\n")
+            .message
+            .ends_with("`title` is given twice"));
+        // Lists may repeat values; only keys count.
+        ok("{\"title\": \"A\", \"tags\": [\"a\", \"a\"]}\n");
+    }
+
+    #[test]
+    fn an_empty_file_says_so() {
+        assert_eq!(err("").message, "the file is empty");
+        assert_eq!(err("\u{feff}\n  \n").message, "the file is empty");
     }
 
     #[test]

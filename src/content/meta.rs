@@ -349,13 +349,38 @@ pub fn parse_meta(
         .or_else(|| text_field("canonical_url"))
         .filter(|s| !s.trim().is_empty());
     let layout = text_field("layout");
-    let slug = text_field("slug").filter(|s| !s.trim().is_empty());
+    let slug = text_field("slug");
     if let Some(s) = &slug {
-        if s.contains("..") || s.starts_with('/') || s.contains('\\') {
+        let unsafe_path = s.contains("..")
+            || s.starts_with('/')
+            || s.contains('\\')
+            || s.chars().any(char::is_control);
+        if s.trim().is_empty() {
             errors.push(error_at(
                 "slug",
-                format!("`slug` `{s}` is not a safe URL path"),
+                "the slug is empty".into(),
+                "remove the `slug:` line to use the file's name, or write one such as my-post",
+            ));
+        } else if unsafe_path {
+            errors.push(error_at(
+                "slug",
+                format!("`slug` `{}` is not a safe URL path", visible(s)),
                 "use letters, digits and dashes, such as my-post",
+            ));
+        }
+    }
+    // Links we write into pages from the front matter: an author's `javascript:` there
+    // would run in every reader's browser.
+    for (key, url) in images
+        .iter()
+        .map(|u| ("images", u))
+        .chain(canonical_url.iter().map(|u| (canonical_key(fields), u)))
+    {
+        if let Some(scheme) = url_scheme(url).filter(|s| !matches!(s.as_str(), "http" | "https")) {
+            errors.push(error_at(
+                key,
+                format!("`{key}` holds a `{scheme}:` URL, which inkpress does not link to"),
+                "use an https:// URL or a path on this site, such as /images/cover.png",
             ));
         }
     }
@@ -437,12 +462,41 @@ pub fn parse_meta(
     })
 }
 
+/// `text` with its control characters (a NUL from `"\0"`) written as escapes.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_debug().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
+/// The scheme of a URL (`javascript`, `https`), lowercased; `None` for a path.
+fn url_scheme(url: &str) -> Option<String> {
+    let (scheme, _) = url.trim().split_once(':')?;
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    is_scheme.then(|| scheme.to_ascii_lowercase())
+}
+
+fn canonical_key(fields: &Map<String, Value>) -> &'static str {
+    if fields.contains_key("canonicalUrl") {
+        "canonicalUrl"
+    } else {
+        "canonical_url"
+    }
+}
+
 /// A site path for an old URL: `/posts/x` → `posts/x/`, `/2019/x.html` kept as a file.
 /// Full URLs, `..` and empty paths are refused.
 pub fn alias_path(alias: &str) -> Option<String> {
     let trimmed = alias.trim().trim_start_matches('/');
     let bad = trimmed.is_empty()
-        || alias.contains("://")
+        || url_scheme(trimmed).is_some()
+        || trimmed.chars().any(char::is_control)
         || trimmed.contains('\\')
         || trimmed.split('/').any(|seg| seg == ".." || seg == ".");
     if bad {
@@ -497,6 +551,18 @@ fn show(v: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn url_schemes() {
+        assert_eq!(
+            url_scheme(" JavaScript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(url_scheme("https://x.org/a").as_deref(), Some("https"));
+        assert_eq!(url_scheme("/images/a.png"), None);
+        assert_eq!(url_scheme("2019/05:old"), None);
+        assert_eq!(visible("a\0b\\c"), "a\\0b\\c");
+    }
     use super::super::front_matter::split;
     use super::*;
 

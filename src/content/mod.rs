@@ -102,8 +102,27 @@ impl Document {
 
 /// A source file's text, or why it could not be read.
 pub fn read_source(source: &SourceFile) -> Result<String, Vec<Diagnostic>> {
-    std::fs::read_to_string(&source.path)
-        .map_err(|e| vec![Diagnostic::io(&source.display, "read the file", &e)])
+    let bytes = std::fs::read(&source.path)
+        .map_err(|e| vec![Diagnostic::io(&source.display, "read the file", &e)])?;
+    String::from_utf8(bytes).map_err(|e| vec![not_utf8(&source.display, &e)])
+}
+
+/// Where a file stops being UTF-8: the byte offset, and the line and column of the text
+/// before it (shown with the bad bytes replaced).
+fn not_utf8(path: &std::path::Path, e: &std::string::FromUtf8Error) -> Diagnostic {
+    let offset = e.utf8_error().valid_up_to();
+    let text = String::from_utf8_lossy(e.as_bytes());
+    let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]);
+    let (line, column) = crate::config::line_col(&valid, offset);
+    Diagnostic::new(
+        path,
+        format!(
+            "the file is not UTF-8 text: byte {offset} (0x{:02x}) is not valid UTF-8",
+            e.as_bytes()[offset]
+        ),
+    )
+    .at(&text, line, column)
+    .hint("save the file as UTF-8 (in most editors: Save with Encoding, UTF-8)")
 }
 
 /// Every value if all succeeded, else every error of every failure.

@@ -186,7 +186,8 @@ fn render_with(
             || {
                 let mut context = base.clone();
                 let template = context::page_values(page, &inputs, &mut context)?;
-                Ok(Bytes::from(templates.render(&template, &context)?))
+                let html = templates.render(&template, &context);
+                Ok(Bytes::from(html.map_err(|d| d.while_making(&path))?))
             },
         )?;
         send(dest, path, bytes)
@@ -244,8 +245,11 @@ fn render_with(
                 made.paths.extend(m.paths);
                 made.kept.extend(m.kept);
             }
-            Err(d) if !errors.contains(&d) => errors.push(d),
-            Err(_) => {}
+            // One template error shows on every page that template makes: told once.
+            Err(d) => match errors.iter_mut().find(|e| e.same_but_page(&d)) {
+                Some(first) => first.one_more_page(),
+                None => errors.push(d),
+            },
         }
     }
     if errors.is_empty() {

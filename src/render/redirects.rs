@@ -7,18 +7,9 @@ use crate::content::permalink::page_file;
 use crate::output::OutputFile;
 use crate::site::Site;
 
-/// Pages that only send readers elsewhere: `…/page/1/` to the list itself, and each old
-/// URL in a document's `aliases` to the document.
+/// Pages that only send readers elsewhere: `…/page/1/` to the list itself, each old URL
+/// in a document's `aliases` to the document, and each of the config's `[redirects]`.
 pub fn files(site: &Site, config: &Config) -> Vec<OutputFile> {
-    let first_pages = std::iter::once("blog/".to_owned())
-        .chain(site.tags.iter().map(|t| t.path.clone()))
-        .map(|base| (format!("{base}page/1/index.html"), config.url(&base)));
-    let aliases = site.posts.iter().chain(&site.pages).flat_map(|doc| {
-        doc.meta
-            .aliases
-            .iter()
-            .map(|alias| (page_file(alias), config.url(&doc.path)))
-    });
     let configured = config.redirects.iter().map(|(old, new)| {
         let target = match new.strip_prefix('/') {
             Some(path) => config.url(path),
@@ -26,11 +17,26 @@ pub fn files(site: &Site, config: &Config) -> Vec<OutputFile> {
         };
         (page_file(old), target)
     });
-    first_pages
-        .chain(aliases)
+    targets(site)
+        .map(|(file, target)| (file, config.url(&target)))
         .chain(configured)
         .map(|(file, target)| OutputFile::new(file, redirect_page(&target)))
         .collect()
+}
+
+/// Each redirect page the site's own model makes (first list pages, aliases), with the
+/// site path it sends readers to (the link check follows them too).
+pub fn targets(site: &Site) -> impl Iterator<Item = (String, String)> + '_ {
+    let first_pages = std::iter::once("blog/".to_owned())
+        .chain(site.tags.iter().map(|t| t.path.clone()))
+        .map(|list| (format!("{list}page/1/index.html"), list));
+    let aliases = site.posts.iter().chain(&site.pages).flat_map(|doc| {
+        doc.meta
+            .aliases
+            .iter()
+            .map(|alias| (page_file(alias), doc.path.clone()))
+    });
+    first_pages.chain(aliases)
 }
 
 fn redirect_page(target: &str) -> String {

@@ -71,12 +71,40 @@ impl Templates {
     }
 
     /// The template a document asks for with `layout:`, if the site has it, else `default`.
-    /// Layouts from other generators (`PostSimple`) fall back quietly.
+    /// Layouts from other generators (`PostSimple`) fall back, with a warning from the
+    /// build ([`Self::missing_layouts`]).
     pub fn for_layout(&self, layout: Option<&str>, default: &str) -> String {
         layout
             .map(|l| format!("{l}.html"))
             .filter(|t| self.origins.contains_key(t))
             .unwrap_or_else(|| default.to_owned())
+    }
+
+    /// A warning for each document whose `layout:` names no template: a typo, or a
+    /// layout of the generator the site came from. Sorted by file.
+    pub fn missing_layouts(&self, site: &crate::site::Site) -> Vec<String> {
+        let mut warnings: Vec<String> = site
+            .posts
+            .iter()
+            .chain(&site.pages)
+            .filter_map(|doc| {
+                let layout = doc.meta.layout.as_deref()?;
+                let wanted = format!("{layout}.html");
+                let used = match doc.source.kind {
+                    crate::content::Kind::Post => "post.html",
+                    crate::content::Kind::Page => "page.html",
+                    crate::content::Kind::Author => "author.html",
+                };
+                (!self.origins.contains_key(&wanted)).then(|| {
+                    format!(
+                        "{}: `layout: {layout}` names no template (there is no templates/{wanted}); {used} is used",
+                        doc.source.display.display()
+                    )
+                })
+            })
+            .collect();
+        warnings.sort();
+        warnings
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {

@@ -80,7 +80,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         .map_err(|e| Diagnostic::io(&options.root, "open the site's folder", &e))?;
     if !root.join("content").is_dir() {
         // Not a broken edit but the wrong folder: say so instead of serving an error page.
-        crate::content::discover(&root)?;
+        crate::content::discover(&root).map_err(crate::error::Diagnostics::sorted)?;
     }
     let listener = bind(options.bind, options.port)?;
     let address = listener
@@ -102,6 +102,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             drafts: options.drafts,
             // Highlighted code from earlier builds and serves: a fast first build.
             cache_dir: Some(root.join(crate::build::CACHE_DIR)),
+            external_links: false,
         },
         shared: Arc::clone(&shared),
         memo: crate::build::Memo::session(),

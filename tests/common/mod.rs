@@ -5,7 +5,8 @@ pub mod browser;
 pub mod serve;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub struct TestSite {
     pub dir: tempfile::TempDir,
@@ -98,6 +99,60 @@ impl TestSite {
             .output()
             .expect("run inkpress");
         Run::from(out)
+    }
+
+    /// [`run`](Self::run) as `user` (a name or uid, through util-linux's `setpriv`), or
+    /// killed after `limit`: a run that hangs fails the test instead of hanging it.
+    pub fn run_within(&self, args: &[&str], user: Option<&str>, limit: Duration) -> Run {
+        let binary = env!("CARGO_BIN_EXE_inkpress");
+        let mut command = match user {
+            Some(user) => {
+                let mut c = Command::new("setpriv");
+                c.args([
+                    &format!("--reuid={user}"),
+                    "--regid=nogroup",
+                    "--clear-groups",
+                    binary,
+                ]);
+                c
+            }
+            None => Command::new(binary),
+        };
+        // A case may take the site's folder away: run beside it then.
+        let cwd = match self.path().is_dir() {
+            true => self.path(),
+            false => self.path().parent().unwrap(),
+        };
+        let mut child = command
+            .arg("--root")
+            .arg(self.path())
+            .args(args)
+            .current_dir(cwd)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run inkpress (and setpriv, when run as another user)");
+        let start = Instant::now();
+        while child.try_wait().expect("wait for inkpress").is_none() {
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                panic!("inkpress {args:?} ran for over {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Run::from(child.wait_with_output().expect("read inkpress's output"))
+    }
+
+    /// Every file under `rel` with its bytes, sorted by path.
+    pub fn snapshot(&self, rel: &str) -> Vec<(String, Vec<u8>)> {
+        self.files(rel)
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(self.path().join(rel).join(&f)).unwrap();
+                (f, bytes)
+            })
+            .collect()
     }
 
     pub fn build(&self, args: &[&str]) -> Run {

@@ -209,7 +209,7 @@ fn default_path(rel: &Path) -> String {
 }
 
 /// Jekyll's `2019-05-04-title` becomes `title`: the date lives in the front matter or
-/// is taken from the name (see `meta::jekyll_date`).
+/// is taken from the name (see `date::jekyll_date`).
 pub(crate) fn without_jekyll_date(stem: &str) -> &str {
     let dated = stem.len() > 11
         && stem.as_bytes()[10] == b'-'

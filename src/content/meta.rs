@@ -1,47 +1,14 @@
 //! Typed, validated front matter fields of a post or page.
 
 use super::cards::{self, Profile, Project};
+use super::date::{jekyll_date, Date};
 use super::discover::Kind;
 use super::front_matter::{kind_of, Split};
+use super::keys::{AUTHOR_FIELDS, KNOWN};
 use crate::error::Diagnostic;
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::Utc;
 use serde_json::{Map, Value};
 use std::path::Path;
-
-/// A date as written: a day (`2025-06-29`) or an exact moment (RFC 3339).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date(pub DateTime<FixedOffset>);
-
-impl Date {
-    pub fn parse(text: &str) -> Option<Date> {
-        let text = text.trim();
-        if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-            return Some(Date(dt));
-        }
-        let utc = |naive: NaiveDateTime| Date(Utc.from_utc_datetime(&naive).fixed_offset());
-        for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
-            if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-                return Some(utc(naive));
-            }
-        }
-        if let Ok(dt) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S %z") {
-            return Some(Date(dt));
-        }
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(utc)
-    }
-
-    pub fn rfc3339(&self) -> String {
-        self.0.to_rfc3339()
-    }
-
-    /// `2025-06-29`, for display and sorting ties.
-    pub fn day(&self) -> String {
-        self.0.format("%Y-%m-%d").to_string()
-    }
-}
 
 /// Every front matter field inkpress understands; anything else lands in `extra`.
 #[derive(Debug, Clone)]
@@ -82,69 +49,6 @@ impl Meta {
         self.lastmod.or(self.date)
     }
 }
-
-/// A front matter key inkpress does not read, a typo's distance from one it does: it
-/// would otherwise land quietly in `extra` and the field would seem to be ignored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Misspelt {
-    pub key: String,
-    pub known: &'static str,
-    /// 1-based line of the key in the file, and column 1.
-    pub at: (usize, usize),
-}
-
-/// The keys of a file's front matter that look like misspelt known ones.
-pub fn misspelt_keys(split: &Split) -> Vec<Misspelt> {
-    let mut found: Vec<Misspelt> = split
-        .fields
-        .keys()
-        .filter(|k| !KNOWN.contains(&k.as_str()) && k.as_str() != "canonical_url")
-        .filter_map(|key| {
-            let known = crate::spelling::nearest(key, KNOWN.iter().copied())?;
-            Some(Misspelt {
-                key: key.clone(),
-                known,
-                // The line of the key (the position found is its value's): keys start lines.
-                at: (split.key_position(key).map_or(1, |(line, _)| line), 1),
-            })
-        })
-        .collect();
-    found.sort_by_key(|m| m.at);
-    found
-}
-
-const KNOWN: &[&str] = &[
-    "title",
-    "date",
-    "lastmod",
-    "tags",
-    "draft",
-    "summary",
-    "images",
-    "authors",
-    "canonicalUrl",
-    "layout",
-    "slug",
-    "aliases",
-    "redirect_from",
-    "toc",
-    "comments",
-    "projects",
-    "categories",
-    "category",
-    "taxonomies",
-    "permalink",
-    "url",
-    "path",
-    "description",
-    "updated",
-    "publishDate",
-    "expiryDate",
-];
-
-/// Fields of an author's file (`content/authors/NAME.md`) besides the known ones; `name`
-/// stands in for `title` there, as tailwind-nextjs-starter-blog writes it.
-const AUTHOR_FIELDS: &[&str] = &["name", "avatar", "bio", "links"];
 
 /// Validates the fields of one file; every problem in it is reported, not just the first.
 pub fn parse_meta(
@@ -509,16 +413,6 @@ pub fn alias_path(alias: &str) -> Option<String> {
     }
 }
 
-/// Jekyll names posts `2019-05-04-title.md`: the date in the name stands in for a missing `date`.
-pub fn jekyll_date(path: &Path) -> Option<Date> {
-    let stem = path.file_stem()?.to_str()?;
-    let prefix = stem.get(..11)?;
-    prefix
-        .ends_with('-')
-        .then(|| Date::parse(&prefix[..10]))
-        .flatten()
-}
-
 /// Text of a scalar: strings as they are, numbers and booleans written out.
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
@@ -590,41 +484,12 @@ mod tests {
     }
 
     #[test]
-    fn dates_in_every_accepted_form() {
-        for d in [
-            "2025-06-29",
-            "2025-06-29T10:00:00Z",
-            "2025-06-29T10:00:00+02:00",
-            "2025-06-29 10:00:00",
-        ] {
-            assert!(Date::parse(d).is_some(), "{d}");
-        }
-        assert!(Date::parse("29/06/2025").is_none());
-        assert!(Date::parse("2025-02-30").is_none());
-    }
-
-    #[test]
     fn seed_style_front_matter() {
         let m = meta("---\ntitle: K\ndate: '2025-06-29'\ntags: ['kubernetes', 'ROS']\ndraft: False\nimages: []\nfoo: bar\n---\n").unwrap();
         assert_eq!(m.tags, vec!["kubernetes", "ROS"]);
         assert!(!m.draft);
         assert_eq!(m.date.unwrap().day(), "2025-06-29");
         assert_eq!(m.extra["foo"], "bar");
-    }
-
-    #[test]
-    fn misspelt_keys_are_found_where_they_are_written() {
-        let text = "---\ntittle: K\ntitle: K\ndate: 2025-01-01\nsumary: s\nmood: calm\n---\n";
-        let s = split(Path::new("p.md"), text).unwrap();
-        let misspelt = misspelt_keys(&s);
-        let found: Vec<(&str, &str, (usize, usize))> = misspelt
-            .iter()
-            .map(|m| (m.key.as_str(), m.known, m.at))
-            .collect();
-        assert_eq!(
-            found,
-            [("tittle", "title", (2, 1)), ("sumary", "summary", (5, 1))]
-        );
     }
 
     #[test]
@@ -681,7 +546,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(m.date.unwrap().day(), "2019-05-04");
-        assert!(jekyll_date(Path::new("2019-5-4-k.md")).is_none());
     }
 
     #[test]

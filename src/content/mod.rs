@@ -1,8 +1,10 @@
 //! Content: finding source files, reading their front matter, rendering their Markdown.
 
 pub mod cards;
+pub mod date;
 pub mod discover;
 pub mod front_matter;
+pub mod keys;
 pub mod load;
 pub mod meta;
 pub mod permalink;
@@ -10,8 +12,9 @@ pub mod slug;
 
 use crate::error::Diagnostic;
 use crate::markdown::{self, MarkdownOptions, Outline};
+pub use date::Date;
 pub use discover::{discover, Kind, SourceFile};
-pub use meta::{Date, Meta};
+pub use meta::Meta;
 pub use permalink::Permalinks;
 use std::borrow::Cow;
 
@@ -35,7 +38,7 @@ pub struct Document {
     /// (its outline's links) are counted from there.
     pub body_at: (usize, usize),
     /// Front matter keys that look like misspelt known ones, for a warning.
-    pub misspelt: Vec<meta::Misspelt>,
+    pub misspelt: Vec<keys::Misspelt>,
     /// What of the body a page cannot show as written (an unknown MDX component or
     /// shortcode, a formula that cannot be converted), by place in the body.
     pub body_warnings: Vec<markdown::BodyWarning>,
@@ -153,7 +156,7 @@ pub fn parse(
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let split = front_matter::split(&source.display, text).map_err(|d| vec![d])?;
     let meta = meta::parse_meta(&source.display, text, &split, source.kind)?;
-    let misspelt = meta::misspelt_keys(&split);
+    let misspelt = keys::misspelt_keys(&split);
     let slug = match &meta.slug {
         Some(s) => s.trim_matches('/').to_owned(),
         None => {

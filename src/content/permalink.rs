@@ -2,7 +2,7 @@
 //! and of each tag (`/tags/{slug}/`), from `[permalinks]` in `inkpress.toml`, so that a blog
 //! moved from another generator keeps the URLs it had.
 
-use super::meta::Date;
+use super::date::Date;
 use super::slug::path_segment;
 
 /// A URL pattern as written in `[permalinks]`: a site path with placeholders.

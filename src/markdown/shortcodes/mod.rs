@@ -340,7 +340,7 @@ fn post_url(post: &str, posts: &Pattern) -> String {
     let name = post.rsplit('/').next().unwrap_or(post);
     let stem = crate::content::discover::without_jekyll_date(name);
     let slug = crate::content::slug::path_segment(stem);
-    let date = crate::content::meta::jekyll_date(std::path::Path::new(name));
+    let date = crate::content::date::jekyll_date(std::path::Path::new(name));
     let path = posts.post_path(&PostValues {
         slug: &slug,
         date,

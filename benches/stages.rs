@@ -48,6 +48,7 @@ fn options() -> MarkdownOptions {
     MarkdownOptions {
         base_path: "/".into(),
         highlight_cache: None,
+        images: None,
     }
 }
 
@@ -68,8 +69,8 @@ fn markdown_without_code(bencher: Bencher) {
     let options = options();
     bencher.bench(|| {
         (
-            markdown::outline(&prose, false, &options),
-            markdown::render(&prose, false, &options),
+            markdown::outline(&prose, false, &options, Default::default()),
+            markdown::render(&prose, false, &options, Default::default()),
         )
     });
 }

@@ -1,5 +1,6 @@
 //! Content: finding source files, reading their front matter, rendering their Markdown.
 
+pub mod bundle;
 pub mod discover;
 pub mod front_matter;
 pub mod load;
@@ -73,7 +74,28 @@ impl Document {
 
     /// The outline of the body, from its Markdown.
     pub fn outline(&self, markdown: &str, options: &MarkdownOptions) -> Outline {
-        markdown::outline(markdown, self.source.is_mdx(), options)
+        markdown::outline(markdown, self.source.is_mdx(), options, self.place())
+    }
+
+    /// Where the body stands, for its images: its page, and its folder if it is a bundle.
+    fn place(&self) -> markdown::Place<'_> {
+        markdown::Place {
+            images: crate::images::Place {
+                page: &self.path,
+                bundle: self.bundle_folder(),
+                revision: self.revision,
+            },
+            wants_card: self.meta.images.is_empty(),
+        }
+    }
+
+    /// The folder of a page bundle: an `index.md` in a folder of its own under
+    /// `content/`, whose other files are published beside its page.
+    pub fn bundle_folder(&self) -> Option<&std::path::Path> {
+        let stem = self.source.path.file_stem()?;
+        let folder = self.source.path.parent()?;
+        let nested = self.source.display.components().count() > 2;
+        (stem == "index" && nested).then_some(folder)
     }
 
     /// The whole HTML of the body from its Markdown, and its outline when `with_outline`.
@@ -84,11 +106,13 @@ impl Document {
         with_outline: bool,
     ) -> (markdown::Rendered, Option<Outline>) {
         let is_mdx = self.source.is_mdx();
+        let place = self.place();
         if with_outline {
-            let (rendered, outline) = markdown::render_with_outline(markdown, is_mdx, options);
+            let (rendered, outline) =
+                markdown::render_with_outline(markdown, is_mdx, options, place);
             (rendered, Some(outline))
         } else {
-            (markdown::render(markdown, is_mdx, options), None)
+            (markdown::render(markdown, is_mdx, options, place), None)
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod headings;
 pub mod highlight;
 pub mod highlight_cache;
+pub mod images;
 pub mod link_places;
 pub mod links;
 mod outline;
@@ -17,6 +18,9 @@ use pulldown_cmark::{html, Event, Options, Parser};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     pub html: String,
+    /// The social card made of the body's first image (a site path), when
+    /// images are processed and the document names no image of its own.
+    pub card: Option<String>,
 }
 
 /// Settings that change the HTML of every page.
@@ -26,6 +30,16 @@ pub struct MarkdownOptions {
     pub base_path: String,
     /// Where highlighted code blocks are kept between builds; `None` highlights every time.
     pub highlight_cache: Option<std::sync::Arc<highlight_cache::HighlightCache>>,
+    /// Sizes and variants of local images; `None` leaves images as written.
+    pub images: Option<std::sync::Arc<crate::images::Images>>,
+}
+
+/// Where a body stands, for its relative images.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Place<'a> {
+    pub images: crate::images::Place<'a>,
+    /// Whether the body's first image becomes the page's social card.
+    pub wants_card: bool,
 }
 
 pub(crate) fn parser_options() -> Options {
@@ -48,18 +62,28 @@ fn with_source<T>(body: &str, is_mdx: bool, then: impl FnOnce(&str) -> T) -> T {
 }
 
 /// The event adapters both passes (the whole HTML, the outline) read a body through, so
-/// that they agree on every summary, heading and word: links rewritten (before code is
-/// highlighted, so that a code block's text is never taken for a link), GitHub alerts.
-fn transformed<'a>(
-    events: impl Iterator<Item = Event<'a>>,
+/// that they agree on every summary, heading and word: images sized (before links are
+/// rewritten, to see their URLs as written), links rewritten (before code is highlighted,
+/// so that a code block's text is never taken for a link), GitHub alerts.
+fn transformed<'a, 'f>(
+    events: impl Iterator<Item = Event<'a>> + 'f,
     options: &'a MarkdownOptions,
-) -> impl Iterator<Item = Event<'a>> {
+    place: Place<'f>,
+    first_image: &'f mut Option<crate::images::Image>,
+) -> impl Iterator<Item = Event<'a>> + 'f
+where
+    'a: 'f,
+{
+    let events: Box<dyn Iterator<Item = Event<'a>> + 'f> = match &options.images {
+        Some(images) => Box::new(images::sized(events, images, place.images, first_image)),
+        None => Box::new(events),
+    };
     alerts::alerts(links::rewrite_links(events, &options.base_path))
 }
 
 /// The whole HTML of a body: highlighted code, anchored headings.
-pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
-    render_events(body, is_mdx, options, false).0
+pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions, place: Place) -> Rendered {
+    render_events(body, is_mdx, options, place, false).0
 }
 
 /// [`render`] and [`outline`] in one pass: a post's own page is usually the first
@@ -68,8 +92,9 @@ pub fn render_with_outline(
     body: &str,
     is_mdx: bool,
     options: &MarkdownOptions,
+    place: Place,
 ) -> (Rendered, Outline) {
-    let (rendered, outline) = render_events(body, is_mdx, options, true);
+    let (rendered, outline) = render_events(body, is_mdx, options, place, true);
     (rendered, outline.unwrap_or_default())
 }
 
@@ -77,6 +102,7 @@ fn render_events(
     body: &str,
     is_mdx: bool,
     options: &MarkdownOptions,
+    place: Place,
     with_outline: bool,
 ) -> (Rendered, Option<Outline>) {
     with_source(body, is_mdx, |body| {
@@ -88,11 +114,16 @@ fn render_events(
         } else {
             Box::new(parsed.map(|(event, _)| event))
         };
+        let mut first_image = None;
         let highlighted: Vec<Event> = highlight::highlight_code(
-            transformed(events, options),
+            transformed(events, options, place, &mut first_image),
             options.highlight_cache.as_deref(),
         )
         .collect();
+        let card = match (&options.images, first_image) {
+            (Some(images), Some(first)) if place.wants_card => images.card(&first),
+            _ => None,
+        };
         let mut toc = Vec::new();
         let outline = with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new()));
         let events = headings::anchor_headings(highlighted, &mut toc);
@@ -104,7 +135,7 @@ fn render_events(
         // by doubling: kept as it is, a body would hold up to twice its HTML while a feed
         // still needs it.
         out.shrink_to_fit();
-        (Rendered { html: out }, outline)
+        (Rendered { html: out, card }, outline)
     })
 }
 
@@ -142,6 +173,7 @@ mod tests {
         MarkdownOptions {
             base_path: "/".into(),
             highlight_cache: None,
+            images: None,
         }
     }
 
@@ -160,10 +192,11 @@ mod tests {
 
     /// The outline (checked to be the same from either pass) and the HTML of a body.
     fn md(body: &str) -> Md {
-        let alone = outline(body, false, &options());
-        let (rendered, together) = render_with_outline(body, false, &options());
+        let place = Place::default();
+        let alone = outline(body, false, &options(), place);
+        let (rendered, together) = render_with_outline(body, false, &options(), place);
         assert_eq!(alone, together, "the two passes disagree on {body:?}");
-        assert_eq!(rendered.html, render(body, false, &options()).html);
+        assert_eq!(rendered.html, render(body, false, &options(), place).html);
         Md {
             outline: alone,
             html: rendered.html,
@@ -237,6 +270,7 @@ mod tests {
             "import X from './x'\n\nHello\n\n```js\nimport y from 'y'\n```\n",
             true,
             &options(),
+            Place::default(),
         );
         assert!(!r.html.contains("from './x'"), "{}", r.html);
         assert!(r.html.contains("from"), "code kept: {}", r.html);

@@ -137,7 +137,10 @@ pub fn page_values<'a>(
         Meta::Page(meta) => values.insert("meta", &meta),
         Meta::Document(doc, is_post) => values.insert_derived("meta", doc.revision, || {
             let description = own_outline.map_or("", |o| doc.description(o));
-            PageMeta::document(doc, description, config, is_post)
+            let card = own
+                .as_ref()
+                .and_then(|(rendered, _)| rendered.card.as_deref());
+            PageMeta::document(doc, description, card, config, is_post)
         }),
     }
     Ok(template)

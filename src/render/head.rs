@@ -45,8 +45,15 @@ impl PageMeta {
         }
     }
 
-    /// A post (with JSON-LD) or a page, from its document and its plain-text description.
-    pub fn document(doc: &Document, description: &str, config: &Config, is_post: bool) -> Self {
+    /// A post (with JSON-LD) or a page, from its document, its plain-text description and
+    /// the card made of its first image (a site URL), if any.
+    pub fn document(
+        doc: &Document,
+        description: &str,
+        card: Option<&str>,
+        config: &Config,
+        is_post: bool,
+    ) -> Self {
         let url = config.url(&doc.path);
         let canonical_url = doc
             .meta
@@ -58,6 +65,7 @@ impl PageMeta {
             .images
             .first()
             .map(|i| config.absolute_url(i, &doc.path))
+            .or_else(|| card.map(|c| config.url(c)))
             .or_else(|| config.image.clone());
         let published = doc.meta.date.map(|d| d.rfc3339());
         let modified = doc.meta.updated().map(|d| d.rfc3339());

@@ -3,7 +3,10 @@
 //! variants are cached; a missing image fails the build with its file and line.
 
 mod common;
+use common::browser::{Browser, Page};
+use common::serve::Server;
 use common::TestSite;
+use std::time::Duration;
 
 /// Every `<img …>` tag of a page, in order.
 fn img_tags(html: &str) -> Vec<&str> {
@@ -220,4 +223,87 @@ fn process_false_leaves_images_as_written() {
     assert!(!site.exists("public/resized"));
     // A bundle's files are still published: its links would break otherwise.
     assert!(site.exists("public/blog/bundled/chart.png"));
+}
+
+const LOCAL_IMAGES: &str =
+    "[...document.images].filter(i => !i.src.startsWith('https://example.com'))";
+
+/// Each local image's height on the page, in CSS pixels.
+fn heights(page: &mut Page) -> Vec<i64> {
+    let js = format!("{LOCAL_IMAGES}.map(i => Math.round(i.getBoundingClientRect().height))");
+    let value = page.eval(&js);
+    let heights = value.as_array().unwrap();
+    heights.iter().map(|h| h.as_i64().unwrap()).collect()
+}
+
+/// Opens `url`; gives each image's height before the lazy ones below the fold loaded,
+/// then once the reader has scrolled to each and it has loaded, and the page's
+/// cumulative layout shift.
+fn load(page: &mut Page, url: &str) -> (Vec<i64>, Vec<i64>, f64) {
+    page.call("Page.navigate", serde_json::json!({ "url": url }));
+    page.wait_until(
+        &format!("location.href === '{url}' && document.readyState === 'complete'"),
+        Duration::from_secs(15),
+    );
+    let before = heights(page);
+    let waiting = page.eval(&format!("{LOCAL_IMAGES}.filter(i => !i.complete).length"));
+    assert!(
+        waiting.as_i64().unwrap() > 0,
+        "every image loaded at once: nothing to compare"
+    );
+    // Down the page, one image after the other, as a reader scrolls.
+    for k in 0..before.len() {
+        let image = format!("{LOCAL_IMAGES}[{k}]");
+        page.eval(&format!("{image}.scrollIntoView()"));
+        page.wait_until(
+            &format!("{image}.complete && {image}.naturalWidth > 0"),
+            Duration::from_secs(15),
+        );
+    }
+    let shift = page
+        .eval_async(
+            "new Promise(done => { let total = 0; \
+             new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; }) \
+               .observe({ type: 'layout-shift', buffered: true }); \
+             setTimeout(() => done(total), 300); })",
+        )
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    (before, heights(page), shift)
+}
+
+#[test]
+fn at_phone_width_nothing_shifts_and_the_browser_fetches_a_narrower_copy() {
+    let site = TestSite::fixture("images");
+    // A long post: the images far below are loaded only as the reader nears them.
+    let filler = "A paragraph of words between pictures, long enough to wrap.\n\n".repeat(150);
+    site.post(
+        "long",
+        "title: Long\ndate: 2025-07-01",
+        &format!(
+            "![Field](/images/landscape.jpg)\n\n{filler}![Tall](/images/portrait.jpg)\n\n{filler}<img src=\"/images/alpha.png\" alt=\"Checks\">\n"
+        ),
+    );
+    let server = Server::start(&site, &[]);
+    let browser = Browser::open_with(&server.url, &["--window-size=390,844"]);
+    let mut page = browser.page(&server.url);
+    // A phone: 390 CSS pixels at two device pixels each, so a full-width image wants 780.
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
+    );
+    let url = format!("{}blog/long/", server.url);
+    // Images not loaded yet already take the room they will fill: nothing moves.
+    let (before, after, shift) = load(&mut page, &url);
+    assert_eq!(before, after);
+    assert!(after.iter().all(|&h| h > 0), "{after:?}");
+    assert_eq!(shift, 0.0, "the page moved as its images loaded");
+    let chosen = page.eval("document.querySelector('img[src$=\"landscape.jpg\"]').currentSrc");
+    let chosen = chosen.as_str().unwrap();
+    // The narrowest copy at least 780 pixels wide, not the 1000-pixel original.
+    assert!(
+        chosen.contains("/resized/landscape-") && chosen.ends_with("-960.webp"),
+        "{chosen}"
+    );
 }

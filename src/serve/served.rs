@@ -11,8 +11,10 @@ pub struct ServedSite {
     /// Counts successful builds that changed something; pages carry the one they were served from.
     pub generation: u64,
     files: HashMap<String, OutputFile>,
-    /// `static/`, resolved: copied files are read at request time and must still be in it.
-    static_dir: Option<PathBuf>,
+    /// The folders copied files come from (`static/`, page bundles under `content/`,
+    /// image variants in the cache), resolved: copied files are read at request time and
+    /// must still be in one of them.
+    copy_roots: Vec<PathBuf>,
 }
 
 /// What a site path finds.
@@ -29,7 +31,10 @@ impl ServedSite {
         ServedSite {
             generation,
             files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
-            static_dir: std::fs::canonicalize(root.join("static")).ok(),
+            copy_roots: ["static", "content", crate::build::CACHE_DIR]
+                .iter()
+                .filter_map(|d| std::fs::canonicalize(root.join(d)).ok())
+                .collect(),
         }
     }
 
@@ -57,21 +62,18 @@ impl ServedSite {
         self.files.get("404.html")
     }
 
-    /// A file's bytes. Files copied from `static/` are read now, and only while they are
-    /// still regular files inside `static/` (a symlink swapped in since the build is refused).
+    /// A file's bytes. Copied files are read now, and only while they are still regular
+    /// files inside the folder they came from (a symlink swapped in since the build is
+    /// refused).
     pub fn read<'a>(&self, file: &'a OutputFile) -> std::io::Result<Cow<'a, [u8]>> {
         if let Body::Copy(source) = &file.body {
             let inside = std::fs::canonicalize(source).ok().is_some_and(|real| {
-                real.is_file()
-                    && self
-                        .static_dir
-                        .as_ref()
-                        .is_some_and(|d| real.starts_with(d))
+                real.is_file() && self.copy_roots.iter().any(|d| real.starts_with(d))
             });
             if !inside {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::NotFound,
-                    "no longer a file inside static/",
+                    "no longer a file inside the folder it was copied from",
                 ));
             }
         }

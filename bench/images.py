@@ -38,7 +38,7 @@ def site(setting):
     if not base.is_dir():
         subprocess.run([sys.executable, SHARED / "gen_corpus.py", "--out", base, "--n",
                         str(POSTS), "--layout", "plain"], check=True)
-        subprocess.run(["cargo", "run", "-q", "--release", "--example", "photos", "--",
+        subprocess.run(["cargo", "run", "-q", "-j", "1", "--example", "photos", "--",
                         base / "static" / "photos", str(PHOTOS)], check=True, cwd=REPO)
         photos = sorted((base / "static" / "photos").iterdir())
         posts = sorted((base / "content" / "blog").glob("*.md"))

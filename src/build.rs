@@ -15,6 +15,7 @@ use crate::check::{Drafts, IdsMemo, LinkCheck};
 use crate::config::{Config, Severity};
 use crate::content::{self, load::DocumentMemo, Document};
 use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::images::Images;
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
 use crate::memo::Retention;
@@ -51,6 +52,10 @@ pub struct Built {
     /// Broken internal links, sorted by file: warnings unless `[check] links = "error"`
     /// (then the build fails instead); `check` fails on them.
     pub broken_links: Vec<Diagnostic>,
+    /// Images that could not be read or resized (each is published as it is).
+    pub image_warnings: Vec<String>,
+    /// Images this build decoded to make variants (none when the cache had them all).
+    pub images_decoded: usize,
 }
 
 impl Built {
@@ -62,7 +67,7 @@ impl Built {
     /// Prints what the build warns about to stderr: every site warning, and the first
     /// broken links (a site can have thousands; `inkpress check` lists them all).
     pub fn print_warnings(&self) {
-        for w in &self.site.warnings {
+        for w in self.site.warnings.iter().chain(&self.image_warnings) {
             eprintln!("warning: {w}");
         }
         for d in self.broken_links.iter().take(LINKS_SHOWN) {
@@ -97,6 +102,7 @@ pub struct Memo {
     render: RenderMemo,
     ids: IdsMemo,
     highlight: Option<Arc<HighlightCache>>,
+    images: Option<Arc<Images>>,
 }
 
 impl Memo {
@@ -121,6 +127,7 @@ impl Memo {
             render: RenderMemo::new(retention),
             ids: IdsMemo::new(retention),
             highlight: None,
+            images: None,
         }
     }
 
@@ -154,6 +161,31 @@ impl Memo {
     }
 }
 
+impl Memo {
+    /// The site's images, when `[images] process` is on: a one-off build opens them anew
+    /// (reading the manifest), a session keeps them while the settings are the same, so
+    /// a rebuild looks nothing up again.
+    fn images(&mut self, config: &Config, cache_dir: Option<&Path>) -> Option<Arc<Images>> {
+        if !config.images.process {
+            self.images = None;
+            return None;
+        }
+        let fresh = Images::open(
+            config.images.clone(),
+            &config.root,
+            &config.base_url,
+            cache_dir,
+        );
+        let kept = self
+            .images
+            .as_ref()
+            .filter(|_| self.retention == Retention::Keep);
+        let images = Images::for_next_build(kept, fresh);
+        self.images = Some(Arc::clone(&images));
+        Some(images)
+    }
+}
+
 /// Builds the whole site in memory. Every broken file is reported, not only the first.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
     build_with(config, options, &mut Memo::one_off(), &InMemory)
@@ -179,6 +211,7 @@ pub fn build_with(
     let markdown = MarkdownOptions {
         base_path: config.base_path().to_owned(),
         highlight_cache: memo.highlight_cache(options.cache_dir.as_deref()),
+        images: memo.images(config, options.cache_dir.as_deref()),
     };
     let built = stages(config, options, memo, dest, &markdown);
     // The code highlighted so far is kept for the next build even when this one failed:
@@ -248,7 +281,19 @@ fn stages(
         &except,
     )
     .map_err(Diagnostics::sorted)?;
-    for file in statics.into_iter().chain(static_files::bundled(&site)) {
+    let revisions: HashSet<u64> = site
+        .posts
+        .iter()
+        .chain(&site.pages)
+        .map(|d| d.revision)
+        .collect();
+    let images = markdown.images.as_ref().map(|i| i.finish(&revisions));
+    let (image_files, image_warnings, images_decoded) = match images {
+        Some(f) => (f.files, f.warnings, f.decoded),
+        None => Default::default(),
+    };
+    let bundled = static_files::bundled(&site);
+    for file in statics.into_iter().chain(bundled).chain(image_files) {
         made.send(dest, file).map_err(Diagnostics::from)?;
     }
     made.paths.sort_unstable();
@@ -258,9 +303,21 @@ fn stages(
         let body = loaded.bodies.get(doc.revision)?;
         body.outline(|md| doc.outline(md, markdown)).ok()
     };
-    let problems = links.problems(&site, &config.base_url, &outline, &made.paths, &drafts);
+    let problems = links.problems(
+        &site,
+        &config.base_url,
+        &outline,
+        &made.paths,
+        &drafts,
+        markdown.images.is_some(),
+    );
     ids.finish();
-    let mut broken_links = Diagnostics::sorted(problems).0;
+    if !problems.missing_images.is_empty() {
+        let mut missing = Diagnostics::sorted(problems.missing_images).0;
+        crate::check::add_source_lines(&config.root, &mut missing);
+        return Err(Diagnostics(missing));
+    }
+    let mut broken_links = Diagnostics::sorted(problems.links).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
         crate::check::add_source_lines(&config.root, &mut broken_links);
         return Err(Diagnostics(broken_links));
@@ -272,6 +329,8 @@ fn stages(
         paths: made.paths,
         site,
         broken_links,
+        image_warnings,
+        images_decoded,
     })
 }
 

@@ -49,6 +49,7 @@ fn options() -> MarkdownOptions {
     MarkdownOptions {
         base_path: "/".into(),
         highlight_cache: None,
+        images: None,
     }
 }
 
@@ -69,8 +70,8 @@ fn markdown_without_code(bencher: Bencher) {
     let options = options();
     bencher.bench(|| {
         (
-            markdown::outline(&prose, &options),
-            markdown::render(&prose, &options),
+            markdown::outline(&prose, &options, Default::default()),
+            markdown::render(&prose, &options, Default::default()),
         )
     });
 }

@@ -16,6 +16,7 @@ use crate::check::{Drafts, IdsMemo, LinkCheck};
 use crate::config::{Config, Severity};
 use crate::content::{self, load::DocumentMemo, Document};
 use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::images::Images;
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
 use crate::memo::Retention;
@@ -55,6 +56,10 @@ pub struct Built {
     pub broken_links: Vec<Diagnostic>,
     /// Links to other sites, when the options asked for them.
     pub external_links: Vec<ExternalLink>,
+    /// Images that could not be read or resized (each is published as it is).
+    pub image_warnings: Vec<String>,
+    /// Images this build decoded to make variants (none when the cache had them all).
+    pub images_decoded: usize,
 }
 
 impl Built {
@@ -66,7 +71,7 @@ impl Built {
     /// Prints what the build warns about to stderr: every site warning, and the first
     /// broken links (a site can have thousands; `inkpress check` lists them all).
     pub fn print_warnings(&self) {
-        for w in &self.site.warnings {
+        for w in self.site.warnings.iter().chain(&self.image_warnings) {
             eprintln!("warning: {w}");
         }
         for d in self.broken_links.iter().take(LINKS_SHOWN) {
@@ -101,6 +106,7 @@ pub struct Memo {
     render: RenderMemo,
     ids: IdsMemo,
     highlight: Option<Arc<HighlightCache>>,
+    images: Option<Arc<Images>>,
 }
 
 impl Memo {
@@ -125,6 +131,7 @@ impl Memo {
             render: RenderMemo::new(retention),
             ids: IdsMemo::new(retention),
             highlight: None,
+            images: None,
         }
     }
 
@@ -158,6 +165,31 @@ impl Memo {
     }
 }
 
+impl Memo {
+    /// The site's images, when `[images] process` is on: a one-off build opens them anew
+    /// (reading the manifest), a session keeps them while the settings are the same, so
+    /// a rebuild looks nothing up again.
+    fn images(&mut self, config: &Config, cache_dir: Option<&Path>) -> Option<Arc<Images>> {
+        if !config.images.process {
+            self.images = None;
+            return None;
+        }
+        let fresh = Images::open(
+            config.images.clone(),
+            &config.root,
+            &config.base_url,
+            cache_dir,
+        );
+        let kept = self
+            .images
+            .as_ref()
+            .filter(|_| self.retention == Retention::Keep);
+        let images = Images::for_next_build(kept, fresh);
+        self.images = Some(Arc::clone(&images));
+        Some(images)
+    }
+}
+
 /// Builds the whole site in memory. Every broken file is reported, not only the first.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
     build_with(config, options, &mut Memo::one_off(), &InMemory)
@@ -183,6 +215,7 @@ pub fn build_with(
     let markdown = MarkdownOptions {
         base_path: config.base_path().to_owned(),
         highlight_cache: memo.highlight_cache(options.cache_dir.as_deref()),
+        images: memo.images(config, options.cache_dir.as_deref()),
     };
     let built = stages(config, options, memo, dest, &markdown);
     // The code highlighted so far is kept for the next build even when this one failed:
@@ -254,12 +287,24 @@ fn stages(
         &except,
     )
     .map_err(Diagnostics::sorted)?;
+    let revisions: HashSet<u64> = site
+        .posts
+        .iter()
+        .chain(&site.pages)
+        .map(|d| d.revision)
+        .collect();
+    let images = markdown.images.as_ref().map(|i| i.finish(&revisions));
+    let (image_files, image_warnings, images_decoded) = match images {
+        Some(f) => (f.files, f.warnings, f.decoded),
+        None => Default::default(),
+    };
     made.paths.sort_unstable();
     let shadowing = crate::site::aliases_over_generated(&site, &made.paths);
     if !shadowing.is_empty() {
         return Err(Diagnostics::sorted(shadowing));
     }
-    for file in statics.into_iter().chain(static_files::bundled(&site)) {
+    let bundled = static_files::bundled(&site);
+    for file in statics.into_iter().chain(bundled).chain(image_files) {
         // The site's own HTML files have fragments to link to, too.
         links.note(&file);
         made.send(dest, file).map_err(Diagnostics::from)?;
@@ -271,13 +316,25 @@ fn stages(
         let body = loaded.bodies.get(doc.revision)?;
         body.outline(|md| doc.outline(md, markdown)).ok()
     };
-    let problems = links.problems(&site, &config.base_url, &outline, &made.paths, &drafts);
+    let problems = links.problems(
+        &site,
+        &config.base_url,
+        &outline,
+        &made.paths,
+        &drafts,
+        markdown.images.is_some(),
+    );
     ids.finish();
+    if !problems.missing_images.is_empty() {
+        let mut missing = Diagnostics::sorted(problems.missing_images).0;
+        crate::check::add_source_lines(&config.root, &mut missing);
+        return Err(Diagnostics(missing));
+    }
     let external_links = match options.external_links {
         true => external::links(&site, &config.base_url, &outline),
         false => Vec::new(),
     };
-    let mut broken_links = Diagnostics::sorted(problems).0;
+    let mut broken_links = Diagnostics::sorted(problems.links).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
         crate::check::add_source_lines(&config.root, &mut broken_links);
         return Err(Diagnostics(broken_links));
@@ -290,6 +347,8 @@ fn stages(
         site,
         broken_links,
         external_links,
+        image_warnings,
+        images_decoded,
     })
 }
 

@@ -46,6 +46,8 @@ struct RawConfig {
     #[serde(default)]
     redirects: std::collections::BTreeMap<String, String>,
     #[serde(default)]
+    images: RawImages,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -76,6 +78,29 @@ struct RawDeploy {
     branch: Option<String>,
     remote: Option<String>,
     cname: Option<String>,
+}
+
+/// `[images]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    process: Option<bool>,
+    widths: Option<Vec<u32>>,
+    quality: Option<u8>,
+    column: Option<u32>,
+}
+
+/// What the build does to the images posts show (`[images]`), resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageSettings {
+    /// Size, lazy-load and resize local images; `false` leaves them as written.
+    pub process: bool,
+    /// Widths of the resized copies, ascending, each narrower than the image.
+    pub widths: Vec<u32>,
+    /// Lossy WebP quality of resized photos, 1 to 100.
+    pub quality: u8,
+    /// The widest the theme shows an image, in CSS pixels: the `sizes` a browser picks by.
+    pub column: u32,
 }
 
 /// `[check]` as written.
@@ -183,6 +208,8 @@ pub struct Config {
     pub redirects: Vec<(String, String)>,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
+    /// `[images]`: how local images are sized, loaded and resized.
+    pub images: ImageSettings,
 }
 
 /// Options given on the command line that override the file.
@@ -301,6 +328,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     let date_format = reader::resolve_date_format(raw.date_format, &language, path)?;
     let permalinks = resolve_permalinks(raw.permalinks, path)?;
     let redirects = resolve_redirects(raw.redirects, path)?;
+    let images = resolve_images(raw.images, path)?;
     let mut config = Config {
         root: root.to_path_buf(),
         title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),
@@ -334,10 +362,41 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         permalinks,
         redirects,
         extra: serde_json::to_value(raw.extra).unwrap_or_default(),
+        images,
     };
     // Needs the base URL: a site path such as `/images/card.png` becomes absolute.
     config.image = raw.image.map(|i| config.absolute_url(&i, ""));
     Ok(config)
+}
+
+fn resolve_images(raw: RawImages, path: &Path) -> Result<ImageSettings> {
+    let mut widths = raw.widths.unwrap_or_else(|| vec![480, 960, 1440]);
+    widths.sort_unstable();
+    widths.dedup();
+    let quality = raw.quality.unwrap_or(80);
+    let bad = |msg: &str, hint: &str| -> Result<ImageSettings> {
+        Err(Diagnostic::new(path, format!("[images] {msg}"))
+            .hint(hint)
+            .into())
+    };
+    if widths.iter().any(|&w| !(16..=8192).contains(&w)) {
+        return bad(
+            &format!("widths = {widths:?}: each width must be 16 to 8192 pixels"),
+            "for example widths = [480, 960, 1440]",
+        );
+    }
+    if !(1..=100).contains(&quality) {
+        return bad(
+            &format!("quality = {quality} must be 1 to 100"),
+            "80 keeps photos sharp at a third of a JPEG's bytes",
+        );
+    }
+    Ok(ImageSettings {
+        process: raw.process.unwrap_or(true),
+        widths,
+        quality,
+        column: raw.column.unwrap_or(736).max(1),
+    })
 }
 
 fn resolve_feeds(raw: RawFeeds, path: &Path) -> Result<Feeds> {

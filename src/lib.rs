@@ -17,6 +17,7 @@ pub mod content;
 pub mod deploy;
 pub mod error;
 pub mod html;
+pub mod images;
 pub mod import;
 pub mod markdown;
 pub mod memo;

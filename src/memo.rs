@@ -213,7 +213,13 @@ mod tests {
             summary_text: format!("outline of {text}"),
             ..Outline::default()
         });
-        (Rendered { html: text.into() }, outline)
+        (
+            Rendered {
+                html: text.into(),
+                card: None,
+            },
+            outline,
+        )
     }
 
     #[test]

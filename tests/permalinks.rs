@@ -20,6 +20,17 @@ fn posts_and_tags_follow_their_patterns_everywhere() {
     // A bundle's files sit in the folder its page is in, where `./dot.png` points.
     assert!(site.exists("public/2024/03/04/bundle.html"));
     assert!(site.exists("public/2024/03/04/dot.png"));
+    // The images stage finds it there too, from the page's folder (not from
+    // `bundle.html/`): it is sized, and it makes the post's social card.
+    let bundled = site.read("public/2024/03/04/bundle.html");
+    assert!(
+        bundled.contains(r#"<img src="./dot.png" alt="a dot" width="1" height="1""#),
+        "{bundled}"
+    );
+    assert!(
+        bundled.contains(r#"property="og:image" content="https://example.org/resized/dot-"#),
+        "{bundled}"
+    );
     // A post's own `permalink`, a page's own `url`.
     assert!(site.exists("public/special/own/index.html"));
     assert!(site.exists("public/about-me/index.html"));

@@ -184,7 +184,8 @@ fn serve_follows_a_series_of_edits_exactly() {
 }
 
 /// Edits whose effects reach pages through other documents: an author's page (their
-/// name shows on every post of theirs) and a page bundle's files (found by discovery).
+/// name shows on every post of theirs) and a page bundle's files (found by discovery; an
+/// image among them is sized in its page's HTML).
 #[test]
 fn serve_follows_author_pages_and_bundle_files() {
     let site = TestSite::fixture("authors");
@@ -205,7 +206,20 @@ fn serve_follows_author_pages_and_bundle_files() {
     site.write("content/blog/bundle/notes.txt", "a file beside the post\n");
     wait_for_rebuild(&server, "a file added to a bundle");
     assert_serves_the_build(&site, &server);
-    site.remove("content/blog/bundle/dot.png");
+    // The bundle's image replaced by a larger one: its page shows the new size and
+    // the resized copies, though the post's text did not change.
+    std::fs::copy(
+        fixture_dir("images").join("content/blog/bundled/chart.png"),
+        site.path().join("content/blog/bundle/dot.png"),
+    )
+    .unwrap();
+    wait_for_rebuild(&server, "a bundle's image replaced");
+    let page = server.get("/2024/03/04/bundle.html");
+    let html = String::from_utf8_lossy(&page.bytes);
+    assert!(html.contains(r#"width="1100" height="700""#), "{html}");
+    assert!(html.contains("srcset="), "{html}");
+    assert_serves_the_build(&site, &server);
+    site.remove("content/blog/bundle/notes.txt");
     wait_for_rebuild(&server, "a file removed from a bundle");
     assert_serves_the_build(&site, &server);
 }

@@ -93,7 +93,8 @@ fn mdx_from_the_tailwind_starter_renders_what_it_means() {
 fn hugo_shortcodes_become_html_and_unknown_ones_are_warned_about() {
     let (site, stderr) = built("hugo-shortcodes");
     let page = post(&site, "shortcodes");
-    assert!(page.contains("<figure><a href=\"/img/sea.png\"><img src=\"/img/sea.png\" alt=\"The sea\"></a><figcaption>A calm sea</figcaption></figure>"), "{page}");
+    // The figure's image is sized like any other local image.
+    assert!(page.contains("<figure><a href=\"/img/sea.png\"><img src=\"/img/sea.png\" alt=\"The sea\" width=\"4\" height=\"3\" fetchpriority=\"high\" decoding=\"async\"></a><figcaption>A calm sea</figcaption></figure>"), "{page}");
     assert!(page.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""));
     assert!(page.contains("<script src=\"https://gist.github.com/spf13/7896402.js\">"));
     assert!(page.contains("<div class=\"alert alert-note\" role=\"note\"><p class=\"alert-title\">Note</p>\n<p>Shortcodes with <strong>Markdown</strong> inside.</p>"), "{page}");

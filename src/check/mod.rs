@@ -141,7 +141,8 @@ impl<'m> LinkCheck<'m> {
     }
 
     /// Every broken link of the site, given each document's outline, the paths of every
-    /// file the build made and the site paths of drafts (built or not).
+    /// file the build made and the site paths of drafts (built or not). Missing images
+    /// come apart when `images_apart` (then they fail a build), else among the links.
     pub fn problems(
         self,
         site: &Site,
@@ -149,13 +150,15 @@ impl<'m> LinkCheck<'m> {
         outline: &dyn Fn(&Document) -> Option<Arc<Outline>>,
         paths: &[String],
         drafts: &Drafts,
-    ) -> Vec<Diagnostic> {
+        images_apart: bool,
+    ) -> Problems {
         let links = resolve_all(site, base_url, outline);
         let redirects: HashMap<String, String> = crate::render::redirects::targets(site).collect();
         let files: HashSet<&str, foldhash::fast::RandomState> =
             paths.iter().map(String::as_str).collect();
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut problems = Vec::new();
+        let mut missing_images = Vec::new();
         // Suggestions compare a link with every page: worth it for the handful of broken
         // links a writer fixes by hand, not for a site that links its old domain thousands
         // of times.
@@ -198,6 +201,23 @@ impl<'m> LinkCheck<'m> {
                     }
                     None => None,
                 };
+                if link.image && images_apart {
+                    let hint = match near {
+                        Some(near) => format!("did you mean /{near}?"),
+                        None if link.url.starts_with('/') => {
+                            format!("put the file at static/{} or fix the path", r.path)
+                        }
+                        None => "put the file beside the post (a folder with index.md) or in static/, or fix the path".into(),
+                    };
+                    missing_images.push(at(
+                        format!(
+                            "image `{}` is missing: the site has no file {shown}",
+                            link.url
+                        ),
+                        hint,
+                    ));
+                    continue;
+                }
                 let hint = match near {
                     Some(near) => format!("did you mean /{near}?"),
                     None => {
@@ -254,8 +274,20 @@ impl<'m> LinkCheck<'m> {
                 ));
             }
         }
-        problems
+        Problems {
+            links: problems,
+            missing_images,
+        }
     }
+}
+
+/// What the link check found.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// Broken links (and missing images, unless they come apart).
+    pub links: Vec<Diagnostic>,
+    /// Images whose file is not there: errors in every command.
+    pub missing_images: Vec<Diagnostic>,
 }
 
 /// The file a page path is served from: `blog/x/` → `blog/x/index.html`; a path without
@@ -401,7 +433,7 @@ pub fn add_source_lines(root: &Path, reports: &mut [Diagnostic]) {
     let mut lines_of: Option<(PathBuf, Vec<String>)> = None;
     for d in reports.iter_mut().filter(|d| d.source_line.is_none()) {
         let Some(line) = d.line else { continue };
-        if lines_of.as_ref().map_or(true, |(p, _)| *p != d.path) {
+        if lines_of.as_ref().is_none_or(|(p, _)| *p != d.path) {
             let text = std::fs::read_to_string(root.join(&d.path)).unwrap_or_default();
             lines_of = Some((d.path.clone(), text.lines().map(str::to_owned).collect()));
         }

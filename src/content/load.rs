@@ -150,7 +150,7 @@ pub fn load(
                 Some(_) if !changes.may_have_changed(&source.path) => None,
                 _ => Some(read_source(source)?),
             };
-            let unchanged = previous.is_some_and(|p| text.as_ref().map_or(true, |t| *t == p.text));
+            let unchanged = previous.is_some_and(|p| text.as_ref().is_none_or(|t| *t == p.text));
             kept.get_or_make(
                 source.path.clone(),
                 |_| unchanged,

@@ -84,7 +84,21 @@ impl Document {
 
     /// The outline of the body, from its Markdown.
     pub fn outline(&self, markdown: &str, options: &MarkdownOptions) -> Outline {
-        markdown::outline(markdown, options)
+        markdown::outline(markdown, options, self.place())
+    }
+
+    /// Where the body stands, for its images: its page, and its source if it is a page
+    /// bundle (whose files discovery found).
+    fn place(&self) -> markdown::Place<'_> {
+        let is_bundle = !self.source.assets.is_empty();
+        markdown::Place {
+            images: crate::images::Place {
+                page: &self.path,
+                bundle: is_bundle.then_some(&self.source),
+                revision: self.revision,
+            },
+            wants_card: self.meta.images.is_empty(),
+        }
     }
 
     /// The whole HTML of the body from its Markdown, and its outline when `with_outline`.
@@ -94,11 +108,12 @@ impl Document {
         options: &MarkdownOptions,
         with_outline: bool,
     ) -> (markdown::Rendered, Option<Outline>) {
+        let place = self.place();
         if with_outline {
-            let (rendered, outline) = markdown::render_with_outline(markdown, options);
+            let (rendered, outline) = markdown::render_with_outline(markdown, options, place);
             (rendered, Some(outline))
         } else {
-            (markdown::render(markdown, options), None)
+            (markdown::render(markdown, options, place), None)
         }
     }
 }

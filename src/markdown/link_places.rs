@@ -14,19 +14,27 @@ pub struct LinkPlace {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
+    /// Whether it is an image (Markdown's `![]()`, an `<img>`'s `src` or `srcset`).
+    pub image: bool,
 }
+
+/// What [`record`] notes of a link: its byte offset, URL and whether it is an image.
+pub type Found = (usize, String, bool);
 
 /// Passes events on unchanged, noting in `found` the byte offset and URL of every link
 /// and image, and of every `href`, `src` and `srcset` value in raw HTML.
 pub fn record<'a: 'f, 'f>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)> + 'f,
     body: &'a str,
-    found: &'f mut Vec<(usize, String)>,
+    found: &'f mut Vec<Found>,
 ) -> impl Iterator<Item = Event<'a>> + 'f {
     events.map(move |(event, range)| {
         match &event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                found.push((range.start, dest_url.to_string()));
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                found.push((range.start, dest_url.to_string(), false));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                found.push((range.start, dest_url.to_string(), true));
             }
             // The source's own slice, so that offsets inside it are offsets in the body.
             Event::Html(_) | Event::InlineHtml(_) => {
@@ -39,23 +47,28 @@ pub fn record<'a: 'f, 'f>(
 }
 
 /// The places of what [`record`] found, in order.
-pub fn places(body: &str, found: Vec<(usize, String)>) -> Vec<LinkPlace> {
+pub fn places(body: &str, found: Vec<Found>) -> Vec<LinkPlace> {
     if found.is_empty() {
         return Vec::new();
     }
     let mut lines = Lines::new(body);
     found
         .into_iter()
-        .map(|(at, url)| {
+        .map(|(at, url, image)| {
             let (line, column) = lines.position(at);
-            LinkPlace { url, line, column }
+            LinkPlace {
+                url,
+                line,
+                column,
+                image,
+            }
         })
         .collect()
 }
 
 /// URLs in the `href`, `src` and `srcset` attributes of a piece of raw HTML, with their
 /// offsets (`start` is the piece's offset in the body).
-fn html_urls(html: &str, start: usize, found: &mut Vec<(usize, String)>) {
+fn html_urls(html: &str, start: usize, found: &mut Vec<Found>) {
     let lower = html.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     for name in ["href", "src", "srcset"] {
@@ -66,6 +79,10 @@ fn html_urls(html: &str, start: usize, found: &mut Vec<(usize, String)>) {
             if i == 0 || !bytes[i - 1].is_ascii_whitespace() {
                 continue;
             }
+            let in_img = name != "href"
+                && lower[..i]
+                    .rfind('<')
+                    .is_some_and(|tag| lower[tag..].starts_with("<img"));
             let rest = &html[from..];
             let Some(after_eq) = rest.trim_start().strip_prefix('=') else {
                 continue;
@@ -90,12 +107,12 @@ fn html_urls(html: &str, start: usize, found: &mut Vec<(usize, String)>) {
                 for candidate in value.split(',') {
                     let lead = candidate.len() - candidate.trim_start().len();
                     if let Some(url) = candidate.split_whitespace().next() {
-                        found.push((start + offset + at + lead, url.to_owned()));
+                        found.push((start + offset + at + lead, url.to_owned(), in_img));
                     }
                     at += candidate.len() + 1;
                 }
             } else {
-                found.push((start + offset, value.trim().to_owned()));
+                found.push((start + offset, value.trim().to_owned(), in_img));
             }
         }
     }

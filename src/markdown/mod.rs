@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod headings;
 pub mod highlight;
 pub mod highlight_cache;
+pub mod images;
 pub mod link_places;
 pub mod links;
 pub mod math;
@@ -24,6 +25,9 @@ pub use rewrite::BodyWarning;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     pub html: String,
+    /// The social card made of the body's first image (a site path), when
+    /// images are processed and the document names no image of its own.
+    pub card: Option<String>,
 }
 
 /// Settings that change the HTML of every page.
@@ -33,6 +37,16 @@ pub struct MarkdownOptions {
     pub base_path: String,
     /// Where highlighted code blocks are kept between builds; `None` highlights every time.
     pub highlight_cache: Option<std::sync::Arc<highlight_cache::HighlightCache>>,
+    /// Sizes and variants of local images; `None` leaves images as written.
+    pub images: Option<std::sync::Arc<crate::images::Images>>,
+}
+
+/// Where a body stands, for its relative images.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Place<'a> {
+    pub images: crate::images::Place<'a>,
+    /// Whether the body's first image becomes the page's social card.
+    pub wants_card: bool,
 }
 
 pub(crate) fn parser_options() -> Options {
@@ -91,32 +105,47 @@ pub fn prepare(body: String, is_mdx: bool, posts: &crate::content::permalink::Pa
 }
 
 /// The event adapters both passes (the whole HTML, the outline) read a body through, so
-/// that they agree on every summary, heading and word: links rewritten (before code is
-/// highlighted, so that a code block's text is never taken for a link), GitHub alerts,
-/// math, and the marks of HTML blocks a rewrite made ([`rewrite::own_block`]).
-fn transformed<'a>(
-    events: impl Iterator<Item = Event<'a>>,
+/// that they agree on every summary, heading and word: images sized (before links are
+/// rewritten, to see their URLs as written), links rewritten (before code is highlighted,
+/// so that a code block's text is never taken for a link), GitHub alerts, math, and the
+/// marks of HTML blocks a rewrite made ([`rewrite::own_block`]).
+fn transformed<'a, 'f>(
+    events: impl Iterator<Item = Event<'a>> + 'f,
     options: &'a MarkdownOptions,
-) -> impl Iterator<Item = Event<'a>> {
+    place: Place<'f>,
+    first_image: &'f mut Option<crate::images::Image>,
+) -> impl Iterator<Item = Event<'a>> + 'f
+where
+    'a: 'f,
+{
+    let events: Box<dyn Iterator<Item = Event<'a>> + 'f> = match &options.images {
+        Some(images) => Box::new(images::sized(events, images, place.images, first_image)),
+        None => Box::new(events),
+    };
     let events = links::rewrite_links(events, &options.base_path);
     rewrite::unmarked(math::math(alerts::alerts(events)))
 }
 
 /// The whole HTML of a body: highlighted code, anchored headings.
-pub fn render(body: &str, options: &MarkdownOptions) -> Rendered {
-    render_events(body, options, false).0
+pub fn render(body: &str, options: &MarkdownOptions, place: Place) -> Rendered {
+    render_events(body, options, place, false).0
 }
 
 /// [`render`] and [`outline`] in one pass: a post's own page is usually the first
 /// reader of its outline too, and parsing is most of the cost of either.
-pub fn render_with_outline(body: &str, options: &MarkdownOptions) -> (Rendered, Outline) {
-    let (rendered, outline) = render_events(body, options, true);
+pub fn render_with_outline(
+    body: &str,
+    options: &MarkdownOptions,
+    place: Place,
+) -> (Rendered, Outline) {
+    let (rendered, outline) = render_events(body, options, place, true);
     (rendered, outline.unwrap_or_default())
 }
 
 fn render_events(
     body: &str,
     options: &MarkdownOptions,
+    place: Place,
     with_outline: bool,
 ) -> (Rendered, Option<Outline>) {
     let parsed = Parser::new_ext(body, parser_options()).into_offset_iter();
@@ -127,11 +156,16 @@ fn render_events(
     } else {
         Box::new(parsed.map(|(event, _)| event))
     };
+    let mut first_image = None;
     let highlighted: Vec<Event> = highlight::highlight_code(
-        transformed(events, options),
+        transformed(events, options, place, &mut first_image),
         options.highlight_cache.as_deref(),
     )
     .collect();
+    let card = match (&options.images, first_image) {
+        (Some(images), Some(first)) if place.wants_card => images.card(&first),
+        _ => None,
+    };
     let mut toc = Vec::new();
     let outline = with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new()));
     let mut events = headings::anchor_headings(highlighted, &mut toc);
@@ -146,7 +180,7 @@ fn render_events(
     // by doubling: kept as it is, a body would hold up to twice its HTML while a feed
     // still needs it.
     out.shrink_to_fit();
-    (Rendered { html: out }, outline)
+    (Rendered { html: out, card }, outline)
 }
 
 /// A task list's checkbox with a label for screen readers: a bare one is an unlabelled
@@ -204,6 +238,7 @@ mod tests {
         MarkdownOptions {
             base_path: "/".into(),
             highlight_cache: None,
+            images: None,
         }
     }
 
@@ -222,10 +257,11 @@ mod tests {
 
     /// The outline (checked to be the same from either pass) and the HTML of a body.
     fn md(body: &str) -> Md {
-        let alone = outline(body, &options());
-        let (rendered, together) = render_with_outline(body, &options());
+        let place = Place::default();
+        let alone = outline(body, &options(), place);
+        let (rendered, together) = render_with_outline(body, &options(), place);
         assert_eq!(alone, together, "the two passes disagree on {body:?}");
-        assert_eq!(rendered.html, render(body, &options()).html);
+        assert_eq!(rendered.html, render(body, &options(), place).html);
         Md {
             outline: alone,
             html: rendered.html,

@@ -4,7 +4,7 @@
 
 use super::headings::HeadingIds;
 use super::link_places::{self, LinkPlace};
-use super::{highlight, parser_options, transformed, MarkdownOptions, TocEntry};
+use super::{highlight, parser_options, transformed, MarkdownOptions, Place, TocEntry};
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -27,7 +27,7 @@ pub struct Outline {
 
 /// The outline of a body. Code is highlighted only where the summary shows it; heading
 /// ids are the ones [`super::render`] gives the same headings.
-pub fn outline(body: &str, options: &MarkdownOptions) -> Outline {
+pub fn outline(body: &str, options: &MarkdownOptions, place: Place) -> Outline {
     {
         // Without the marker's text anywhere, the summary is the first paragraph, and no
         // event after it needs keeping.
@@ -41,7 +41,9 @@ pub fn outline(body: &str, options: &MarkdownOptions) -> Outline {
         let mut heading: Option<(HeadingLevel, Option<CowStr>, String)> = None;
         let mut found = Vec::new();
         let parsed = Parser::new_ext(body, parser_options()).into_offset_iter();
-        for event in transformed(link_places::record(parsed, body, &mut found), options) {
+        let mut first_image = None;
+        let recorded = link_places::record(parsed, body, &mut found);
+        for event in transformed(recorded, options, place, &mut first_image) {
             words.count(&event);
             match &event {
                 Event::Start(Tag::Heading { level, id, .. }) => {

@@ -150,7 +150,10 @@ pub fn page_values<'a>(
         Meta::Document(doc, is_post) => {
             values.insert_derived("meta", doc.revision, || {
                 let description = own_outline.map_or("", |o| doc.description(o));
-                PageMeta::document(doc, site, description, config, is_post)
+                let card = own
+                    .as_ref()
+                    .and_then(|(rendered, _)| rendered.card.as_deref());
+                PageMeta::document(doc, site, description, card, config, is_post)
             });
             // The structured data names authors by their pages, which the revision
             // does not cover.

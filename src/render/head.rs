@@ -49,11 +49,13 @@ impl PageMeta {
         }
     }
 
-    /// A post (with JSON-LD) or a page, from its document and its plain-text description.
+    /// A post (with JSON-LD) or a page, from its document, its plain-text description and
+    /// the card made of its first image (a site URL), if any.
     pub fn document(
         doc: &Document,
         site: &Site,
         description: &str,
+        card: Option<&str>,
         config: &Config,
         is_post: bool,
     ) -> Self {
@@ -68,6 +70,7 @@ impl PageMeta {
             .images
             .first()
             .map(|i| config.absolute_url(i, doc.dir()))
+            .or_else(|| card.map(|c| config.url(c)))
             .or_else(|| config.image.clone());
         let published = doc.meta.date.map(|d| d.rfc3339());
         let modified = doc.meta.updated().map(|d| d.rfc3339());

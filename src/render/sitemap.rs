@@ -50,7 +50,7 @@ pub fn entries(site: &Site, config: &Config, plan: &[Page]) -> Vec<Entry> {
         d.meta
             .canonical_url
             .as_ref()
-            .map_or(true, |c| *c == config.url(&d.path))
+            .is_none_or(|c| *c == config.url(&d.path))
     };
     let mut out = Vec::new();
     for page in plan {

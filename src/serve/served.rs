@@ -12,8 +12,9 @@ pub struct ServedSite {
     /// Counts successful builds that changed something; pages carry the one they were served from.
     pub generation: u64,
     files: FastMap<String, OutputFile>,
-    /// `static/` and `content/` (page bundles' files), resolved: copied files are read at
-    /// request time and must still be in one of them.
+    /// The folders copied files come from (`static/`, page bundles under `content/`,
+    /// image variants in the cache), resolved: copied files are read at request time and
+    /// must still be in one of them.
     copied_from: Vec<PathBuf>,
 }
 
@@ -31,7 +32,7 @@ impl ServedSite {
         ServedSite {
             generation,
             files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
-            copied_from: ["static", "content"]
+            copied_from: ["static", "content", crate::build::CACHE_DIR]
                 .iter()
                 .filter_map(|d| std::fs::canonicalize(root.join(d)).ok())
                 .collect(),
@@ -62,8 +63,9 @@ impl ServedSite {
         self.files.get("404.html")
     }
 
-    /// A file's bytes. Files copied from `static/` are read now, and only while they are
-    /// still regular files inside `static/` (a symlink swapped in since the build is refused).
+    /// A file's bytes. Copied files are read now, and only while they are still regular
+    /// files inside the folder they came from (a symlink swapped in since the build is
+    /// refused).
     pub fn read<'a>(&self, file: &'a OutputFile) -> std::io::Result<Cow<'a, [u8]>> {
         if let Body::Copy(source) = &file.body {
             let inside = std::fs::canonicalize(source).ok().is_some_and(|real| {
@@ -72,7 +74,7 @@ impl ServedSite {
             if !inside {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::NotFound,
-                    "no longer a file inside static/ or content/",
+                    "no longer a file inside the folder it was copied from",
                 ));
             }
         }

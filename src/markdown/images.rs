@@ -1,0 +1,276 @@
+//! Local images get their size, lazy loading and a `srcset` of resized copies: Markdown
+//! images (`![alt](./photo.jpg)`) and raw `<img>` tags alike, with nothing for the writer
+//! to add. What each image gets is [`crate::images::Images::lookup`]'s answer.
+//!
+//! Runs before links are rewritten, so it sees URLs as written; the `src` it writes is
+//! then rewritten like any other (the base path, `/static/`), and the `srcset` it writes
+//! already has the base path.
+
+use crate::html::escape;
+use crate::images::{Image, Images, Place};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use std::collections::VecDeque;
+
+/// Event adapter: every local image found becomes an `<img>` with its attributes; the
+/// first one seen is also noted in `first` (for the social card).
+pub fn sized<'a, 'f>(
+    events: impl Iterator<Item = Event<'a>> + 'f,
+    images: &'f Images,
+    place: Place<'f>,
+    first: &'f mut Option<Image>,
+) -> impl Iterator<Item = Event<'a>> + 'f
+where
+    'a: 'f,
+{
+    Sized {
+        events,
+        images,
+        place,
+        first,
+        seen_one: false,
+        queued: VecDeque::new(),
+    }
+}
+
+struct Sized<'a, 'f, I> {
+    events: I,
+    images: &'f Images,
+    place: Place<'f>,
+    first: &'f mut Option<Image>,
+    /// Whether an image came before: only the first is loaded eagerly.
+    seen_one: bool,
+    /// An image's events given back as they were (it is not a local file).
+    queued: VecDeque<Event<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Sized<'a, '_, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.queued.pop_front() {
+            return Some(event);
+        }
+        match self.events.next()? {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                // The alt text is the image's inner events (images may nest in it).
+                let mut inner = Vec::new();
+                let mut depth = 1;
+                for event in self.events.by_ref() {
+                    match &event {
+                        Event::Start(Tag::Image { .. }) => depth += 1,
+                        Event::End(TagEnd::Image) => depth -= 1,
+                        _ => {}
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                    inner.push(event);
+                }
+                match self.found(&dest_url) {
+                    Some((image, eager)) => {
+                        let alt: String = inner.iter().filter_map(text_of).collect();
+                        let mut tag = format!(
+                            "<img src=\"{}\" alt=\"{}\"",
+                            escape(&dest_url),
+                            escape(&alt)
+                        );
+                        if !title.is_empty() {
+                            tag.push_str(&format!(" title=\"{}\"", escape(&title)));
+                        }
+                        tag.push_str(&self.attributes(&image, eager, |_| false));
+                        tag.push_str(" />");
+                        Some(Event::InlineHtml(CowStr::from(tag)))
+                    }
+                    None => {
+                        self.queued.extend(inner);
+                        self.queued.push_back(Event::End(TagEnd::Image));
+                        Some(Event::Start(Tag::Image {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }))
+                    }
+                }
+            }
+            Event::Html(html) => Some(Event::Html(self.raw(html))),
+            Event::InlineHtml(html) => Some(Event::InlineHtml(self.raw(html))),
+            other => Some(other),
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Sized<'a, '_, I> {
+    /// The image at `url`, if local, and whether it is the first (loaded eagerly).
+    fn found(&mut self, url: &str) -> Option<(Image, bool)> {
+        let image = self.images.lookup(url, self.place)?;
+        let eager = !self.seen_one;
+        self.seen_one = true;
+        if eager {
+            *self.first = Some(image.clone());
+        }
+        Some((image, eager))
+    }
+
+    /// ` width="…" height="…" loading="lazy" decoding="async" srcset="…" sizes="…"`,
+    /// leaving out those the tag `has` already.
+    fn attributes(&self, image: &Image, eager: bool, has: impl Fn(&str) -> bool) -> String {
+        let mut out = String::new();
+        let mut add = |name: &str, value: &str| {
+            if !has(name) {
+                out.push_str(&format!(" {name}=\"{value}\""));
+            }
+        };
+        // A width or height the writer gave is theirs; the other would distort it.
+        if !has("width") && !has("height") {
+            add("width", &image.info.width.to_string());
+            add("height", &image.info.height.to_string());
+        }
+        if eager {
+            add("fetchpriority", "high");
+        } else {
+            add("loading", "lazy");
+        }
+        add("decoding", "async");
+        if !image.srcset.is_empty() && !has("srcset") {
+            let candidates: Vec<String> = image
+                .srcset
+                .iter()
+                .map(|(url, w)| match url.is_empty() {
+                    // The original, under whatever URL the `src` has.
+                    true => format!("{} {w}w", self.original_url(image)),
+                    false => format!("{url} {w}w"),
+                })
+                .collect();
+            add("srcset", &escape(&candidates.join(", ")));
+            let column = self.images.settings().column;
+            add(
+                "sizes",
+                &format!("(max-width: {column}px) 100vw, {column}px"),
+            );
+        }
+        out
+    }
+
+    /// The original file's site URL, for its place in `srcset` (which links.rs leaves as
+    /// it is): the URL resolved against the page, with the base path.
+    fn original_url(&self, image: &Image) -> String {
+        image.site_url.clone()
+    }
+
+    /// Raw HTML with each complete `<img …>` tag that names a local image given its
+    /// attributes; `None`-free: HTML without images is handed back untouched.
+    fn raw(&mut self, html: CowStr<'a>) -> CowStr<'a> {
+        if !html.contains("<img") && !html.contains("<IMG") {
+            return html;
+        }
+        let mut out = String::with_capacity(html.len() + 128);
+        let mut rest: &str = &html;
+        let mut changed = false;
+        while let Some(at) = find_img(rest) {
+            let Some(len) = rest[at..].find('>') else {
+                break;
+            };
+            let tag = &rest[at..at + len];
+            out.push_str(&rest[..at]);
+            let found = attribute(tag, "src").and_then(|src| self.found(&src));
+            match found {
+                Some((image, eager)) => {
+                    let body = tag.trim_end_matches('/').trim_end();
+                    out.push_str(body);
+                    out.push_str(
+                        &self.attributes(&image, eager, |name| attribute(tag, name).is_some()),
+                    );
+                    out.push_str(if tag.ends_with('/') { " />" } else { ">" });
+                    changed = true;
+                }
+                None => {
+                    out.push_str(tag);
+                    out.push('>');
+                }
+            }
+            rest = &rest[at + len + 1..];
+        }
+        if !changed {
+            return html;
+        }
+        out.push_str(rest);
+        CowStr::from(out)
+    }
+}
+
+/// The text an event adds to an alt attribute.
+fn text_of<'e>(event: &'e Event) -> Option<&'e str> {
+    match event {
+        Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => Some(t),
+        Event::SoftBreak | Event::HardBreak => Some(" "),
+        _ => None,
+    }
+}
+
+/// Where the next `<img` tag starts (any case, followed by a space).
+fn find_img(html: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(i) = html[from..].find('<').map(|i| i + from) {
+        let name = bytes.get(i + 1..i + 4)?;
+        if name.eq_ignore_ascii_case(b"img")
+            && bytes.get(i + 4).is_some_and(u8::is_ascii_whitespace)
+        {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
+}
+
+/// The value of attribute `name` in a tag's text (`<img src="a.png" alt=x`), unescaped
+/// only of `&amp;`.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name).map(|i| i + from) {
+        from = i + name.len();
+        if !lower.as_bytes()[i - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let after = tag[from..].trim_start();
+        let Some(value) = after.strip_prefix('=') else {
+            if after.is_empty() || after.starts_with(|c: char| c.is_ascii_whitespace() || c == '/')
+            {
+                return Some(String::new());
+            }
+            continue;
+        };
+        let value = value.trim_start();
+        let raw = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+            _ => value
+                .split(|c: char| c.is_ascii_whitespace())
+                .next()
+                .unwrap_or(""),
+        };
+        return Some(raw.replace("&amp;", "&"));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_of_raw_tags() {
+        let tag = r#"<img class="x" SRC='/a.png?x=1&amp;y=2' width=40 data-src="no""#;
+        assert_eq!(attribute(tag, "src").as_deref(), Some("/a.png?x=1&y=2"));
+        assert_eq!(attribute(tag, "width").as_deref(), Some("40"));
+        assert_eq!(attribute(tag, "height"), None);
+        assert_eq!(find_img("<p><IMG src=x></p>"), Some(3));
+        assert_eq!(find_img("<imgur>"), None);
+    }
+}

@@ -1,0 +1,309 @@
+//! Images: every local image of a post gets its size (EXIF rotation applied), lazy
+//! loading and a `srcset` of resized WebP copies; the first image makes the social card;
+//! variants are cached; a missing image fails the build with its file and line.
+
+mod common;
+use common::browser::{Browser, Page};
+use common::serve::Server;
+use common::TestSite;
+use std::time::Duration;
+
+/// Every `<img …>` tag of a page, in order.
+fn img_tags(html: &str) -> Vec<&str> {
+    html.match_indices("<img ")
+        .map(|(at, _)| &html[at..at + html[at..].find('>').unwrap() + 1])
+        .collect()
+}
+
+/// The value of `name="…"` in a tag.
+fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+/// Width, height and whether it has an alpha channel, of an image file of the output.
+fn pixels(site: &TestSite, rel: &str) -> (u32, u32, bool) {
+    let path = site.path().join("public").join(rel.trim_start_matches('/'));
+    let image = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (image.width(), image.height(), image.color().has_alpha())
+}
+
+fn decoded(run: &common::Run) -> usize {
+    let line = run
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("images decoded: "))
+        .unwrap_or_else(|| panic!("no count in {}", run.stdout));
+    line.parse().unwrap()
+}
+
+#[test]
+fn local_images_get_sizes_lazy_loading_and_resized_webp_copies() {
+    let site = TestSite::fixture("images");
+    let run = site.build(&["-v"]);
+    run.assert_ok();
+    let page = site.read("public/blog/photos/index.html");
+    let tags = img_tags(&page);
+    assert_eq!(tags.len(), 6, "{tags:#?}");
+    let [landscape, portrait, alpha, svg, gif, remote] = tags[..] else {
+        unreachable!()
+    };
+
+    // The first image is fetched at once, the others when they come near.
+    assert_eq!(attr(landscape, "width"), Some("1000"));
+    assert_eq!(attr(landscape, "height"), Some("600"));
+    assert_eq!(attr(landscape, "fetchpriority"), Some("high"));
+    assert_eq!(attr(landscape, "loading"), None);
+    assert_eq!(attr(landscape, "alt"), Some("A wide field"));
+    assert_eq!(attr(landscape, "title"), Some("Field"));
+    assert_eq!(attr(landscape, "src"), Some("/images/landscape.jpg"));
+    let srcset: Vec<&str> = attr(landscape, "srcset").unwrap().split(", ").collect();
+    assert_eq!(srcset.len(), 3, "{srcset:?}");
+    assert!(srcset[0].ends_with("-480.webp 480w"), "{srcset:?}");
+    assert!(srcset[1].ends_with("-960.webp 960w"), "{srcset:?}");
+    assert_eq!(srcset[2], "/images/landscape.jpg 1000w");
+    assert_eq!(
+        attr(landscape, "sizes"),
+        Some("(max-width: 736px) 100vw, 736px")
+    );
+    let url = |candidate: &str| candidate.split(' ').next().unwrap().to_owned();
+    assert_eq!(pixels(&site, &url(srcset[0])), (480, 288, false));
+    assert_eq!(pixels(&site, &url(srcset[1])), (960, 576, false));
+
+    // Stored 1000×800 with EXIF "turn right": shown, and resized, standing up.
+    assert_eq!(attr(portrait, "width"), Some("800"));
+    assert_eq!(attr(portrait, "height"), Some("1000"));
+    assert_eq!(attr(portrait, "loading"), Some("lazy"));
+    assert_eq!(attr(portrait, "decoding"), Some("async"));
+    let portrait_set: Vec<&str> = attr(portrait, "srcset").unwrap().split(", ").collect();
+    assert_eq!(portrait_set.len(), 2, "{portrait_set:?}");
+    assert_eq!(pixels(&site, &url(portrait_set[0])), (480, 600, false));
+
+    // Raw HTML keeps its own attributes; transparency survives the resize.
+    assert_eq!(attr(alpha, "class"), Some("wide"));
+    assert_eq!(attr(alpha, "width"), Some("1000"));
+    let alpha_set: Vec<&str> = attr(alpha, "srcset").unwrap().split(", ").collect();
+    assert_eq!(pixels(&site, &url(alpha_set[0])), (480, 288, true));
+
+    // SVG and GIF: sizes only.
+    assert_eq!(
+        (attr(svg, "width"), attr(svg, "height")),
+        (Some("320"), Some("160"))
+    );
+    assert_eq!(attr(svg, "srcset"), None);
+    assert_eq!(
+        (attr(gif, "width"), attr(gif, "height")),
+        (Some("120"), Some("80"))
+    );
+    assert_eq!(attr(gif, "srcset"), None);
+    // Another host's image is left as written.
+    assert_eq!(
+        remote,
+        "<img src=\"https://example.com/remote.jpg\" alt=\"Elsewhere\" />"
+    );
+    // The originals stay where they were.
+    assert_eq!(pixels(&site, "images/landscape.jpg").0, 1000);
+
+    // The social card: the first image cropped to 1200×630.
+    let card = page
+        .split("<meta property=\"og:image\" content=\"https://example.org/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an og:image");
+    assert!(card.starts_with("resized/landscape-"), "{card}");
+    assert_eq!(pixels(&site, card), (1200, 630, false));
+
+    // A bundle's image is published beside its page and resized; the front matter's
+    // image stays the card.
+    let bundled = site.read("public/blog/bundled/index.html");
+    let chart = img_tags(&bundled)[0];
+    assert_eq!(attr(chart, "src"), Some("./chart.png"));
+    assert_eq!(attr(chart, "width"), Some("1100"));
+    assert!(
+        attr(chart, "srcset")
+            .unwrap()
+            .ends_with("/blog/bundled/chart.png 1100w"),
+        "{chart}"
+    );
+    assert_eq!(pixels(&site, "blog/bundled/chart.png"), (1100, 700, true));
+    assert!(bundled.contains(
+        "<meta property=\"og:image\" content=\"https://example.org/images/landscape.jpg\">"
+    ));
+
+    // An image that cannot be decoded: a warning, and the file as it was.
+    assert!(
+        run.stderr
+            .contains("warning: static/images/broken.jpg: has a broken header"),
+        "{}",
+        run.stderr
+    );
+    let broken = site.read("public/blog/broken/index.html");
+    assert!(broken.contains("<img src=\"/images/broken.jpg\" alt=\"Not a photo\" />"));
+    assert!(site.exists("public/images/broken.jpg"));
+}
+
+#[test]
+fn a_second_build_takes_every_variant_from_the_cache_and_decodes_nothing() {
+    let site = TestSite::fixture("images");
+    let first = site.build(&["-v"]);
+    first.assert_ok();
+    // landscape, portrait, the PNG and the bundle's chart.
+    assert_eq!(decoded(&first), 4);
+    let resized = site.files("public/resized");
+    let before: Vec<Vec<u8>> = resized
+        .iter()
+        .map(|f| std::fs::read(site.path().join("public/resized").join(f)).unwrap())
+        .collect();
+    let second = site.build(&["-v"]);
+    second.assert_ok();
+    assert_eq!(decoded(&second), 0, "{}", second.stdout);
+    assert_eq!(site.files("public/resized"), resized);
+    for (f, bytes) in resized.iter().zip(before) {
+        assert_eq!(
+            std::fs::read(site.path().join("public/resized").join(f)).unwrap(),
+            bytes,
+            "{f}"
+        );
+    }
+    // A changed image is read and resized again, and only that one (a byte after the
+    // JPEG's end changes no pixel, but the bytes are what name a variant).
+    let landscape = site.path().join("static/images/landscape.jpg");
+    let mut bytes = std::fs::read(&landscape).unwrap();
+    bytes.push(0);
+    std::fs::write(&landscape, bytes).unwrap();
+    let third = site.build(&["-v"]);
+    third.assert_ok();
+    assert_eq!(decoded(&third), 1, "{}", third.stdout);
+}
+
+#[test]
+fn a_missing_image_fails_build_and_check_naming_its_file_and_line() {
+    let site = TestSite::fixture("images");
+    site.build(&[]).assert_ok();
+    let before = site.read("public/blog/photos/index.html");
+    site.post(
+        "missing",
+        "title: Missing\ndate: 2025-06-01",
+        "Text.\n\n![Gone](/images/nope.png)\n",
+    );
+    for command in ["build", "check"] {
+        let run = site.run(&[command]);
+        assert_ne!(run.status, 0, "{command} should fail");
+        assert!(
+            run.stderr.contains("content/blog/missing.md:7:1"),
+            "{command}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(
+                "image `/images/nope.png` is missing: the site has no file /images/nope.png"
+            ),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+    // The failed build left the last good output as it was.
+    assert_eq!(site.read("public/blog/photos/index.html"), before);
+    assert!(!site.exists("public/blog/missing/index.html"));
+}
+
+#[test]
+fn process_false_leaves_images_as_written() {
+    let site = TestSite::fixture("images");
+    site.write(
+        "inkpress.toml",
+        "title = \"Images\"\nbase_url = \"https://example.org/\"\n[images]\nprocess = false\n",
+    );
+    site.build(&[]).assert_ok();
+    let page = site.read("public/blog/photos/index.html");
+    for tag in img_tags(&page) {
+        assert_eq!(attr(tag, "width"), None, "{tag}");
+        assert_eq!(attr(tag, "srcset"), None, "{tag}");
+    }
+    assert!(!site.exists("public/resized"));
+    // A bundle's files are still published: its links would break otherwise.
+    assert!(site.exists("public/blog/bundled/chart.png"));
+}
+
+const LOCAL_IMAGES: &str =
+    "[...document.images].filter(i => !i.src.startsWith('https://example.com'))";
+
+/// Each local image's height on the page, in CSS pixels.
+fn heights(page: &mut Page) -> Vec<i64> {
+    let js = format!("{LOCAL_IMAGES}.map(i => Math.round(i.getBoundingClientRect().height))");
+    let value = page.eval(&js);
+    let heights = value.as_array().unwrap();
+    heights.iter().map(|h| h.as_i64().unwrap()).collect()
+}
+
+/// Opens `url`; gives each image's height before the lazy ones below the fold loaded,
+/// then once the reader has scrolled to each and it has loaded, and the page's
+/// cumulative layout shift.
+fn load(page: &mut Page, url: &str) -> (Vec<i64>, Vec<i64>, f64) {
+    page.call("Page.navigate", serde_json::json!({ "url": url }));
+    page.wait_until(
+        &format!("location.href === '{url}' && document.readyState === 'complete'"),
+        Duration::from_secs(15),
+    );
+    let before = heights(page);
+    let waiting = page.eval(&format!("{LOCAL_IMAGES}.filter(i => !i.complete).length"));
+    assert!(
+        waiting.as_i64().unwrap() > 0,
+        "every image loaded at once: nothing to compare"
+    );
+    // Down the page, one image after the other, as a reader scrolls.
+    for k in 0..before.len() {
+        let image = format!("{LOCAL_IMAGES}[{k}]");
+        page.eval(&format!("{image}.scrollIntoView()"));
+        page.wait_until(
+            &format!("{image}.complete && {image}.naturalWidth > 0"),
+            Duration::from_secs(15),
+        );
+    }
+    let shift = page
+        .eval_async(
+            "new Promise(done => { let total = 0; \
+             new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; }) \
+               .observe({ type: 'layout-shift', buffered: true }); \
+             setTimeout(() => done(total), 300); })",
+        )
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    (before, heights(page), shift)
+}
+
+#[test]
+fn at_phone_width_nothing_shifts_and_the_browser_fetches_a_narrower_copy() {
+    let site = TestSite::fixture("images");
+    // A long post: the images far below are loaded only as the reader nears them.
+    let filler = "A paragraph of words between pictures, long enough to wrap.\n\n".repeat(150);
+    site.post(
+        "long",
+        "title: Long\ndate: 2025-07-01",
+        &format!(
+            "![Field](/images/landscape.jpg)\n\n{filler}![Tall](/images/portrait.jpg)\n\n{filler}<img src=\"/images/alpha.png\" alt=\"Checks\">\n"
+        ),
+    );
+    let server = Server::start(&site, &[]);
+    let browser = Browser::open_with(&server.url, &["--window-size=390,844"]);
+    let mut page = browser.page(&server.url);
+    // A phone: 390 CSS pixels at two device pixels each, so a full-width image wants 780.
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
+    );
+    let url = format!("{}blog/long/", server.url);
+    // Images not loaded yet already take the room they will fill: nothing moves.
+    let (before, after, shift) = load(&mut page, &url);
+    assert_eq!(before, after);
+    assert!(after.iter().all(|&h| h > 0), "{after:?}");
+    assert_eq!(shift, 0.0, "the page moved as its images loaded");
+    let chosen = page.eval("document.querySelector('img[src$=\"landscape.jpg\"]').currentSrc");
+    let chosen = chosen.as_str().unwrap();
+    // The narrowest copy at least 780 pixels wide, not the 1000-pixel original.
+    assert!(
+        chosen.contains("/resized/landscape-") && chosen.ends_with("-960.webp"),
+        "{chosen}"
+    );
+}

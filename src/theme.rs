@@ -12,6 +12,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../templates/page.html")),
     ("tags.html", include_str!("../templates/tags.html")),
     ("tag.html", include_str!("../templates/tag.html")),
+    ("search.html", include_str!("../templates/search.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("rss.xml", include_str!("../templates/rss.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
@@ -24,6 +25,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../static/css/inkpress.css"),
     ),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
+    ("js/search.js", include_bytes!("../static/js/search.js")),
 ];
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod fingerprint;
 pub mod head;
 pub mod plan;
 pub mod redirects;
+pub mod search;
 pub mod sitemap;
 pub mod templates;
 
@@ -169,6 +170,7 @@ fn render_with(
     };
     let base = base_context(config);
     let repeatable = templates.repeatable();
+    let indexer = search::Indexer::start(config).map_err(|d| vec![d])?;
 
     let mut results: Vec<Result<Made, Diagnostic>> = plan
         .par_iter()
@@ -192,6 +194,14 @@ fn render_with(
                     Ok(Bytes::from(templates.render(&template, &context)?))
                 },
             )?;
+            // Every post's and page's bytes pass here: the search index is fed from them.
+            // Drafts stay out of it, even in a build that publishes them.
+            if let (Some(indexer), Some(doc)) = (&indexer, page.document(site)) {
+                if !doc.meta.draft {
+                    let url = format!("{}{}", config.base_path(), page.site_path(site));
+                    indexer.add(doc.source.display.clone(), url, bytes.clone());
+                }
+            }
             send(dest, path, bytes)
         })
         .collect();
@@ -227,7 +237,14 @@ fn render_with(
         .into_iter()
         .chain(sitemap::files(site, config, &plan))
         .chain([OutputFile::new("css/syntax.css", syntax_css())]);
-    results.extend(generated.map(|file| {
+    let index = match indexer.map(search::Indexer::finish).transpose() {
+        Ok(files) => files.unwrap_or_default(),
+        Err(e) => {
+            results.push(Err(e));
+            Vec::new()
+        }
+    };
+    results.extend(generated.chain(index).map(|file| {
         let mut made = Made::default();
         made.send(dest, file)?;
         Ok(made)

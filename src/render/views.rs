@@ -27,6 +27,8 @@ pub struct SiteView<'a> {
     pub feeds: Vec<super::feed::FeedLink>,
     /// Absolute URL of the default social card image, if configured.
     pub image: Option<&'a str>,
+    /// Where the search index is (`/repo/pagefind/`), or `None` when search is off.
+    pub search: Option<String>,
 }
 
 impl<'a> SiteView<'a> {
@@ -42,6 +44,10 @@ impl<'a> SiteView<'a> {
             generator: crate::html::GENERATOR,
             feeds: super::feed::links(config, "", &config.title),
             image: config.image.as_deref(),
+            search: config
+                .search
+                .enabled
+                .then(|| format!("{}{}/", config.base_path(), config.search.output)),
         }
     }
 }

@@ -104,8 +104,13 @@ fn index(
             let html = String::from_utf8_lossy(&page.html).into_owned();
             if let Err(e) = index.add_html_file(None, Some(page.url), html).await {
                 error = Some(
-                    Diagnostic::new(&page.source, format!("could not index this page for search: {e}"))
-                        .hint("check the page's HTML, or set [search] enabled = false in inkpress.toml"),
+                    Diagnostic::new(
+                        &page.source,
+                        format!("could not index this page for search: {e}"),
+                    )
+                    .hint(
+                        "check the page's HTML, or set [search] enabled = false in inkpress.toml",
+                    ),
                 );
             }
         }

@@ -36,7 +36,8 @@
   function load() {
     if (!pagefind) {
       pagefind = import(bundle + "pagefind.js").then(function (pf) {
-        return pf.options({ excerptLength: 24 }).then(function () { return pf; });
+        // The index holds whole paths (`/repo/blog/x/`): nothing is to be put before them.
+        return pf.options({ baseUrl: "/", excerptLength: 24 }).then(function () { return pf; });
       });
     }
     return pagefind;
@@ -143,6 +144,8 @@
     var n = list.children.length;
     if (e.key === "ArrowDown" && n) { e.preventDefault(); select((active + 1) % n); }
     else if (e.key === "ArrowUp" && n) { e.preventDefault(); select((active - 1 + n) % n); }
+    // The dialog's own Escape handling is skipped by some browsers without a user gesture.
+    else if (e.key === "Escape") { e.preventDefault(); close(); }
     else if (e.key === "Enter" && active >= 0 && list.children[active]) {
       e.preventDefault();
       window.location.href = list.children[active].querySelector("a").href;

@@ -1,0 +1,403 @@
+//! Search: the Pagefind index `build` and `serve` write, read back file by file, and the
+//! default theme's search box driven in headless Chromium under a `/repo/` sub-path.
+
+mod common;
+
+use common::browser::{Browser, Page};
+use common::serve::Server as Serve;
+use common::{copy_tree, TestSite};
+use serde_json::{json, Value};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Every fragment of the index under `dir` (one per indexed page), as JSON.
+fn fragments(dir: &Path) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for entry in std::fs::read_dir(dir.join("fragment")).expect("a fragment folder") {
+        let path = entry.unwrap().path();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
+            .read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("gunzip {}: {e}", path.display()));
+        let json = text
+            .strip_prefix("pagefind_dcd")
+            .unwrap_or_else(|| panic!("{} is not a Pagefind fragment", path.display()));
+        out.push(serde_json::from_str(json).unwrap());
+    }
+    out.sort_by_key(|f| f["url"].as_str().unwrap_or("").to_owned());
+    out
+}
+
+fn urls(fragments: &[Value]) -> Vec<&str> {
+    fragments
+        .iter()
+        .map(|f| f["url"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn index_holds_every_published_post_and_page_and_no_draft() {
+    let site = TestSite::fixture("search");
+    // Even a build that publishes drafts keeps them out of the index.
+    site.build(&["--drafts"]).assert_ok();
+    assert!(site.exists("public/blog/unfinished/index.html"));
+    for file in [
+        "public/pagefind/pagefind.js",
+        "public/pagefind/pagefind-entry.json",
+        "public/pagefind/wasm.en.pagefind",
+        "public/js/search.js",
+        "public/search/index.html",
+    ] {
+        assert!(
+            site.exists(file),
+            "missing {file}: {:#?}",
+            site.files("public")
+        );
+    }
+    assert!(site
+        .files("public/pagefind/index")
+        .iter()
+        .any(|f| f.ends_with(".pf_index")));
+
+    let found = fragments(&site.path().join("public/pagefind"));
+    assert_eq!(
+        urls(&found),
+        ["/blog/bread/", "/blog/lighthouses/", "/colophon/"]
+    );
+    let all = serde_json::to_string(&found).unwrap();
+    assert!(!all.contains("marmalisk"), "a draft's word is in the index");
+    assert!(
+        !all.contains("Unfinished"),
+        "a draft's title is in the index"
+    );
+
+    let post = &found[1];
+    assert_eq!(post["meta"]["title"], "Lighthouses of the north");
+    assert_eq!(post["meta"]["date"], "January 10, 2025");
+    assert_eq!(post["meta"]["tags"], "travel, sea");
+    let content = post["content"].as_str().unwrap();
+    assert!(content.contains("zephyrine wind"), "{content}");
+    assert!(
+        post["anchors"].to_string().contains("the-lamp"),
+        "headings are anchors"
+    );
+    // The header, footer and the post's own navigation are not what a post is about.
+    for chrome in ["Skip to content", "Built with inkpress", "Back to the blog"] {
+        assert!(!content.contains(chrome), "{chrome:?} indexed: {content}");
+    }
+    assert_eq!(found[2]["meta"]["title"], "Colophon");
+
+    let page = site.read("public/blog/bread/index.html");
+    assert!(
+        page.contains(r#"href="https://example.com/search/" data-search-open"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"<script src="https://example.com/js/search.js" data-bundle="/pagefind/" defer>"#
+        ),
+        "{page}"
+    );
+    let fallback = site.read("public/search/index.html");
+    assert!(fallback.contains("needs JavaScript"), "{fallback}");
+    assert!(
+        fallback.contains(r#"href="https://example.com/tags/food/""#),
+        "{fallback}"
+    );
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(!sitemap.contains("/search/"), "{sitemap}");
+}
+
+#[test]
+fn index_folder_and_urls_follow_the_config_and_base_url() {
+    let site = TestSite::fixture("search");
+    site.write(
+        "inkpress.toml",
+        "base_url = \"https://u.github.io/repo/\"\n[search]\noutput = \"assets/find\"\n",
+    );
+    site.build(&[]).assert_ok();
+    assert!(!site.exists("public/pagefind"));
+    let found = fragments(&site.path().join("public/assets/find"));
+    assert_eq!(
+        urls(&found),
+        [
+            "/repo/blog/bread/",
+            "/repo/blog/lighthouses/",
+            "/repo/colophon/"
+        ]
+    );
+    let page = site.read("public/index.html");
+    assert!(
+        page.contains(r#"data-bundle="/repo/assets/find/""#),
+        "{page}"
+    );
+}
+
+#[test]
+fn search_off_writes_no_index_and_shows_no_box() {
+    let site = TestSite::fixture("search");
+    site.write(
+        "inkpress.toml",
+        "base_url = \"https://example.com/\"\n[search]\nenabled = false\n",
+    );
+    site.build(&[]).assert_ok();
+    assert!(!site.exists("public/pagefind"));
+    assert!(!site.exists("public/search/index.html"));
+    for page in ["public/index.html", "public/blog/bread/index.html"] {
+        let html = site.read(page);
+        assert!(!html.contains("data-search-open"), "{html}");
+        assert!(!html.contains("search.js"), "{html}");
+    }
+}
+
+#[test]
+fn a_misspelt_search_setting_names_the_file_and_the_key() {
+    let site = TestSite::fixture("search");
+    site.write("inkpress.toml", "[search]\nenable = false\n");
+    let run = site.build(&[]);
+    assert_ne!(run.status, 0);
+    assert!(run.stderr.contains("inkpress.toml"), "{}", run.stderr);
+    assert!(run.stderr.contains("enable"), "{}", run.stderr);
+}
+
+/// A static file server on 127.0.0.1 (ephemeral port) serving `root` under `/repo/`, as
+/// GitHub Pages serves a project site, with the content types a browser insists on for
+/// JavaScript modules.
+struct SubPathServer {
+    server: Arc<tiny_http::Server>,
+    port: u16,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SubPathServer {
+    fn start(root: PathBuf) -> SubPathServer {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
+        let port = server.server_addr().to_ip().unwrap().port();
+        let handle = server.clone();
+        let thread = std::thread::spawn(move || {
+            for request in handle.incoming_requests() {
+                let path = request
+                    .url()
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("")
+                    .to_owned();
+                let file = path
+                    .strip_prefix("/repo/")
+                    .map(|rel| match rel.is_empty() || rel.ends_with('/') {
+                        true => format!("{rel}index.html"),
+                        false => rel.to_owned(),
+                    })
+                    .filter(|rel| !rel.split('/').any(|seg| seg == ".."))
+                    .map(|rel| root.join(rel))
+                    .filter(|p| p.is_file());
+                let response = match file {
+                    Some(p) => {
+                        let kind = match p.extension().and_then(|e| e.to_str()) {
+                            Some("html") => "text/html; charset=utf-8",
+                            Some("js") => "text/javascript",
+                            Some("css") => "text/css",
+                            Some("json") => "application/json",
+                            _ => "application/octet-stream",
+                        };
+                        let header = tiny_http::Header::from_bytes("Content-Type", kind).unwrap();
+                        tiny_http::Response::from_data(std::fs::read(p).unwrap())
+                            .with_header(header)
+                    }
+                    None => {
+                        tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
+                    }
+                };
+                let _ = request.respond(response);
+            }
+        });
+        SubPathServer {
+            server,
+            port,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for SubPathServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Presses a key in the page, as a reader's keyboard would.
+fn press(page: &mut Page, key: &str, code: &str, key_code: u32, modifiers: u32) {
+    // A key that types nothing (Enter, Ctrl-K) is a raw key down in DevTools' terms.
+    let typed = key.chars().count() == 1 && modifiers == 0;
+    let mut down = json!({
+        "type": if typed { "keyDown" } else { "rawKeyDown" }, "key": key, "code": code,
+        "windowsVirtualKeyCode": key_code, "modifiers": modifiers,
+    });
+    if typed {
+        down["text"] = json!(key);
+    }
+    page.call("Input.dispatchKeyEvent", down);
+    let up = json!({
+        "type": "keyUp", "key": key, "code": code,
+        "windowsVirtualKeyCode": key_code, "modifiers": modifiers,
+    });
+    page.call("Input.dispatchKeyEvent", up);
+}
+
+/// Types `text` into the focused field.
+fn type_text(page: &mut Page, text: &str) {
+    page.call("Input.insertText", json!({ "text": text }));
+}
+
+const SLASH: (&str, &str, u32, u32) = ("/", "Slash", 191, 0);
+
+/// Opens the search box with `key`, pressing it again (a few times at most) while a page
+/// that live reload swapped in may not have its script running yet.
+fn open_search(page: &mut Page, (key, code, key_code, modifiers): (&str, &str, u32, u32)) {
+    let open = "!!document.querySelector('dialog.search-dialog[open]')";
+    for _ in 0..10 {
+        press(page, key, code, key_code, modifiers);
+        for _ in 0..10 {
+            if page.eval(open) == json!(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    panic!("{key} did not open the search box");
+}
+
+const FIRST_RESULT: &str = "document.querySelector('.search-results li a')";
+
+#[test]
+fn browser_finds_a_post_by_a_word_of_its_body_under_a_sub_path() {
+    // The example site (the repository's own), with a draft added, served under /repo/.
+    let site = TestSite::empty();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&repo.join("content"), &site.path().join("content"));
+    std::fs::copy(
+        repo.join("inkpress.toml"),
+        site.path().join("inkpress.toml"),
+    )
+    .unwrap();
+    site.post(
+        "hidden-draft",
+        "title: Hidden draft\ndate: 2025-08-01\ndraft: true",
+        "The marmalisk is not ready.",
+    );
+    // `strikingly` is in one post's body and nowhere else.
+    let holders: Vec<String> = site
+        .files("content")
+        .into_iter()
+        .filter(|f| site.read(&format!("content/{f}")).contains("strikingly"))
+        .collect();
+    assert_eq!(
+        holders,
+        ["blog/kubernetes-and-ros-are-surprisingly-similar.md"]
+    );
+
+    let server = SubPathServer::start(site.path().join("public"));
+    let base = format!("http://127.0.0.1:{}/repo/", server.port);
+    site.build(&["--drafts", "--base-url", &base]).assert_ok();
+
+    let browser = Browser::open(&base);
+    let mut page = browser.page(&base);
+    let step = Duration::from_secs(20);
+    page.wait_until(
+        "document.readyState === 'complete' && !!document.querySelector('[data-search-open]')",
+        step,
+    );
+    open_search(&mut page, SLASH);
+    assert_eq!(
+        page.eval("document.activeElement === document.querySelector('.search-input')"),
+        json!(true)
+    );
+    type_text(&mut page, "strikingly");
+    let post = "/repo/blog/kubernetes-and-ros-are-surprisingly-similar/";
+    page.wait_until(
+        &format!("!!{FIRST_RESULT} && {FIRST_RESULT}.getAttribute('href') === '{post}'"),
+        step,
+    );
+    let shown = page.eval(&format!("{FIRST_RESULT}.textContent"));
+    let shown = shown.as_str().unwrap_or("");
+    assert!(
+        shown.contains("Kubernetes and ROS are surprisingly similar"),
+        "{shown}"
+    );
+    assert!(shown.contains("June 29, 2025"), "{shown}");
+    assert!(shown.contains("distributed systems"), "{shown}");
+    assert_eq!(
+        page.eval(&format!("{FIRST_RESULT}.querySelector('mark').textContent")),
+        json!("strikingly")
+    );
+
+    // Enter follows the selected result: the link works under the sub-path.
+    press(&mut page, "Enter", "Enter", 13, 0);
+    page.wait_until(
+        &format!(
+            "location.pathname === '{post}' && document.readyState === 'complete' \
+             && document.querySelector('h1').textContent.includes('Kubernetes and ROS')"
+        ),
+        step,
+    );
+
+    // A draft's word finds nothing, even though the draft's page was built.
+    open_search(&mut page, SLASH);
+    type_text(&mut page, "marmalisk");
+    page.wait_until(
+        "document.querySelector('.search-status').textContent.startsWith('No results') \
+         && document.querySelectorAll('.search-results li').length === 0",
+        step,
+    );
+
+    // Escape closes the box.
+    press(&mut page, "Escape", "Escape", 27, 0);
+    page.wait_until(
+        "!document.querySelector('dialog.search-dialog[open]')",
+        step,
+    );
+}
+
+#[test]
+fn serve_finds_a_word_added_by_an_edit() {
+    let site = TestSite::fixture("search");
+    let server = Serve::start(&site, &[]);
+    let url = format!("{}blog/bread/", server.url);
+    let browser = Browser::open(&url);
+    let mut page = browser.page(&url);
+    let step = Duration::from_secs(20);
+    page.wait_until("document.readyState === 'complete'", step);
+
+    // Ctrl-K opens the box too; the word is nowhere yet.
+    open_search(&mut page, ("k", "KeyK", 75, 2));
+    type_text(&mut page, "velociraptorial");
+    page.wait_until(
+        "document.querySelector('.search-status').textContent.startsWith('No results')",
+        step,
+    );
+
+    site.write(
+        "content/blog/bread.md",
+        "---\ntitle: Sourdough for busy people\ndate: 2025-02-11\ntags: [food]\n---\n\
+         A velociraptorial appetite for bread.\n",
+    );
+    // Live reload brings the edited page; its search finds the new word.
+    page.wait_until(
+        "document.readyState === 'complete' \
+         && document.body.innerText.includes('velociraptorial appetite') \
+         && !document.querySelector('dialog.search-dialog[open]')",
+        step,
+    );
+    open_search(&mut page, SLASH);
+    type_text(&mut page, "velociraptorial");
+    page.wait_until(
+        &format!("!!{FIRST_RESULT} && {FIRST_RESULT}.getAttribute('href') === '/blog/bread/'"),
+        step,
+    );
+    drop(server);
+}

@@ -27,6 +27,7 @@ use crate::site::Site;
 use bytes::Bytes;
 use context::Inputs;
 use fingerprint::{DocText, Fingerprint, PageValues};
+use plan::Page;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -172,39 +173,53 @@ fn render_with(
     let repeatable = templates.repeatable();
     let indexer = search::Indexer::start(config).map_err(|d| vec![d])?;
 
-    let mut results: Vec<Result<Made, Diagnostic>> = plan
-        .par_iter()
-        .map(|page| {
-            let path = page.output_path(site);
-            let bytes = memo.page(
-                &path,
-                repeatable,
-                || {
-                    let mut fingerprint = Fingerprint::default();
-                    let template = context::page_values(page, &inputs, None, &mut fingerprint);
-                    (template, fingerprint)
-                },
-                || {
-                    let content = match page.document(site) {
-                        Some(doc) => Some(DocText::Body(body(doc)?)),
-                        None => None,
-                    };
-                    let mut context = base.clone();
-                    let template = context::page_values(page, &inputs, content, &mut context);
-                    Ok(Bytes::from(templates.render(&template, &context)?))
-                },
-            )?;
-            // Every post's and page's bytes pass here: the search index is fed from them.
-            // Drafts stay out of it, even in a build that publishes them.
-            if let (Some(indexer), Some(doc)) = (&indexer, page.document(site)) {
-                if !doc.meta.draft {
-                    let url = format!("{}{}", config.base_path(), page.site_path(site));
-                    indexer.add(doc.source.display.clone(), url, bytes.clone());
+    let render_page = |page: &Page| -> Result<(Made, Option<search::Entry>), Diagnostic> {
+        let path = page.output_path(site);
+        let bytes = memo.page(
+            &path,
+            repeatable,
+            || {
+                let mut fingerprint = Fingerprint::default();
+                let template = context::page_values(page, &inputs, None, &mut fingerprint);
+                (template, fingerprint)
+            },
+            || {
+                let content = match page.document(site) {
+                    Some(doc) => Some(DocText::Body(body(doc)?)),
+                    None => None,
+                };
+                let mut context = base.clone();
+                let template = context::page_values(page, &inputs, content, &mut context);
+                Ok(Bytes::from(templates.render(&template, &context)?))
+            },
+        )?;
+        // Every post's and page's bytes pass here: the search index is fed from them.
+        // Drafts stay out of it, even in a build that publishes them.
+        let entry = match (&indexer, page.document(site)) {
+            (Some(_), Some(doc)) if !doc.meta.draft => Some(search::Entry {
+                source: doc.source.display.clone(),
+                url: format!("{}{}", config.base_path(), page.site_path(site)),
+                html: bytes.clone(),
+            }),
+            _ => None,
+        };
+        Ok((send(dest, path, bytes)?, entry))
+    };
+    // Pages are rendered in parallel a chunk at a time, and handed to the indexer in plan
+    // order: Pagefind's files depend on the order it sees pages in, and a build must
+    // give the same bytes every time. The chunk bounds what waits in memory.
+    let mut results: Vec<Result<Made, Diagnostic>> = Vec::with_capacity(plan.len());
+    for chunk in plan.chunks(search::CHUNK) {
+        let made: Vec<_> = chunk.par_iter().map(render_page).collect();
+        for m in made {
+            results.push(m.map(|(made, entry)| {
+                if let (Some(indexer), Some(entry)) = (&indexer, entry) {
+                    indexer.add(entry);
                 }
-            }
-            send(dest, path, bytes)
-        })
-        .collect();
+                made
+            }));
+        }
+    }
 
     match feed::entries(site, config, &carried, &memo.entries, &body) {
         Ok(entries) => {

@@ -16,11 +16,12 @@ use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
-/// One page for the index: its source (for errors), its URL and its HTML.
-struct Entry {
-    source: PathBuf,
-    url: String,
-    html: Bytes,
+/// One page for the index: its source (for errors), its path from the host
+/// (`/repo/blog/x/`, what results link to) and its HTML.
+pub struct Entry {
+    pub source: PathBuf,
+    pub url: String,
+    pub html: Bytes,
 }
 
 /// The index being built, fed while the site renders.
@@ -29,8 +30,12 @@ pub struct Indexer {
     worker: JoinHandle<Result<Vec<OutputFile>, Diagnostic>>,
 }
 
-/// Pages that may wait for the indexer: enough to keep it busy, few enough to stay small.
-const QUEUE: usize = 32;
+/// Pages rendered in parallel before they are handed over in order (see `render_with`).
+pub const CHUNK: usize = 64;
+
+/// Pages that may wait for the indexer: a chunk and more, so that handing one over
+/// rarely waits, while the next chunk renders.
+const QUEUE: usize = 2 * CHUNK;
 
 impl Indexer {
     /// Starts the indexer, or `None` when the site has search turned off.
@@ -55,11 +60,10 @@ impl Indexer {
         Ok(Some(Indexer { pages, worker }))
     }
 
-    /// Adds a page; `url` is its path from the host (`/repo/blog/x/`), which is what
-    /// search results link to.
-    pub fn add(&self, source: PathBuf, url: String, html: Bytes) {
+    /// Adds a page, after the pages added before it.
+    pub fn add(&self, entry: Entry) {
         // A failed worker has dropped its end: `finish` reports why.
-        let _ = self.pages.send(Entry { source, url, html });
+        let _ = self.pages.send(entry);
     }
 
     /// Waits for the last page and returns the index's files.

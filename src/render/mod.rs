@@ -40,6 +40,7 @@ use views::SiteView;
 pub struct RenderMemo {
     pages: Kept<String, Arc<MadePage>>,
     entries: feed::EntryMemo,
+    search: search::Kept,
     /// The templates and the values every page shares, which the kept pages were made with.
     shared: Option<(Arc<Templates>, Fingerprint)>,
 }
@@ -55,6 +56,7 @@ impl RenderMemo {
         RenderMemo {
             pages: Kept::new(retention),
             entries: Kept::new(retention),
+            search: search::Kept::default(),
             shared: None,
         }
     }
@@ -75,6 +77,7 @@ impl RenderMemo {
             .is_some_and(|(t, s)| Arc::ptr_eq(t, templates) && *s == shared);
         if !same {
             self.pages.clear();
+            self.search.clear();
             self.shared = Some((Arc::clone(templates), shared));
         }
     }
@@ -171,7 +174,8 @@ fn render_with(
     };
     let base = base_context(config);
     let repeatable = templates.repeatable();
-    let indexer = search::Indexer::start(config).map_err(|d| vec![d])?;
+    let keep = memo.pages.retention() == Retention::Keep;
+    let indexer = search::Indexer::start(config, &memo.search, keep).map_err(|d| vec![d])?;
 
     let render_page = |page: &Page| -> Result<(Made, Option<search::Entry>), Diagnostic> {
         let path = page.output_path(site);
@@ -252,7 +256,7 @@ fn render_with(
         .into_iter()
         .chain(sitemap::files(site, config, &plan))
         .chain([OutputFile::new("css/syntax.css", syntax_css())]);
-    let index = match indexer.map(search::Indexer::finish).transpose() {
+    let index = match indexer.map(|i| i.finish(&memo.search)).transpose() {
         Ok(files) => files.unwrap_or_default(),
         Err(e) => {
             results.push(Err(e));

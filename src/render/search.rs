@@ -5,6 +5,10 @@
 //! Pagefind's library is async and indexes one page at a time behind a lock, so it runs
 //! on a thread of its own, beside the rendering threads: pages reach it through a
 //! bounded channel, so a one-off build still never holds every page in memory.
+//!
+//! `serve` keeps the index between builds ([`Kept`]): when the same pages come in the
+//! same order, only those whose bytes changed are indexed again (Pagefind replaces a page
+//! by URL); otherwise the index is made afresh, so that it always equals a new build's.
 
 use crate::config::Config;
 use crate::error::Diagnostic;
@@ -12,8 +16,10 @@ use crate::output::OutputFile;
 use bytes::Bytes;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Mutex;
 use std::thread::JoinHandle;
 
 /// One page for the index: its source (for errors), its path from the host
@@ -27,7 +33,33 @@ pub struct Entry {
 /// The index being built, fed while the site renders.
 pub struct Indexer {
     pages: SyncSender<Entry>,
-    worker: JoinHandle<Result<Vec<OutputFile>, Diagnostic>>,
+    worker: JoinHandle<Result<(Vec<OutputFile>, Option<Index>), Diagnostic>>,
+}
+
+/// An index and the pages it was made from, in order.
+pub struct Index {
+    index: PagefindIndex,
+    pages: Vec<(String, Bytes)>,
+}
+
+/// What `serve` keeps of the search index from one build to the next (nothing in a
+/// one-off build).
+#[derive(Default)]
+pub struct Kept(Mutex<Option<Index>>);
+
+impl Kept {
+    /// Forgets the index: the next build makes it afresh.
+    pub fn clear(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    fn take(&self) -> Option<Index> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    fn put(&self, index: Option<Index>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = index;
+    }
 }
 
 /// Pages rendered in parallel before they are handed over in order (see `render_with`).
@@ -38,18 +70,23 @@ pub const CHUNK: usize = 64;
 const QUEUE: usize = 2 * CHUNK;
 
 impl Indexer {
-    /// Starts the indexer, or `None` when the site has search turned off.
-    pub fn start(config: &Config) -> Result<Option<Indexer>, Diagnostic> {
+    /// Starts the indexer, or `None` when the site has search turned off. With `keep`
+    /// (serve), it starts from the index `kept` holds and leaves its own there.
+    pub fn start(config: &Config, kept: &Kept, keep: bool) -> Result<Option<Indexer>, Diagnostic> {
         if !config.search.enabled {
             return Ok(None);
         }
         let (pages, queue) = sync_channel(QUEUE);
-        let language = config.language.clone();
-        let output = config.search.output.clone();
-        let config_file = config.root.join(crate::config::CONFIG_FILE);
+        let settings = Settings {
+            language: config.language.clone(),
+            output: config.search.output.clone(),
+            config_file: config.root.join(crate::config::CONFIG_FILE),
+            keep,
+        };
+        let last = kept.take();
         let worker = std::thread::Builder::new()
             .name("search index".to_owned())
-            .spawn(move || index(queue, language, output, config_file))
+            .spawn(move || index(queue, settings, last))
             .map_err(|e| {
                 Diagnostic::new(
                     config.root.join(crate::config::CONFIG_FILE),
@@ -66,71 +103,127 @@ impl Indexer {
         let _ = self.pages.send(entry);
     }
 
-    /// Waits for the last page and returns the index's files.
-    pub fn finish(self) -> Result<Vec<OutputFile>, Diagnostic> {
+    /// Waits for the last page and returns the index's files, leaving the index in `kept`
+    /// when the indexer was started to keep it.
+    pub fn finish(self, kept: &Kept) -> Result<Vec<OutputFile>, Diagnostic> {
         drop(self.pages);
-        self.worker.join().unwrap_or_else(|_| {
+        let (files, index) = self.worker.join().unwrap_or_else(|_| {
             Err(Diagnostic::new(
                 "search index",
                 "internal error: the search indexer stopped unexpectedly",
             )
             .hint("please report this; [search] enabled = false builds without search"))
-        })
+        })?;
+        kept.put(index);
+        Ok(files)
     }
 }
 
-/// The worker: indexes every page the channel brings, then writes the index in memory.
-fn index(
-    queue: Receiver<Entry>,
+struct Settings {
     language: String,
     output: String,
     config_file: PathBuf,
-) -> Result<Vec<OutputFile>, Diagnostic> {
+    keep: bool,
+}
+
+/// The worker: indexes every page the channel brings (only changed ones when `last` had
+/// the same pages in the same order), then writes the index in memory.
+fn index(
+    queue: Receiver<Entry>,
+    settings: Settings,
+    last: Option<Index>,
+) -> Result<(Vec<OutputFile>, Option<Index>), Diagnostic> {
     let failed = |what: String| {
-        Diagnostic::new(&config_file, what)
+        Diagnostic::new(&settings.config_file, what)
             .hint("please report this; [search] enabled = false builds without search")
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| failed(format!("could not start the search indexer: {e}")))?;
     runtime.block_on(async move {
-        // The site's language, not each page's `lang`: a custom theme may leave it out.
-        let options = PagefindServiceConfig::builder()
-            .force_language(language)
-            .build();
-        let mut index = PagefindIndex::new(Some(options))
-            .map_err(|e| failed(format!("could not set up the search index: {e}")))?;
+        let fresh = || {
+            // The site's language, not each page's `lang`: a custom theme may leave it out.
+            let options = PagefindServiceConfig::builder()
+                .force_language(settings.language.clone())
+                .build();
+            PagefindIndex::new(Some(options))
+                .map_err(|e| failed(format!("could not set up the search index: {e}")))
+        };
+        let (mut index, last_pages) = match last {
+            Some(last) => (last.index, last.pages),
+            None => (fresh()?, Vec::new()),
+        };
+        let last_bytes: HashMap<&str, (usize, &Bytes)> = last_pages
+            .iter()
+            .enumerate()
+            .map(|(i, (url, bytes))| (url.as_str(), (i, bytes)))
+            .collect();
+        // With a kept index, pages go into it while they agree with it position by
+        // position, and only when their bytes changed; from the first page that does not
+        // agree, the index is made afresh after the loop (Pagefind's files depend on the
+        // order of pages, and serve must serve what a new build writes).
+        let incremental = !last_pages.is_empty();
+        let mut in_order = true;
+        let mut pages: Vec<(String, Bytes)> = Vec::new();
         let mut error = None;
         for page in queue {
             if error.is_some() {
                 continue; // Drain the queue so that rendering threads never wait on us.
             }
-            let html = String::from_utf8_lossy(&page.html).into_owned();
-            if let Err(e) = index.add_html_file(None, Some(page.url), html).await {
-                error = Some(
-                    Diagnostic::new(
-                        &page.source,
-                        format!("could not index this page for search: {e}"),
-                    )
-                    .hint(
-                        "check the page's HTML, or set [search] enabled = false in inkpress.toml",
-                    ),
-                );
+            let last = last_bytes.get(page.url.as_str());
+            in_order &= last.map(|(i, _)| *i) == Some(pages.len());
+            let wanted = match incremental {
+                true => in_order && last.map_or(true, |(_, b)| **b != page.html),
+                false => true,
+            };
+            if wanted {
+                if let Err(e) = add(&mut index, &page.url, &page.html).await {
+                    error = Some(
+                        Diagnostic::new(
+                            &page.source,
+                            format!("could not index this page for search: {e}"),
+                        )
+                        .hint("check the page's HTML, or set [search] enabled = false"),
+                    );
+                }
+            }
+            if settings.keep {
+                pages.push((page.url, page.html));
             }
         }
         if let Some(e) = error {
             return Err(e);
         }
+        if incremental && (!in_order || pages.len() != last_pages.len()) {
+            index = fresh()?;
+            for (url, html) in &pages {
+                add(&mut index, url, html)
+                    .await
+                    .map_err(|e| failed(format!("could not index {url} for search: {e}")))?;
+            }
+        }
+        drop(last_bytes);
         let files = index
             .get_files()
             .await
             .map_err(|e| failed(format!("could not write the search index: {e}")))?;
-        Ok(files
+        let files = files
             .into_iter()
             .map(|f| {
                 let name = f.filename.to_string_lossy().replace('\\', "/");
-                OutputFile::new(format!("{output}/{name}"), f.contents)
+                OutputFile::new(format!("{}/{name}", settings.output), f.contents)
             })
-            .collect())
+            .collect();
+        Ok((files, settings.keep.then_some(Index { index, pages })))
     })
+}
+
+/// Indexes one page (again, if Pagefind has one at that URL).
+async fn add(index: &mut PagefindIndex, url: &str, html: &Bytes) -> Result<(), String> {
+    let html = String::from_utf8_lossy(html).into_owned();
+    index
+        .add_html_file(None, Some(url.to_owned()), html)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

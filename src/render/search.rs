@@ -33,8 +33,11 @@ pub struct Entry {
 /// The index being built, fed while the site renders.
 pub struct Indexer {
     pages: SyncSender<Entry>,
-    worker: JoinHandle<Result<(Vec<OutputFile>, Option<Index>), Diagnostic>>,
+    worker: JoinHandle<Result<Finished, Diagnostic>>,
 }
+
+/// The index's files, and the index itself when it is kept for the next build.
+type Finished = (Vec<OutputFile>, Option<Index>);
 
 /// An index and the pages it was made from, in order.
 pub struct Index {
@@ -132,7 +135,7 @@ fn index(
     queue: Receiver<Entry>,
     settings: Settings,
     last: Option<Index>,
-) -> Result<(Vec<OutputFile>, Option<Index>), Diagnostic> {
+) -> Result<Finished, Diagnostic> {
     let failed = |what: String| {
         Diagnostic::new(&settings.config_file, what)
             .hint("please report this; [search] enabled = false builds without search")

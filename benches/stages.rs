@@ -191,5 +191,9 @@ fn write(bencher: Bencher, n: usize) {
 fn load_one_post(bencher: Bencher) {
     let text = post();
     let options = options();
-    bencher.bench(|| inkpress::content::parse(source(1), &text, &options).unwrap());
+    bencher.bench(|| {
+        let parsed = inkpress::content::parse(source(1), &text).unwrap();
+        let body = &parsed.markdown;
+        parsed.document.render_body(body, &options, true)
+    });
 }

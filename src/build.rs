@@ -11,8 +11,9 @@
 //! [`crate::memo`]). The build writes nothing itself: where the files go is the caller's
 //! [`Destination`].
 
-use crate::config::Config;
-use crate::content::{self, load::DocumentMemo};
+use crate::check::{Drafts, LinkCheck};
+use crate::config::{Config, Severity};
+use crate::content::{self, load::DocumentMemo, Document};
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
@@ -24,6 +25,9 @@ use crate::static_files;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// How many broken links `build` and `serve` print (`check` prints them all).
+pub const LINKS_SHOWN: usize = 10;
 
 /// Caches kept between builds, in the site's root; safe to delete at any time.
 pub const CACHE_DIR: &str = ".inkpress-cache";
@@ -43,12 +47,34 @@ pub struct Built {
     /// Every file's site path, written or kept.
     pub paths: Vec<String>,
     pub site: Site,
+    /// Broken internal links, sorted by file: warnings unless `[check] links = "error"`
+    /// (then the build fails instead); `check` fails on them.
+    pub broken_links: Vec<Diagnostic>,
 }
 
 impl Built {
     /// Number of HTML pages made.
     pub fn html_pages(&self) -> usize {
         self.paths.iter().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// Prints what the build warns about to stderr: every site warning, and the first
+    /// broken links (a site can have thousands; `inkpress check` lists them all).
+    pub fn print_warnings(&self) {
+        for w in &self.site.warnings {
+            eprintln!("warning: {w}");
+        }
+        for d in self.broken_links.iter().take(LINKS_SHOWN) {
+            eprintln!("warning: {d}");
+        }
+        if let Some(more) = self
+            .broken_links
+            .len()
+            .checked_sub(LINKS_SHOWN)
+            .filter(|&n| n > 0)
+        {
+            eprintln!("warning: … and {more} more broken links: `inkpress check` lists them all");
+        }
     }
 
     /// `3 posts, 8 tags, 25 pages`, for the closing line of a command.
@@ -187,11 +213,23 @@ fn stages(
     let (Some(templates), Some(loaded)) = (templates, loaded) else {
         return Err(Diagnostics::sorted(errors));
     };
+    // Assembling drops unbuilt drafts; the link check still needs to know them.
+    let drafts: Drafts = loaded
+        .documents
+        .iter()
+        .filter(|d| d.meta.draft)
+        .map(|d| (d.path.clone(), d.source.display.clone()))
+        .collect();
     let site = Site::assemble(loaded.documents, options.drafts).map_err(Diagnostics::sorted)?;
+    let links = LinkCheck::default();
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
     let own: HashSet<String> = statics.iter().map(|f| f.path.clone()).collect();
-    let except = Except { own: &own, dest };
+    let except = Except {
+        own: &own,
+        dest,
+        links: &links,
+    };
     let mut made = render::render(
         &site,
         config,
@@ -207,23 +245,44 @@ fn stages(
     }
     made.paths.sort_unstable();
     made.paths.dedup();
+    // Every page's own render made its document's outline, which says where its links are.
+    let outline = |doc: &Document| {
+        let body = loaded.bodies.get(doc.revision)?;
+        body.outline(|md| doc.outline(md, markdown)).ok()
+    };
+    let problems = links.problems(&site, &config.base_url, &outline, &made.paths, &drafts);
+    let mut broken_links = Diagnostics::sorted(problems).0;
+    if config.broken_links == Severity::Error && !broken_links.is_empty() {
+        crate::check::add_source_lines(&config.root, &mut broken_links);
+        return Err(Diagnostics(broken_links));
+    }
+    let shown = broken_links.len().min(LINKS_SHOWN);
+    crate::check::add_source_lines(&config.root, &mut broken_links[..shown]);
     Ok(Built {
         files: made.kept,
         paths: made.paths,
         site,
+        broken_links,
     })
 }
 
-/// A destination that drops the files at paths the site's own static files take.
+/// A destination that drops the files at paths the site's own static files take, and
+/// shows the link check every page, for its ids.
 struct Except<'a> {
     own: &'a HashSet<String>,
     dest: &'a dyn Destination,
+    links: &'a LinkCheck,
 }
 
 impl Destination for Except<'_> {
     fn accept(&self, file: OutputFile) -> std::result::Result<Option<OutputFile>, Diagnostic> {
         if self.own.contains(&file.path) {
             return Ok(None);
+        }
+        if self.links.wants_ids_of(&file.path) {
+            if let Ok(bytes) = file.bytes() {
+                self.links.keep_ids(&file.path, &bytes);
+            }
         }
         self.dest.accept(file)
     }

@@ -1,9 +1,9 @@
 //! Subcommand bodies: a few lines each over the library.
 
-use crate::build::{build, build_into, BuildOptions, Built};
+use crate::build::{build, build_into, BuildOptions};
 use crate::cli::{BuildArgs, CheckArgs, Cli, Command, DeployArgs};
 use crate::config::{Config, Overrides};
-use crate::error::Result;
+use crate::error::{Diagnostics, Result};
 use crate::{deploy, output, scaffold, serve};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -64,17 +64,12 @@ fn absolute_from_cwd(p: &Path) -> PathBuf {
     }
 }
 
-fn report_warnings(built: &Built) {
-    for w in &built.site.warnings {
-        eprintln!("warning: {w}");
-    }
-}
-
 fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
     let start = Instant::now();
     let overrides = Overrides {
         base_url: args.base_url.clone(),
         output_dir: args.output.as_deref().map(absolute_from_cwd),
+        preview: false,
     };
     let config = Config::load(&cli.root, &overrides)?;
     // Refuses a dangerous output folder before any time is spent on the build.
@@ -88,7 +83,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
         &writer,
     )?;
     writer.finish(&built.files, &built.paths)?;
-    report_warnings(&built);
+    built.print_warnings();
     if cli.verbose {
         for p in &built.paths {
             println!("  {p}");
@@ -115,7 +110,15 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
             cache_dir: None,
         },
     )?;
-    report_warnings(&built);
+    for w in &built.site.warnings {
+        eprintln!("warning: {w}");
+    }
+    // What a build only warns about, check fails on: it is the writer's last look.
+    if !built.broken_links.is_empty() {
+        let mut reports = built.broken_links;
+        crate::check::add_source_lines(&config.root, &mut reports);
+        return Err(Diagnostics(reports));
+    }
     if !cli.quiet {
         println!(
             "ok: {} checked in {} ms (nothing written)",
@@ -130,12 +133,13 @@ fn run_deploy(cli: &Cli, args: &DeployArgs) -> Result<()> {
     let overrides = Overrides {
         base_url: args.base_url.clone(),
         output_dir: args.output.as_deref().map(absolute_from_cwd),
+        preview: false,
     };
     let config = Config::load(&cli.root, &overrides)?;
     output::check_output_dir(&config.output_dir, &config.root)?;
     // Drafts are never published.
     let built = build(&config, &BuildOptions::default())?;
-    report_warnings(&built);
+    built.print_warnings();
     let target = deploy::Target {
         branch: args.branch.clone().unwrap_or(config.deploy.branch.clone()),
         remote: args.remote.clone().unwrap_or(config.deploy.remote.clone()),

@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "inkpress.toml";
 
+mod reader;
+use reader::{resolve_analytics, resolve_comments, RawAnalytics, RawComments};
+pub use reader::{Analytics, AnalyticsProvider, Comments, CommentsProvider};
+
 /// `inkpress.toml` exactly as written. Unknown keys are errors, so typos never pass silently.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +31,12 @@ struct RawConfig {
     feeds: RawFeeds,
     #[serde(default)]
     deploy: RawDeploy,
+    #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
+    comments: RawComments,
+    #[serde(default)]
+    analytics: RawAnalytics,
     #[serde(default)]
     search: RawSearch,
     #[serde(default)]
@@ -60,6 +70,22 @@ struct RawDeploy {
     branch: Option<String>,
     remote: Option<String>,
     cname: Option<String>,
+}
+
+/// `[check]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    links: Option<Severity>,
+}
+
+/// Whether a problem fails `build` and `serve` (`check` fails on either).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Warning,
+    Error,
 }
 
 /// What a feed entry carries: the whole post, or only its summary.
@@ -125,6 +151,12 @@ pub struct Config {
     pub robots: bool,
     pub feeds: Feeds,
     pub deploy: Deploy,
+    /// What broken internal links do to `build` and `serve` (`[check] links`).
+    pub broken_links: Severity,
+    /// Comments under posts; `None` (the default) for none.
+    pub comments: Option<Comments>,
+    /// Analytics; `None` (the default) for none.
+    pub analytics: Option<Analytics>,
     pub search: Search,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
@@ -135,6 +167,9 @@ pub struct Config {
 pub struct Overrides {
     pub base_url: Option<String>,
     pub output_dir: Option<PathBuf>,
+    /// A local preview (`serve`): no analytics, so a writer's own visits are never
+    /// counted. The `[analytics]` table is still checked.
+    pub preview: bool,
 }
 
 impl Config {
@@ -237,6 +272,8 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     };
     let feeds = resolve_feeds(raw.feeds, path)?;
     let deploy = resolve_deploy(raw.deploy, path)?;
+    let comments = resolve_comments(raw.comments, path)?;
+    let analytics = resolve_analytics(raw.analytics, path)?.filter(|_| !o.preview);
     let search = resolve_search(raw.search, path)?;
     let mut config = Config {
         root: root.to_path_buf(),
@@ -254,6 +291,9 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         robots: raw.robots.unwrap_or(true),
         feeds,
         deploy,
+        broken_links: raw.check.links.unwrap_or_default(),
+        comments,
+        analytics,
         search,
         extra: serde_json::to_value(raw.extra).unwrap_or_default(),
     };
@@ -397,7 +437,7 @@ mod tests {
         assert_eq!(d.line, Some(2));
     }
 
-    fn load(text: &str) -> std::result::Result<Config, String> {
+    pub(super) fn load(text: &str) -> std::result::Result<Config, String> {
         let path = Path::new("inkpress.toml");
         parse_raw(path, text)
             .and_then(|raw| resolve(Path::new("/site"), raw, &Overrides::default(), path))

@@ -11,10 +11,10 @@
 //! Each stage owns the queries it memoizes (documents in [`crate::content::load`], pages
 //! and feed entries in [`crate::render`]); this module holds the machinery they share.
 
-use crate::markdown::Rendered;
+use crate::markdown::{Outline, Rendered};
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Whether values outlive the build that made them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,10 +91,12 @@ impl<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static> Kept<K, V> {
 }
 
 /// The body of one revision of a document: its Markdown until a reader asks for it,
-/// then its HTML until the last reader is done (a one-off build) or for good (a session).
+/// then its HTML until the last reader is done (a one-off build) or for good (a session);
+/// and its outline, made by the first reader of either and kept.
 pub struct Body {
     retention: Retention,
     state: Mutex<BodyState>,
+    outline: OnceLock<Arc<Outline>>,
 }
 
 enum BodyState {
@@ -115,32 +117,61 @@ impl Body {
         Arc::new(Body {
             retention,
             state: Mutex::new(BodyState::Waiting(markdown)),
+            outline: OnceLock::new(),
         })
     }
 
-    /// The HTML, made from the Markdown by `render` on the first call. `readers` is how
-    /// many times this build asks for this body in all; a one-off build frees the HTML
-    /// after the last of them.
+    /// The outline, made from the Markdown by `make` unless a reader made it already.
+    pub fn outline(&self, make: impl FnOnce(&str) -> Outline) -> Result<Arc<Outline>, BodyGone> {
+        if let Some(outline) = self.outline.get() {
+            return Ok(Arc::clone(outline));
+        }
+        let state = self.lock();
+        // The Markdown leaves only with the outline made (see `get`).
+        match (&*state, self.outline.get()) {
+            (_, Some(outline)) => Ok(Arc::clone(outline)),
+            (BodyState::Waiting(markdown), None) => {
+                let outline = Arc::new(make(markdown));
+                Ok(Arc::clone(self.outline.get_or_init(|| outline)))
+            }
+            _ => Err(BodyGone),
+        }
+    }
+
+    /// The HTML and the outline. On the first call `render` makes the HTML from the
+    /// Markdown, and the outline too when it is asked to (`true`: nobody made it yet).
+    /// `readers` is how many times this build asks for this body in all; a one-off
+    /// build frees the HTML after the last of them.
     pub fn get(
         &self,
         readers: usize,
-        render: impl FnOnce(&str) -> Rendered,
-    ) -> Result<Arc<Rendered>, BodyGone> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let forget = self.retention == Retention::Forget;
+        render: impl FnOnce(&str, bool) -> (Rendered, Option<Outline>),
+    ) -> Result<(Arc<Rendered>, Arc<Outline>), BodyGone> {
+        let mut state = self.lock();
         let (rendered, left) = match std::mem::replace(&mut *state, BodyState::Gone) {
-            BodyState::Waiting(markdown) => (Arc::new(render(&markdown)), readers),
+            BodyState::Waiting(markdown) => {
+                let (rendered, outline) = render(&markdown, self.outline.get().is_none());
+                if let Some(outline) = outline {
+                    let _ = self.outline.set(Arc::new(outline));
+                }
+                (Arc::new(rendered), readers)
+            }
             BodyState::Ready { rendered, left } => (rendered, left),
             BodyState::Gone => return Err(BodyGone),
         };
+        let outline = self.outline.get().cloned().ok_or(BodyGone)?;
         let left = left.saturating_sub(1);
-        if !forget || left > 0 {
+        if self.retention == Retention::Keep || left > 0 {
             *state = BodyState::Ready {
                 rendered: Arc::clone(&rendered),
                 left,
             };
         }
-        Ok(rendered)
+        Ok((rendered, outline))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BodyState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -173,32 +204,58 @@ pub fn drop_in_background<T: Send + 'static>(value: T) {
 mod tests {
     use super::*;
 
-    fn html(text: &str) -> Rendered {
-        Rendered { html: text.into() }
+    fn render(text: &str, with_outline: bool) -> (Rendered, Option<Outline>) {
+        let outline = with_outline.then(|| Outline {
+            summary_text: format!("outline of {text}"),
+            ..Outline::default()
+        });
+        (Rendered { html: text.into() }, outline)
     }
 
     #[test]
     fn a_one_off_body_is_rendered_once_and_freed_after_its_last_reader() {
         let body = Body::new("*a*".into(), Retention::Forget);
         let mut renders = 0;
-        let first = body
-            .get(2, |md| {
+        let (first, outline) = body
+            .get(2, |md, o| {
                 renders += 1;
-                html(md)
+                render(md, o)
             })
             .unwrap();
         assert_eq!(first.html, "*a*");
-        let second = body.get(2, |_| unreachable!("rendered twice")).unwrap();
+        assert_eq!(outline.summary_text, "outline of *a*");
+        let (second, _) = body.get(2, |_, _| unreachable!("rendered twice")).unwrap();
         assert!(Arc::ptr_eq(&first, &second));
         assert_eq!(renders, 1);
-        assert!(body.get(2, html).is_err(), "kept after its last reader");
+        assert!(body.get(2, render).is_err(), "kept after its last reader");
+        // The outline stays: lists and feeds read it after the page.
+        let kept = body.outline(|_| unreachable!("made twice")).unwrap();
+        assert!(Arc::ptr_eq(&kept, &outline));
+    }
+
+    #[test]
+    fn an_outline_made_first_is_not_made_again_with_the_html() {
+        let body = Body::new("x".into(), Retention::Forget);
+        let outline = body
+            .outline(|md| Outline {
+                summary_text: format!("alone {md}"),
+                ..Outline::default()
+            })
+            .unwrap();
+        let (_, with_html) = body
+            .get(1, |md, wanted| {
+                assert!(!wanted, "the outline was made already");
+                render(md, wanted)
+            })
+            .unwrap();
+        assert!(Arc::ptr_eq(&outline, &with_html));
     }
 
     #[test]
     fn a_kept_body_stays() {
         let body = Body::new("x".into(), Retention::Keep);
         for _ in 0..3 {
-            assert_eq!(body.get(1, html).unwrap().html, "x");
+            assert_eq!(body.get(1, render).unwrap().0.html, "x");
         }
     }
 

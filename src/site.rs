@@ -54,7 +54,8 @@ impl Site {
                 .then_with(|| a.meta.title.cmp(&b.meta.title))
                 .then_with(|| a.path.cmp(&b.path))
         });
-        let (tags, warnings) = collect_tags(&posts);
+        let (tags, mut warnings) = collect_tags(&posts);
+        warnings.extend(misspelt_keys(posts.iter().chain(&pages)));
         let tag_numbers = tags
             .iter()
             .enumerate()
@@ -162,6 +163,42 @@ pub fn alias_file(alias: &str) -> String {
     } else {
         alias.to_owned()
     }
+}
+
+/// One warning for each misspelt front matter key (`tittle`), naming the first file that
+/// has it and how many others do: a blog moved from elsewhere may have it in every post.
+fn misspelt_keys<'d>(documents: impl Iterator<Item = &'d Arc<Document>>) -> Vec<String> {
+    let mut seen: Vec<(&str, &str, String, usize)> = Vec::new();
+    for doc in documents {
+        for m in &doc.misspelt {
+            match seen
+                .iter_mut()
+                .find(|(k, known, _, _)| *k == m.key && *known == m.known)
+            {
+                Some((_, _, _, others)) => *others += 1,
+                None => {
+                    let (line, column) = m.at;
+                    let place = format!("{}:{line}:{column}", doc.source.display.display());
+                    seen.push((&m.key, m.known, place, 0));
+                }
+            }
+        }
+    }
+    let mut warnings: Vec<String> = seen
+        .into_iter()
+        .map(|(key, known, place, others)| {
+            let more = match others {
+                0 => String::new(),
+                1 => " and 1 more file".into(),
+                n => format!(" and {n} more files"),
+            };
+            format!(
+                "{place}{more}: front matter `{key}` is not a field inkpress reads (templates get it as `extra.{key}`); did you mean `{known}`?"
+            )
+        })
+        .collect();
+    warnings.sort();
+    warnings
 }
 
 fn collect_tags(posts: &[Arc<Document>]) -> (Vec<Tag>, Vec<String>) {

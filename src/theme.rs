@@ -25,6 +25,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../static/css/inkpress.css"),
     ),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
+    ("js/inkpress.js", include_bytes!("../static/js/inkpress.js")),
     ("js/search.js", include_bytes!("../static/js/search.js")),
 ];
 

@@ -757,3 +757,70 @@ fn the_same_sources_build_the_same_bytes() {
         }
     }
 }
+
+#[test]
+fn toc_false_in_front_matter_turns_the_table_of_contents_off() {
+    let site = TestSite::fixture("reader");
+    site.build(&[]).assert_ok();
+    let tour = site.read("public/blog/a-tour/index.html");
+    assert_eq!(count(&tour, "<aside class=\"toc-aside\">"), 1, "{tour}");
+    assert!(tour.contains("<a href=\"#a-long-section\">A long section</a>"));
+    let off = site.read("public/blog/no-toc/index.html");
+    assert_eq!(count(&off, "class=\"toc"), 0, "{off}");
+    // The headings keep their ids and anchors; `toc` is not passed on as `extra`.
+    assert!(off.contains("<h2 id=\"three\">"), "{off}");
+}
+
+#[test]
+fn comments_appear_when_configured_and_not_on_posts_that_turn_them_off() {
+    let site = TestSite::fixture("comments");
+    site.build(&[]).assert_ok();
+    let long = site.read("public/blog/long/index.html");
+    assert_eq!(count(&long, "<section class=\"comments\""), 1, "{long}");
+    assert!(long.contains(
+        "data-provider=\"giscus\" data-repo=\"inkpress/comments\" data-term=\"pathname\" \
+         data-repo-id=\"R_kgDOexample\" data-category=\"Announcements\" data-category-id=\"DIC_kwDOexample\">"
+    ), "{long}");
+    // Nothing is loaded from the provider by the page itself: the theme's script adds it.
+    assert!(!long.contains("giscus.app"), "{long}");
+    let quiet = site.read("public/blog/quiet/index.html");
+    assert_eq!(count(&quiet, "class=\"comments\""), 0, "{quiet}");
+    // Off by default.
+    let other = TestSite::fixture("reader");
+    other.build(&[]).assert_ok();
+    let tour = other.read("public/blog/a-tour/index.html");
+    assert_eq!(count(&tour, "class=\"comments\""), 0);
+}
+
+/// A misspelt front matter key would land quietly in `extra`: the build says where, once
+/// for every file that has it, and still builds (it is a warning, not an error).
+#[test]
+fn misspelt_front_matter_keys_are_warned_about_once() {
+    let site = TestSite::empty();
+    site.post("a", "tittle: X\ntitle: A\ndate: 2025-01-01", "Hi.");
+    site.post(
+        "b",
+        "tittle: Y\ntitle: B\ndate: 2025-01-02\nmood: calm",
+        "Ho.",
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["warning: content/blog/b.md:2:1 and 1 more file: front matter `tittle` is not a field inkpress reads (templates get it as `extra.tittle`); did you mean `title`?"],
+        "{}",
+        run.stderr
+    );
+    let check = site.run(&["check"]);
+    check.assert_ok();
+    assert!(
+        check.stderr.contains("did you mean `title`?"),
+        "{}",
+        check.stderr
+    );
+}

@@ -603,15 +603,26 @@ fn the_published_crate_carries_what_it_builds_from_and_no_tests_or_benchmarks() 
     ] {
         assert!(files.contains(&needed), "{needed} is missing from\n{list}");
     }
-    // Everything include_str!/include_bytes! names under templates/ and static/ is there.
-    for source in [
-        "src/render/theme.rs",
-        "src/deploy/mod.rs",
-        "src/serve/live.rs",
-    ] {
+    // Everything any source file names with include_str!/include_bytes! is there.
+    let sources = walkdir::WalkDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect::<Vec<_>>();
+    assert!(sources.iter().any(|s| s == "src/theme.rs"), "{sources:?}");
+    for source in &sources {
+        let source = source.as_str();
         let code = repo_file(source);
         for piece in code.split("include_").skip(1) {
-            let Some(arg) = piece.split_once("!(\"").map(|(_, a)| a) else {
+            // Only literal paths: `include_bytes!(concat!(env!("OUT_DIR"), …))` is made by build.rs.
+            let Some(arg) = ["str!(\"", "bytes!(\""]
+                .iter()
+                .find_map(|open| piece.strip_prefix(open))
+            else {
                 continue;
             };
             let rel = arg.split('"').next().unwrap();

@@ -1,5 +1,6 @@
 //! Loading: each source file read and parsed into a [`Document`] and the [`Body`] its
-//! HTML is made from later, all files in parallel, every error of every file at once.
+//! outline and HTML are made from later, all files in parallel, every error of every
+//! file at once.
 //!
 //! In a session (serve) a file whose text, place and Markdown options are unchanged is
 //! not parsed again: its document and body come from the last build. With a watcher's
@@ -111,7 +112,7 @@ pub fn load(
                 |_| unchanged,
                 || {
                     let text = text.unwrap_or_default();
-                    let parsed = parse(source.clone(), &text, options)?;
+                    let parsed = parse(source.clone(), &text)?;
                     Ok(Arc::new(Loaded {
                         // A one-off build compares with nothing: the text need not stay.
                         text: match retention {

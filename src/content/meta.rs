@@ -58,6 +58,10 @@ pub struct Meta {
     /// Old URLs of this document (`aliases`, or Jekyll's `redirect_from`), as site paths
     /// without a leading slash: each gets a page that redirects here.
     pub aliases: Vec<String>,
+    /// Whether the page shows a table of contents (`toc: false` turns it off).
+    pub toc: bool,
+    /// Whether the page shows comments, when the site has them (`comments: false`).
+    pub comments: bool,
     pub extra: Map<String, Value>,
 }
 
@@ -66,6 +70,36 @@ impl Meta {
     pub fn updated(&self) -> Option<Date> {
         self.lastmod.or(self.date)
     }
+}
+
+/// A front matter key inkpress does not read, a typo's distance from one it does: it
+/// would otherwise land quietly in `extra` and the field would seem to be ignored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misspelt {
+    pub key: String,
+    pub known: &'static str,
+    /// 1-based line of the key in the file, and column 1.
+    pub at: (usize, usize),
+}
+
+/// The keys of a file's front matter that look like misspelt known ones.
+pub fn misspelt_keys(split: &Split) -> Vec<Misspelt> {
+    let mut found: Vec<Misspelt> = split
+        .fields
+        .keys()
+        .filter(|k| !KNOWN.contains(&k.as_str()) && k.as_str() != "canonical_url")
+        .filter_map(|key| {
+            let known = crate::spelling::nearest(key, KNOWN.iter().copied())?;
+            Some(Misspelt {
+                key: key.clone(),
+                known,
+                // The line of the key (the position found is its value's): keys start lines.
+                at: (split.key_position(key).map_or(1, |(line, _)| line), 1),
+            })
+        })
+        .collect();
+    found.sort_by_key(|m| m.at);
+    found
 }
 
 const KNOWN: &[&str] = &[
@@ -82,6 +116,8 @@ const KNOWN: &[&str] = &[
     "slug",
     "aliases",
     "redirect_from",
+    "toc",
+    "comments",
 ];
 
 /// Validates the fields of one file; every problem in it is reported, not just the first.
@@ -198,20 +234,20 @@ pub fn parse_meta(
     let mut aliases = list_field("aliases");
     aliases.extend(list_field("redirect_from"));
 
-    let draft = match fields.get("draft") {
-        None | Some(Value::Null) => false,
-        Some(value) => match parse_bool(value) {
-            Some(b) => b,
-            None => {
-                errors.push(error_at(
-                    "draft",
-                    format!("`draft` must be true or false, found {}", show(value)),
-                    "write draft: true or draft: false",
-                ));
-                false
-            }
-        },
+    let mut bool_field = |key: &str, default: bool| match fields.get(key) {
+        None | Some(Value::Null) => default,
+        Some(value) => parse_bool(value).unwrap_or_else(|| {
+            errors.push(error_at(
+                key,
+                format!("`{key}` must be true or false, found {}", show(value)),
+                &format!("write {key}: true or {key}: false"),
+            ));
+            default
+        }),
     };
+    let draft = bool_field("draft", false);
+    let toc = bool_field("toc", true);
+    let comments = bool_field("comments", true);
 
     let mut text_field = |key: &str| -> Option<String> {
         match fields.get(key) {
@@ -283,6 +319,8 @@ pub fn parse_meta(
         layout,
         slug,
         aliases,
+        toc,
+        comments,
         extra,
     })
 }
@@ -356,6 +394,24 @@ mod tests {
     }
 
     #[test]
+    fn toc_is_on_unless_turned_off() {
+        assert!(meta("---\ntitle: A\ndate: 2024-01-01\n---\n").unwrap().toc);
+        let m = meta("---\ntitle: A\ndate: 2024-01-01\ntoc: False\n---\n").unwrap();
+        assert!(!m.toc && !m.extra.contains_key("toc"));
+        assert!(m.comments);
+        let m = meta("---\ntitle: A\ndate: 2024-01-01\ncomments: no\n---\n").unwrap();
+        assert!(!m.comments && m.toc);
+        let errs = meta("---\ntitle: A\ndate: 2024-01-01\ntoc: sometimes\n---\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(
+            errs[0].message.contains("`toc` must be true or false"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(errs[0].line, Some(4));
+    }
+
+    #[test]
     fn dates_in_every_accepted_form() {
         for d in [
             "2025-06-29",
@@ -376,6 +432,21 @@ mod tests {
         assert!(!m.draft);
         assert_eq!(m.date.unwrap().day(), "2025-06-29");
         assert_eq!(m.extra["foo"], "bar");
+    }
+
+    #[test]
+    fn misspelt_keys_are_found_where_they_are_written() {
+        let text = "---\ntittle: K\ntitle: K\ndate: 2025-01-01\nsumary: s\nmood: calm\n---\n";
+        let s = split(Path::new("p.md"), text).unwrap();
+        let misspelt = misspelt_keys(&s);
+        let found: Vec<(&str, &str, (usize, usize))> = misspelt
+            .iter()
+            .map(|m| (m.key.as_str(), m.known, m.at))
+            .collect();
+        assert_eq!(
+            found,
+            [("tittle", "title", (2, 1)), ("sumary", "summary", (5, 1))]
+        );
     }
 
     #[test]

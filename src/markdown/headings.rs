@@ -12,10 +12,31 @@ pub struct TocEntry {
     pub title: String,
 }
 
+/// The ids of one page's headings, claimed in order, so that the outline's table of
+/// contents and the anchored HTML, made in separate passes, agree.
+#[derive(Default)]
+pub struct HeadingIds(UniqueIds);
+
+impl HeadingIds {
+    /// The entry of the next heading: its own `{#id}`, else a GitHub-style slug of its
+    /// text, made unique in the page.
+    pub fn entry(&mut self, level: HeadingLevel, own: Option<&str>, title: &str) -> TocEntry {
+        let id = self.0.claim(match own {
+            Some(own) => own.to_owned(),
+            None => heading_slug(title),
+        });
+        TocEntry {
+            level: level_number(level),
+            id,
+            title: title.trim().to_owned(),
+        }
+    }
+}
+
 /// Gives every heading an id (its own `{#id}` or a GitHub-style slug, unique in the page)
 /// and an anchor link, and records it in `toc`.
 pub fn anchor_headings<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> Vec<Event<'a>> {
-    let mut ids = UniqueIds::default();
+    let mut ids = HeadingIds::default();
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut iter = events.into_iter();
     while let Some(event) = iter.next() {
@@ -39,12 +60,9 @@ pub fn anchor_headings<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> V
             }
             inner.push(e);
         }
-        let id = ids.claim(match id {
-            Some(own) => own.to_string(),
-            None => heading_slug(&title),
-        });
-        let n = level_number(level);
-        let mut open = format!("<h{n} id=\"{}\"", crate::html::escape(&id));
+        let entry = ids.entry(level, id.as_deref(), &title);
+        let (n, id) = (entry.level, &entry.id);
+        let mut open = format!("<h{n} id=\"{}\"", crate::html::escape(id));
         if !classes.is_empty() {
             let joined: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
             open.push_str(&format!(
@@ -57,13 +75,9 @@ pub fn anchor_headings<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> V
         out.extend(inner);
         out.push(Event::Html(CowStr::from(format!(
             "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
-            crate::html::escape(&id)
+            crate::html::escape(id)
         ))));
-        toc.push(TocEntry {
-            level: n,
-            id,
-            title: title.trim().to_owned(),
-        });
+        toc.push(entry);
     }
     out
 }

@@ -1,4 +1,5 @@
-//! Code highlighting with syntect: CSS classes in the HTML, one stylesheet for both schemes.
+//! Code highlighting with syntect: CSS classes in the HTML, one stylesheet for both schemes;
+//! and what a fence asks for besides its language (title, numbered and marked lines).
 //!
 //! The grammars come from `two-face` (the set bat maintains): syntect's bundled ones are
 //! years old and miss TypeScript, TOML, Dockerfile and modern Rust syntax.
@@ -29,10 +30,114 @@ pub fn syntax_set() -> &'static SyntaxSet {
 }
 
 /// The language token of a fence's info string: `rust,ignore`, `ts {1,3}`, `js:title=a.js`.
+/// A fence that starts with an option (`title="a"`, `showLineNumbers`) has no language.
 pub fn language_token(info: &str) -> &str {
-    info.split(|c: char| c.is_whitespace() || matches!(c, ',' | '{' | ':'))
+    let token = info
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '{' | ':'))
         .next()
-        .unwrap_or("")
+        .unwrap_or("");
+    if token.contains('=') || line_numbers_flag(token) {
+        ""
+    } else {
+        token
+    }
+}
+
+/// What a fence asks for besides its language: `title="a.rs"` (or `:title=a.rs`),
+/// `showLineNumbers` (or `linenos`), marked lines `{1,3-5}` (or `hl_lines="1 3-5"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FenceOptions {
+    pub title: Option<String>,
+    pub line_numbers: bool,
+    /// Inclusive 1-based ranges of lines to mark.
+    pub marked: Vec<(usize, usize)>,
+}
+
+fn line_numbers_flag(word: &str) -> bool {
+    ["showlinenumbers", "linenos", "linenumbers", "numberlines"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+}
+
+impl FenceOptions {
+    /// The options of a fence's info string. Words it does not know are ignored, as
+    /// other generators do (`rust,ignore`, `no_run`).
+    pub fn parse(info: &str) -> FenceOptions {
+        let mut options = FenceOptions::default();
+        let lang = language_token(info);
+        let mut rest = info.trim_start();
+        rest = &rest[lang.len()..];
+        let is_separator = |c: char| c.is_whitespace() || matches!(c, ',' | '{' | ':');
+        loop {
+            rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ':'));
+            if rest.is_empty() {
+                break;
+            }
+            if let Some(inner) = rest.strip_prefix('{') {
+                let end = inner.find('}').unwrap_or(inner.len());
+                options.marked.extend(parse_ranges(&inner[..end]));
+                rest = inner.get(end + 1..).unwrap_or("");
+                continue;
+            }
+            let key_end = rest
+                .find(|c: char| is_separator(c) || c == '=')
+                .unwrap_or(rest.len());
+            let key = &rest[..key_end];
+            rest = &rest[key_end..];
+            let value = match rest.strip_prefix('=') {
+                Some(after) => {
+                    let (value, after) = match after.chars().next() {
+                        Some(q @ ('"' | '\'')) => {
+                            let body = &after[1..];
+                            let end = body.find(q).unwrap_or(body.len());
+                            (&body[..end], body.get(end + 1..).unwrap_or(""))
+                        }
+                        _ => {
+                            let end = after.find(is_separator).unwrap_or(after.len());
+                            (&after[..end], &after[end..])
+                        }
+                    };
+                    rest = after;
+                    Some(value)
+                }
+                None => {
+                    if key.is_empty() {
+                        // A lone separator we do not skip (`{` is handled above).
+                        rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
+                    }
+                    None
+                }
+            };
+            match (key.to_ascii_lowercase().as_str(), value) {
+                ("title", Some(v)) if !v.trim().is_empty() => options.title = Some(v.to_owned()),
+                ("hl_lines" | "highlight" | "mark", Some(v)) => {
+                    options.marked.extend(parse_ranges(v))
+                }
+                (k, None) if line_numbers_flag(k) => options.line_numbers = true,
+                (k, Some(v)) if line_numbers_flag(k) => {
+                    options.line_numbers = !matches!(v, "false" | "0" | "no")
+                }
+                _ => {}
+            }
+        }
+        options
+    }
+
+    /// Whether the block is just its highlighted code.
+    pub fn is_plain(&self) -> bool {
+        self.title.is_none() && !self.line_numbers && self.marked.is_empty()
+    }
+}
+
+/// `1,3-5` or `1 3-5`: numbers and ranges; anything else is skipped.
+fn parse_ranges(text: &str) -> Vec<(usize, usize)> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter_map(|part| {
+            let (a, b) = part.split_once('-').unwrap_or((part, part));
+            let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+            (a >= 1 && a <= b).then_some((a, b))
+        })
+        .collect()
 }
 
 fn find_syntax(token: &str) -> Option<&'static SyntaxReference> {
@@ -102,20 +207,61 @@ fn classed_html(code: &str, syntax: &SyntaxReference) -> Option<String> {
     Some(generator.finalize())
 }
 
-/// The stylesheet for highlighted code: a light theme, and a dark one for
-/// `prefers-color-scheme: dark`.
+/// The stylesheet for highlighted code: a light theme and a dark one. Each applies when
+/// the reader chose it (`data-theme` on `<html>`, set by the theme's switch), else when the
+/// system asks for it (`prefers-color-scheme`); each is scoped so that no rule of the
+/// other scheme leaks into it.
 pub fn stylesheet() -> String {
     let themes = two_face::theme::extra();
     let light = css_of(themes.get(EmbeddedThemeName::InspiredGithub));
     let dark = css_of(themes.get(EmbeddedThemeName::OneHalfDark));
     format!(
         "/* Generated by inkpress from syntect themes: InspiredGitHub (light), OneHalfDark (dark). */\n\
-         {light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+         {}{}@media (prefers-color-scheme: dark) {{\n{}}}\n@media not (prefers-color-scheme: dark) {{\n{}}}\n",
+        scoped(&light, "html[data-theme=light]"),
+        scoped(&dark, "html[data-theme=dark]"),
+        scoped(&dark, "html:not([data-theme=light])"),
+        scoped(&light, "html:not([data-theme=dark])"),
     )
 }
 
 fn css_of(theme: &Theme) -> String {
     css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap_or_default()
+}
+
+/// `css` (syntect's: plain rules and comments, no at-rules) with every selector put under
+/// `scope`, one compact rule a line.
+fn scoped(css: &str, scope: &str) -> String {
+    let mut without_comments = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        without_comments.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    without_comments.push_str(rest);
+    let mut out = String::with_capacity(css.len());
+    for rule in without_comments.split('}') {
+        let Some((selectors, body)) = rule.split_once('{') else {
+            continue;
+        };
+        let selectors: Vec<String> = selectors
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("{scope} {s}"))
+            .collect();
+        if selectors.is_empty() {
+            continue;
+        }
+        let body: Vec<&str> = body.split_whitespace().collect();
+        out.push_str(&selectors.join(","));
+        out.push('{');
+        out.push_str(&body.join(" "));
+        out.push_str("}\n");
+    }
+    out
 }
 
 /// Event adapter: replaces each fenced or indented code block with highlighted HTML,
@@ -142,17 +288,115 @@ pub fn highlight_code<'a>(
         }
         Event::End(TagEnd::CodeBlock) => {
             let (info, code) = in_block.take().unwrap_or_default();
-            // The HTML depends on the info string only through its language token.
+            // The cached HTML depends on the info string only through its language token;
+            // the fence's other options are applied around it, so blocks that differ only
+            // in them share the cached highlighting and never each other's options.
             let html = match cache {
                 Some(cache) => cache.get_or_insert_with(language_token(&info), &code, || {
                     highlight_block(&code, &info)
                 }),
                 None => highlight_block(&code, &info),
             };
+            let options = FenceOptions::parse(&info);
+            let html = if options.is_plain() {
+                html
+            } else {
+                with_options(html, &options)
+            };
             Some(Event::Html(CowStr::from(html)))
         }
         other => Some(other),
     })
+}
+
+/// A block's HTML (as [`highlight_block`] makes it) with its fence's options: each line
+/// in a `<span class="line">` (`marked` for marked lines) when numbers or marks are asked
+/// for, and a title above the block.
+pub fn with_options(html: String, options: &FenceOptions) -> String {
+    let mut html = html;
+    if options.line_numbers || !options.marked.is_empty() {
+        html = split_lines(&html, options).unwrap_or(html);
+    }
+    match &options.title {
+        Some(title) => format!(
+            "<div class=\"code-block\"><div class=\"code-title\">{}</div>{}</div>\n",
+            crate::html::escape(title),
+            html.trim_end()
+        ),
+        None => html,
+    }
+}
+
+/// The block with one `<span class="line">` per line of its code. syntect's spans run
+/// across lines, so each line closes the spans still open at its end and opens them
+/// again at the start of the next. `None` if the HTML is not a block of ours.
+fn split_lines(html: &str, options: &FenceOptions) -> Option<String> {
+    let rest = html.strip_prefix("<pre class=\"code\"")?;
+    let code_start = rest.find("<code")?;
+    let inner_start = code_start + rest[code_start..].find('>')? + 1;
+    let inner_end = rest.rfind("</code></pre>")?;
+    let inner = &rest[inner_start..inner_end];
+    let lines = inner.matches('\n').count() + usize::from(!inner.ends_with('\n'));
+    let mut out = String::with_capacity(html.len() + lines * 40 + 64);
+    out.push_str("<pre class=\"code lines");
+    if options.line_numbers {
+        out.push_str(" numbered");
+    }
+    out.push('"');
+    if options.line_numbers && lines >= 100 {
+        // Room for the widest number.
+        out.push_str(&format!(" style=\"--digits:{}\"", lines.to_string().len()));
+    }
+    out.push_str(&rest[..inner_start]);
+    let mut open: Vec<&str> = Vec::new();
+    let mut line = 0usize;
+    let mut in_line = false;
+    let mut text = inner;
+    while !text.is_empty() {
+        if text.starts_with("</") {
+            let end = text.find('>')? + 1;
+            open.pop();
+            // Closed already, with the line before, when no line is open.
+            if in_line {
+                out.push_str(&text[..end]);
+            }
+            text = &text[end..];
+            continue;
+        }
+        if !in_line {
+            line += 1;
+            let marked = options.marked.iter().any(|&(a, b)| (a..=b).contains(&line));
+            out.push_str(if marked {
+                "<span class=\"line marked\">"
+            } else {
+                "<span class=\"line\">"
+            });
+            open.iter().for_each(|tag| out.push_str(tag));
+            in_line = true;
+        }
+        if text.starts_with('<') {
+            let end = text.find('>')? + 1;
+            open.push(&text[..end]);
+            out.push_str(&text[..end]);
+            text = &text[end..];
+        } else {
+            let end = text.find(['<', '\n']).unwrap_or(text.len());
+            out.push_str(&text[..end]);
+            text = &text[end..];
+            if let Some(after) = text.strip_prefix('\n') {
+                open.iter().for_each(|_| out.push_str("</span>"));
+                out.push_str("\n</span>");
+                in_line = false;
+                text = after;
+            }
+        }
+    }
+    if in_line {
+        open.iter().for_each(|_| out.push_str("</span>"));
+        out.push_str("</span>");
+    }
+    out.push_str(&rest[inner_end..]);
+    Some(out)
 }
 
 #[cfg(test)]
@@ -197,6 +441,78 @@ mod tests {
         assert_eq!(language_token("rust,ignore"), "rust");
         assert_eq!(language_token("ts {1,3}"), "ts");
         assert_eq!(language_token("js:title=a.js"), "js");
+        assert_eq!(language_token("title=\"a.txt\""), "");
+        assert_eq!(language_token("showLineNumbers"), "");
+    }
+
+    #[test]
+    fn fence_options() {
+        let o = FenceOptions::parse("rust title=\"src/a b.rs\" showLineNumbers {1,3-5}");
+        assert_eq!(o.title.as_deref(), Some("src/a b.rs"));
+        assert!(o.line_numbers);
+        assert_eq!(o.marked, vec![(1, 1), (3, 5)]);
+        let o = FenceOptions::parse("js:title=a.js");
+        assert_eq!(o.title.as_deref(), Some("a.js"));
+        assert!(!o.line_numbers && o.marked.is_empty());
+        let o = FenceOptions::parse("py linenos hl_lines=\"2 4-5\"");
+        assert!(o.line_numbers);
+        assert_eq!(o.marked, vec![(2, 2), (4, 5)]);
+        assert!(FenceOptions::parse("rust,ignore").is_plain());
+        assert!(FenceOptions::parse("").is_plain());
+        // Bad input is ignored, never a panic.
+        for info in ["rust {", "rust {5-2,x,0}", "title=", "{}", ":", "é=é"] {
+            let o = FenceOptions::parse(info);
+            assert!(o.marked.is_empty() && o.title.is_none(), "{info}: {o:?}");
+        }
+        // An unclosed quote runs to the end of the line.
+        let o = FenceOptions::parse("sh title=\"a b");
+        assert_eq!(o.title.as_deref(), Some("a b"));
+    }
+
+    #[test]
+    fn lines_keep_spans_balanced_and_text_whole() {
+        let code = "/* a\n b */\nfn x() {}\n";
+        let plain = highlight_block(code, "rust");
+        let options = FenceOptions {
+            title: None,
+            line_numbers: true,
+            marked: vec![(2, 2)],
+        };
+        let html = with_options(plain.clone(), &options);
+        assert!(html.starts_with("<pre class=\"code lines numbered\" data-lang=\"rust\">"));
+        assert_eq!(html.matches("<span class=\"line").count(), 3, "{html}");
+        assert_eq!(html.matches("<span class=\"line marked\">").count(), 1);
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count(),
+            "{html}"
+        );
+        let text = |h: &str| {
+            let mut t = String::new();
+            let mut in_tag = false;
+            for c in h.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => t.push(c),
+                    _ => {}
+                }
+            }
+            t
+        };
+        assert_eq!(text(&html), text(&plain), "the code's text is unchanged");
+        let titled = with_options(
+            highlight_block("x\n", ""),
+            &FenceOptions {
+                title: Some("<a>.txt".into()),
+                ..FenceOptions::default()
+            },
+        );
+        assert_eq!(
+            titled,
+            "<div class=\"code-block\"><div class=\"code-title\">&lt;a&gt;.txt</div>\
+             <pre class=\"code\"><code>x\n</code></pre></div>\n"
+        );
     }
 
     #[test]
@@ -204,5 +520,19 @@ mod tests {
         let css = stylesheet();
         assert!(css.contains(".hl-"), "no classes");
         assert!(css.contains("@media (prefers-color-scheme: dark)"));
+        // The reader's choice wins over the system's, both ways.
+        assert!(css.contains("html[data-theme=dark] .hl-keyword{"), "{css}");
+        assert!(css.contains("html[data-theme=light] .hl-keyword{"));
+        assert!(css.contains("html:not([data-theme=light]) .hl-keyword{"));
+        assert!(!css.contains("*/\n.hl-"), "an unscoped rule is left");
+    }
+
+    #[test]
+    fn scoping_puts_every_selector_under_the_scope() {
+        let css = "/*\n * theme\n */\n\n.a {\n color: red;\n}\n.b .c, .d {\n x: 1;\ny: 2;\n}\n";
+        assert_eq!(
+            scoped(css, "html.x"),
+            "html.x .a{color: red;}\nhtml.x .b .c,html.x .d{x: 1; y: 2;}\n"
+        );
     }
 }

@@ -1,27 +1,17 @@
 //! Markdown to HTML: pulldown-cmark's event stream through small adapters
-//! (code highlighting, heading anchors, link rewriting), plus summary, TOC and word count.
+//! (code highlighting, heading anchors, link rewriting, alerts), plus summary, TOC and word count.
 
+pub mod alerts;
 pub mod headings;
 pub mod highlight;
 pub mod highlight_cache;
+pub mod link_places;
 pub mod links;
+mod outline;
 
 pub use headings::TocEntry;
-use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
-
-/// What lists, feeds and heads need of a body, made for every document when it is
-/// loaded: small, and kept for the whole build.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outline {
-    /// HTML before `<!-- more -->`, else the first paragraph.
-    pub summary_html: String,
-    /// The summary as plain text, for meta descriptions.
-    pub summary_text: String,
-    /// Whether the writer marked the summary with `<!-- more -->`.
-    pub has_more_marker: bool,
-    pub toc: Vec<TocEntry>,
-    pub word_count: usize,
-}
+pub use outline::{outline, Outline, MORE_MARKER};
+use pulldown_cmark::{html, Event, Options, Parser};
 
 /// A body's whole HTML, made only when a page or a feed shows it (see [`crate::memo`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,9 +28,7 @@ pub struct MarkdownOptions {
     pub highlight_cache: Option<std::sync::Arc<highlight_cache::HighlightCache>>,
 }
 
-pub const MORE_MARKER: &str = "<!-- more -->";
-
-fn parser_options() -> Options {
+pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -49,139 +37,75 @@ fn parser_options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// The events both [`outline`] and [`render`] start from, handed to `then`: the body
-/// parsed, with links rewritten (before highlighting, so that a code block's text is
-/// never taken for a link). MDX files have their top-level `import`/`export` lines
-/// dropped first.
-fn with_events<T>(
-    body: &str,
-    is_mdx: bool,
-    options: &MarkdownOptions,
-    then: impl FnOnce(Vec<Event>) -> T,
-) -> T {
-    let stripped;
-    let body = if is_mdx {
-        stripped = strip_mdx_module_lines(body);
-        stripped.as_str()
+/// The Markdown both [`outline`] and [`render`] parse, handed to `then`: MDX files have
+/// their top-level `import`/`export` lines dropped first.
+fn with_source<T>(body: &str, is_mdx: bool, then: impl FnOnce(&str) -> T) -> T {
+    if is_mdx {
+        then(&strip_mdx_module_lines(body))
     } else {
-        body
-    };
-    let parser = Parser::new_ext(body, parser_options());
-    then(links::rewrite_links(parser, &options.base_path).collect())
+        then(body)
+    }
 }
 
-/// The outline of a body: summary, table of contents, word count. Code is highlighted
-/// only where the summary shows it.
-pub fn outline(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Outline {
-    with_events(body, is_mdx, options, |events| {
-        let word_count = count_words(&events);
-        // The summary is taken before headings get anchors: in a list, `#id` links would
-        // point into the list page, not the post.
-        let more_at = events.iter().position(is_more_marker);
-        let summary_events: &[Event] = match more_at {
-            Some(i) => &events[..i],
-            None => first_paragraph(&events),
-        };
-        let summary_events: Vec<Event> = highlight::highlight_code(
-            without_footnotes(summary_events).into_iter(),
-            options.highlight_cache.as_deref(),
-        )
-        .collect();
-        let mut summary_html = String::new();
-        html::push_html(&mut summary_html, summary_events.iter().cloned());
-        let summary_text = plain_text(&summary_events);
-        let mut toc = Vec::new();
-        headings::anchor_headings(events, &mut toc);
-        Outline {
-            summary_html: summary_html.trim_end().to_owned(),
-            summary_text,
-            has_more_marker: more_at.is_some(),
-            toc,
-            word_count,
-        }
-    })
+/// The event adapters both passes (the whole HTML, the outline) read a body through, so
+/// that they agree on every summary, heading and word: links rewritten (before code is
+/// highlighted, so that a code block's text is never taken for a link), GitHub alerts.
+fn transformed<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    options: &'a MarkdownOptions,
+) -> impl Iterator<Item = Event<'a>> {
+    alerts::alerts(links::rewrite_links(events, &options.base_path))
 }
 
 /// The whole HTML of a body: highlighted code, anchored headings.
 pub fn render(body: &str, is_mdx: bool, options: &MarkdownOptions) -> Rendered {
-    with_events(body, is_mdx, options, |events| {
-        let highlighted: Vec<Event> =
-            highlight::highlight_code(events.into_iter(), options.highlight_cache.as_deref())
-                .collect();
-        // The table of contents is the outline's; the ids are the same, made from the
-        // same headings.
-        let events = headings::anchor_headings(highlighted, &mut Vec::new());
+    render_events(body, is_mdx, options, false).0
+}
+
+/// [`render`] and [`outline`] in one pass: a post's own page is usually the first
+/// reader of its outline too, and parsing is most of the cost of either.
+pub fn render_with_outline(
+    body: &str,
+    is_mdx: bool,
+    options: &MarkdownOptions,
+) -> (Rendered, Outline) {
+    let (rendered, outline) = render_events(body, is_mdx, options, true);
+    (rendered, outline.unwrap_or_default())
+}
+
+fn render_events(
+    body: &str,
+    is_mdx: bool,
+    options: &MarkdownOptions,
+    with_outline: bool,
+) -> (Rendered, Option<Outline>) {
+    with_source(body, is_mdx, |body| {
+        let parsed = Parser::new_ext(body, parser_options()).into_offset_iter();
+        // Where links are written is part of the outline: noted only when it is made.
+        let mut found = Vec::new();
+        let events: Box<dyn Iterator<Item = Event>> = if with_outline {
+            Box::new(link_places::record(parsed, body, &mut found))
+        } else {
+            Box::new(parsed.map(|(event, _)| event))
+        };
+        let highlighted: Vec<Event> = highlight::highlight_code(
+            transformed(events, options),
+            options.highlight_cache.as_deref(),
+        )
+        .collect();
+        let mut toc = Vec::new();
+        let outline = with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new()));
+        let events = headings::anchor_headings(highlighted, &mut toc);
+        let links = link_places::places(body, found);
+        let outline = outline.map(|o| Outline { toc, links, ..o });
         let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
         html::push_html(&mut out, events.into_iter());
         // Highlighted code makes the HTML several times the Markdown, and the string grows
         // by doubling: kept as it is, a body would hold up to twice its HTML while a feed
         // still needs it.
         out.shrink_to_fit();
-        Rendered { html: out }
+        (Rendered { html: out }, outline)
     })
-}
-
-/// A summary's events without footnote references and definitions: on a list page or in
-/// a feed, `[^1]` would link to a note that is not there.
-fn without_footnotes<'a>(events: &[Event<'a>]) -> Vec<Event<'a>> {
-    let mut depth = 0usize;
-    let mut kept = Vec::with_capacity(events.len());
-    for e in events {
-        match e {
-            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-            Event::End(TagEnd::FootnoteDefinition) => depth = depth.saturating_sub(1),
-            Event::FootnoteReference(_) => {}
-            _ if depth == 0 => kept.push(e.clone()),
-            _ => {}
-        }
-    }
-    kept
-}
-
-fn is_more_marker(e: &Event) -> bool {
-    matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE_MARKER)
-}
-
-fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
-    let Some(start) = events
-        .iter()
-        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
-    else {
-        return &[];
-    };
-    let end = events[start..]
-        .iter()
-        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
-        .map_or(events.len(), |i| start + i + 1);
-    &events[start..end]
-}
-
-/// The words of some events, without markup, on one line.
-fn plain_text(events: &[Event]) -> String {
-    let mut text = String::new();
-    for e in events {
-        match e {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => text.push(' '),
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Words of prose: the text of code blocks does not count.
-fn count_words(events: &[Event]) -> usize {
-    let mut in_code = false;
-    let mut words = 0;
-    for e in events {
-        match e {
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(t) | Event::Code(t) if !in_code => words += t.split_whitespace().count(),
-            _ => {}
-        }
-    }
-    words
 }
 
 /// MDX files start with `import`/`export` statements that mean nothing outside React.
@@ -234,10 +158,15 @@ mod tests {
         }
     }
 
+    /// The outline (checked to be the same from either pass) and the HTML of a body.
     fn md(body: &str) -> Md {
+        let alone = outline(body, false, &options());
+        let (rendered, together) = render_with_outline(body, false, &options());
+        assert_eq!(alone, together, "the two passes disagree on {body:?}");
+        assert_eq!(rendered.html, render(body, false, &options()).html);
         Md {
-            outline: outline(body, false, &options()),
-            html: render(body, false, &options()).html,
+            outline: alone,
+            html: rendered.html,
         }
     }
 
@@ -355,5 +284,23 @@ mod tests {
             );
         }
         assert_eq!(r.toc.len(), 3);
+    }
+
+    #[test]
+    fn the_outline_alone_equals_the_outline_made_with_the_html() {
+        // `md` checks that both passes agree; these are the shapes where they could not.
+        for body in [
+            "",
+            "No paragraph end",
+            "- a tight list\n- only\n\nThen a paragraph.\n",
+            "```\n<!-- more -->\n```\n\nAfter a marker in code.\n",
+            "Intro [link](/static/a.png) and ![img](/x.png).\n\n<!-- more -->\n\nRest.\n",
+            "<div>\n<!-- more -->\n</div>\n\nText.\n",
+            "# `code` heading\n\n## Same\n\n## Same\n\nText[^a].\n\n[^a]: Note.\n",
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nWords after a table.\n",
+            "> quote\n\npara <!-- more --> inline\n\nrest\n",
+        ] {
+            md(body);
+        }
     }
 }

@@ -1,16 +1,28 @@
 //! Each page's values, as its template sees them: one function for every kind of page,
 //! writing into a Tera context (to render) or a fingerprint (to compare), so that a
 //! fingerprint always covers every value the template sees.
+//!
+//! Only a template needs documents' outlines and whole HTML; they are asked for here,
+//! through [`Inputs`], so a fingerprint never makes them.
 
 use super::feed;
-use super::fingerprint::{DocText, PageValues};
+use super::fingerprint::PageValues;
 use super::head::PageMeta;
 use super::plan::{page_count, Page};
 use super::templates::Templates;
 use super::views::{FullView, Paginator, PostLink, PostSummary, TagLink};
 use crate::config::Config;
 use crate::content::Document;
+use crate::error::Diagnostic;
+use crate::markdown::{Outline, Rendered};
 use crate::site::Site;
+use std::sync::Arc;
+
+/// A document's outline, made on first use.
+pub type OutlineOf<'a> = dyn Fn(&Document) -> Result<Arc<Outline>, Diagnostic> + Sync + 'a;
+/// A document's whole HTML and its outline.
+pub type BodyOf<'a> =
+    dyn Fn(&Document) -> Result<(Arc<Rendered>, Arc<Outline>), Diagnostic> + Sync + 'a;
 
 /// What every page's values are made from.
 pub struct Inputs<'a> {
@@ -19,33 +31,44 @@ pub struct Inputs<'a> {
     pub templates: &'a Templates,
     /// Whether any template reads `related`, which costs a search of every post's tags.
     pub related: bool,
+    pub outline: &'a OutlineOf<'a>,
+    pub body: &'a BodyOf<'a>,
 }
 
 /// Puts the values of `page` (all but `site`, which every page shares) into `values` and
-/// gives the page's template. `content` is the whole HTML of the page's own document
-/// for a template, or for a fingerprint the document's revision.
+/// gives the page's template.
 pub fn page_values<'a>(
     page: &Page,
     inputs: &Inputs<'a>,
-    content: Option<DocText<'a>>,
     values: &mut impl PageValues,
-) -> String {
+) -> Result<String, Diagnostic> {
     let Inputs {
         site,
         config,
         templates,
         related,
+        ..
     } = *inputs;
     let path = page.site_path(site);
+    // The page's own document: its outline and HTML, for a template.
+    let own = match page.document(site) {
+        Some(doc) if values.for_template() => Some((inputs.body)(doc)?),
+        _ => None,
+    };
+    let own_outline = own.as_ref().map(|(_, outline)| &**outline);
+    let full_view = |doc: &'a Document| {
+        let body = own.as_ref().map(|(html, o)| (&**o, Arc::clone(html)));
+        FullView::of(doc, site, config, body)
+    };
     let (template, meta) = match *page {
         Page::Home => {
-            insert_summaries(values, "posts", inputs, &page.listed(site, config));
+            insert_summaries(values, "posts", inputs, &page.listed(site, config))?;
             values.insert("total_posts", &site.posts.len());
             let meta = PageMeta::page(config, None, None, config.url(""));
             ("index.html".to_owned(), Meta::Page(meta))
         }
         Page::List { page: n } => {
-            insert_summaries(values, "posts", inputs, &page.listed(site, config));
+            insert_summaries(values, "posts", inputs, &page.listed(site, config))?;
             let total = site.posts.len();
             let pages = page_count(total, config.posts_per_page);
             let paginator = Paginator::new("blog/", n, pages, total, config.posts_per_page, config);
@@ -56,8 +79,7 @@ pub fn page_values<'a>(
         }
         Page::Post(i) => {
             let doc = &site.posts[i];
-            let content = content.unwrap_or(DocText::Revision(doc.revision));
-            values.insert("post", &FullView::of(doc, site, config, values, content));
+            values.insert("post", &full_view(doc));
             let link = |d: &'a Document| PostLink {
                 title: &d.meta.title,
                 url: config.url(&d.path),
@@ -71,20 +93,15 @@ pub fn page_values<'a>(
                     .map(|d| link(d)),
             );
             if related {
-                insert_summaries(
-                    values,
-                    "related",
-                    inputs,
-                    &site.related(i, config.related_posts),
-                );
+                let related = site.related(i, config.related_posts);
+                insert_summaries(values, "related", inputs, &related)?;
             }
             let template = templates.for_layout(doc.meta.layout.as_deref(), "post.html");
             (template, Meta::Document(doc, true))
         }
         Page::Document(i) => {
             let doc = &site.pages[i];
-            let content = content.unwrap_or(DocText::Revision(doc.revision));
-            values.insert("page", &FullView::of(doc, site, config, values, content));
+            values.insert("page", &full_view(doc));
             let template = templates.for_layout(doc.meta.layout.as_deref(), "page.html");
             (template, Meta::Document(doc, false))
         }
@@ -106,7 +123,7 @@ pub fn page_values<'a>(
             let total = tag.posts.len();
             values.insert("tag", &TagLink::of(tag, config));
             values.insert("feeds", &feed::tag_links(config, tag, &config.title));
-            insert_summaries(values, "posts", inputs, &page.listed(site, config));
+            insert_summaries(values, "posts", inputs, &page.listed(site, config))?;
             let pages = page_count(total, config.posts_per_page);
             let paginator =
                 Paginator::new(&tag.path(), n, pages, total, config.posts_per_page, config);
@@ -126,20 +143,37 @@ pub fn page_values<'a>(
     match meta {
         Meta::Page(meta) => values.insert("meta", &meta),
         Meta::Document(doc, is_post) => values.insert_derived("meta", doc.revision, || {
-            PageMeta::document(doc, doc.description(), config, is_post)
+            let description = own_outline.map_or("", |o| doc.description(o));
+            PageMeta::document(doc, description, config, is_post)
         }),
     }
-    template
+    Ok(template)
 }
 
 /// The posts at `indices`, as summaries, under `key`.
-fn insert_summaries(values: &mut impl PageValues, key: &str, inputs: &Inputs, indices: &[usize]) {
+fn insert_summaries(
+    values: &mut impl PageValues,
+    key: &str,
+    inputs: &Inputs,
+    indices: &[usize],
+) -> Result<(), Diagnostic> {
     let site = inputs.site;
+    let outlines = indices
+        .iter()
+        .map(|&i| match values.for_template() {
+            true => (inputs.outline)(&site.posts[i]).map(Some),
+            false => Ok(None),
+        })
+        .collect::<Result<Vec<Option<Arc<Outline>>>, Diagnostic>>()?;
     let summaries: Vec<PostSummary> = indices
         .iter()
-        .map(|&i| PostSummary::of(&site.posts[i], site, inputs.config, values))
+        .zip(&outlines)
+        .map(|(&i, outline)| {
+            PostSummary::of(&site.posts[i], site, inputs.config, outline.as_deref())
+        })
         .collect();
     values.insert(key, &summaries);
+    Ok(())
 }
 
 /// A page's head tags: made here for generated pages, or from a document (made only

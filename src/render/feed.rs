@@ -4,11 +4,11 @@
 //! format); the `rss.xml` and `atom.xml` templates only place the values, with Tera's
 //! XML escaping. That keeps feeds themeable like every other page, with no XML library.
 
+use super::context::{BodyOf, OutlineOf};
 use super::fingerprint::{DocText, PageValues};
 use crate::config::{Config, FeedContent};
 use crate::content::Document;
 use crate::error::Diagnostic;
-use crate::markdown::Rendered;
 use crate::memo::Kept;
 use crate::site::{Site, Tag};
 use serde::Serialize;
@@ -172,14 +172,15 @@ pub fn entries(
     config: &Config,
     carried: &[Option<bool>],
     memo: &EntryMemo,
-    body: &(dyn Fn(&Document) -> Result<Arc<Rendered>, Diagnostic> + Sync),
+    outline: &OutlineOf,
+    body: &BodyOf,
 ) -> Result<Vec<Option<Entry>>, Diagnostic> {
     use rayon::prelude::*;
     carried
         .par_iter()
         .enumerate()
         .map(|(i, c)| match c {
-            Some(full) => entry(&site.posts[i], site, config, *full, memo, body).map(Some),
+            Some(full) => entry(&site.posts[i], site, config, *full, memo, outline, body).map(Some),
             None => Ok(None),
         })
         .collect()
@@ -356,7 +357,8 @@ fn entry(
     config: &Config,
     full: bool,
     memo: &EntryMemo,
-    body: &(dyn Fn(&Document) -> Result<Arc<Rendered>, Diagnostic> + Sync),
+    outline: &OutlineOf,
+    body: &BodyOf,
 ) -> Result<Entry, Diagnostic> {
     let meta = &doc.meta;
     // Posts always have a date (the loader requires one); the fallback only keeps types honest.
@@ -375,11 +377,16 @@ fn entry(
         doc.revision,
         |t| t.url == url && t.base_url == config.base_url && t.content.is_some() == full,
         || {
-            let summary = xml_escaped(&absolute_links(&doc.summary_html(), &url, config));
-            let content = match full {
-                true => Some(xml_escaped(&absolute_links(&body(doc)?.html, &url, config)).into()),
-                false => None,
+            let (content, outline) = match full {
+                true => {
+                    let (html, outline) = body(doc)?;
+                    let html = xml_escaped(&absolute_links(&html.html, &url, config));
+                    (Some(html.into()), outline)
+                }
+                false => (None, outline(doc)?),
             };
+            let summary = doc.summary_html(&outline);
+            let summary = xml_escaped(&absolute_links(&summary, &url, config));
             Ok::<_, Diagnostic>(Arc::new(EntryTexts {
                 url: url.clone(),
                 base_url: config.base_url.clone(),
@@ -495,6 +502,7 @@ mod tests {
         let overrides = crate::config::Overrides {
             base_url: Some("https://u.github.io/repo/".into()),
             output_dir: None,
+            preview: false,
         };
         let dir = tempfile::tempdir().unwrap();
         let config = Config::load(dir.path(), &overrides).unwrap();

@@ -27,6 +27,10 @@ pub trait PageValues {
     /// Text rendered from one revision of a document: made by `make` for a template,
     /// the revision alone in a fingerprint.
     fn text<'a>(&self, revision: u64, make: impl FnOnce() -> DocText<'a>) -> DocText<'a>;
+
+    /// Whether the values go to a template, which needs documents' outlines and bodies
+    /// made; a fingerprint stands for them with each document's revision.
+    fn for_template(&self) -> bool;
 }
 
 impl PageValues for tera::Context {
@@ -40,6 +44,10 @@ impl PageValues for tera::Context {
 
     fn text<'a>(&self, _: u64, make: impl FnOnce() -> DocText<'a>) -> DocText<'a> {
         make()
+    }
+
+    fn for_template(&self) -> bool {
+        true
     }
 }
 
@@ -65,6 +73,10 @@ impl PageValues for Fingerprint {
 
     fn text<'a>(&self, revision: u64, _: impl FnOnce() -> DocText<'a>) -> DocText<'a> {
         DocText::Revision(revision)
+    }
+
+    fn for_template(&self) -> bool {
+        false
     }
 }
 

@@ -20,13 +20,13 @@ pub mod views;
 use crate::config::Config;
 use crate::content::Document;
 use crate::error::Diagnostic;
-use crate::markdown::{MarkdownOptions, Rendered};
+use crate::markdown::{MarkdownOptions, Outline, Rendered};
 use crate::memo::{Bodies, Kept, Retention};
 use crate::output::{Body, Destination, Made, OutputFile};
 use crate::site::Site;
 use bytes::Bytes;
 use context::Inputs;
-use fingerprint::{DocText, Fingerprint, PageValues};
+use fingerprint::{Fingerprint, PageValues};
 use plan::Page;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -88,13 +88,13 @@ impl RenderMemo {
         &self,
         path: &str,
         repeatable: bool,
-        inputs: impl FnOnce() -> (String, Fingerprint),
+        inputs: impl FnOnce() -> Result<(String, Fingerprint), Diagnostic>,
         render: impl FnOnce() -> Result<Bytes, Diagnostic>,
     ) -> Result<Bytes, Diagnostic> {
         if self.pages.retention() == Retention::Forget {
             return render();
         }
-        let (template, fingerprint) = inputs();
+        let (template, fingerprint) = inputs()?;
         let made = self.pages.get_or_make(
             path.to_owned(),
             |p| repeatable && p.template == template && p.fingerprint == fingerprint,
@@ -152,80 +152,84 @@ fn render_with(
         .filter(|(c, _)| **c == Some(true))
         .map(|(_, doc)| doc.revision)
         .collect();
-    let body = |doc: &Document| -> Result<Arc<Rendered>, Diagnostic> {
+    let of = |doc: &Document| bodies.get(doc.revision).ok_or_else(|| body_gone(doc));
+    let body = |doc: &Document| -> Result<(Arc<Rendered>, Arc<Outline>), Diagnostic> {
         let readers = 1 + usize::from(in_full_feeds.contains(&doc.revision));
-        bodies
-            .get(doc.revision)
-            .ok_or(crate::memo::BodyGone)
-            .and_then(|b| b.get(readers, |md| doc.render_body(md, markdown)))
-            .map_err(|_| {
-                Diagnostic::new(
-                    &doc.source.display,
-                    "internal error: this document's body was asked for after its last reader",
-                )
-                .hint("please report this; `inkpress build` again may work around it")
+        of(doc)?
+            .get(readers, |md, with_outline| {
+                doc.render_body(md, markdown, with_outline)
             })
+            .map_err(|_| body_gone(doc))
+    };
+    let outline = |doc: &Document| -> Result<Arc<Outline>, Diagnostic> {
+        of(doc)?
+            .outline(|md| doc.outline(md, markdown))
+            .map_err(|_| body_gone(doc))
     };
     let inputs = Inputs {
         site,
         config,
         templates,
         related: templates.mentions("related"),
+        outline: &outline,
+        body: &body,
     };
     let base = base_context(config);
     let repeatable = templates.repeatable();
     let keep = memo.pages.retention() == Retention::Keep;
     let indexer = search::Indexer::start(config, &memo.search, keep).map_err(|d| vec![d])?;
-
-    let render_page = |page: &Page| -> Result<(Made, Option<search::Entry>), Diagnostic> {
+    let make_page = |page: &Page| -> Result<(Made, Bytes), Diagnostic> {
         let path = page.output_path(site);
         let bytes = memo.page(
             &path,
             repeatable,
             || {
                 let mut fingerprint = Fingerprint::default();
-                let template = context::page_values(page, &inputs, None, &mut fingerprint);
-                (template, fingerprint)
+                let template = context::page_values(page, &inputs, &mut fingerprint)?;
+                Ok((template, fingerprint))
             },
             || {
-                let content = match page.document(site) {
-                    Some(doc) => Some(DocText::Body(body(doc)?)),
-                    None => None,
-                };
                 let mut context = base.clone();
-                let template = context::page_values(page, &inputs, content, &mut context);
+                let template = context::page_values(page, &inputs, &mut context)?;
                 Ok(Bytes::from(templates.render(&template, &context)?))
             },
         )?;
-        // Every post's and page's bytes pass here: the search index is fed from them.
-        // Drafts stay out of it, even in a build that publishes them.
-        let entry = match (&indexer, page.document(site)) {
-            (Some(_), Some(doc)) if !doc.meta.draft => Some(search::Entry {
-                source: doc.source.display.clone(),
-                url: format!("{}{}", config.base_path(), page.site_path(site)),
-                html: bytes.clone(),
-            }),
-            _ => None,
-        };
-        Ok((send(dest, path, bytes)?, entry))
+        Ok((send(dest, path, bytes.clone())?, bytes))
     };
-    // Pages are rendered in parallel a chunk at a time, and handed to the indexer in plan
-    // order: Pagefind's files depend on the order it sees pages in, and a build must
-    // give the same bytes every time. The chunk bounds what waits in memory.
+    // Each post's and page's own page first: it makes the document's outline in the
+    // same pass as its HTML, and lists, tags and feeds then find the outline made.
+    // (Any page may still ask for any outline first: it is then made on its own.)
+    let (own, generated): (Vec<Page>, Vec<Page>) =
+        plan.iter().partition(|p| p.document(site).is_some());
+    // Own pages render in parallel a chunk at a time and reach the search indexer in plan
+    // order: Pagefind's files depend on the order it sees pages in, and a build must give
+    // the same bytes every time. The chunk bounds what waits in memory.
     let mut results: Vec<Result<Made, Diagnostic>> = Vec::with_capacity(plan.len());
-    for chunk in plan.chunks(search::CHUNK) {
-        let made: Vec<_> = chunk.par_iter().map(render_page).collect();
-        for m in made {
-            results.push(m.map(|(made, entry)| {
-                if let (Some(indexer), Some(entry)) = (&indexer, entry) {
-                    indexer.add(entry);
+    for chunk in own.chunks(search::CHUNK) {
+        let made: Vec<_> = chunk.par_iter().map(make_page).collect();
+        for (page, m) in chunk.iter().zip(made) {
+            results.push(m.map(|(made, bytes)| {
+                if let (Some(indexer), Some(doc)) = (&indexer, page.document(site)) {
+                    // Drafts stay out of the index, even in a build that publishes them.
+                    if !doc.meta.draft {
+                        indexer.add(search::Entry {
+                            source: doc.source.display.clone(),
+                            url: format!("{}{}", config.base_path(), page.site_path(site)),
+                            html: bytes,
+                        });
+                    }
                 }
                 made
             }));
         }
     }
+    results.par_extend(
+        generated
+            .par_iter()
+            .map(|page| make_page(page).map(|(made, _)| made)),
+    );
 
-    match feed::entries(site, config, &carried, &memo.entries, &body) {
+    match feed::entries(site, config, &carried, &memo.entries, &outline, &body) {
         Ok(entries) => {
             let jobs = feed::jobs(site, config, &entries);
             results.par_extend(jobs.par_iter().map(|job| {
@@ -237,7 +241,7 @@ fn render_with(
                         let mut fingerprint = Fingerprint::default();
                         let view = job.view(site, config, &fingerprint);
                         fingerprint.insert("feed", &view);
-                        (template.to_owned(), fingerprint)
+                        Ok((template.to_owned(), fingerprint))
                     },
                     || {
                         let mut context = base.clone();
@@ -286,6 +290,15 @@ fn render_with(
     } else {
         Err(errors)
     }
+}
+
+/// A body asked for after its last reader, or of a document the build did not load.
+fn body_gone(doc: &Document) -> Diagnostic {
+    Diagnostic::new(
+        &doc.source.display,
+        "internal error: this document's body was asked for after its last reader",
+    )
+    .hint("please report this; `inkpress build` again may work around it")
 }
 
 /// What every page's context starts from: the site's own values.

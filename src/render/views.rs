@@ -3,14 +3,15 @@
 //! Views borrow from the model; Tera serialises them once per page. List pages receive
 //! only their own slice of posts, never the whole list.
 
-use super::fingerprint::{DocText, PageValues};
+use super::fingerprint::DocText;
 use super::plan::page_path;
 use crate::config::Config;
 use crate::content::Document;
-use crate::markdown::{reading_time, TocEntry};
+use crate::markdown::{reading_time, Outline, Rendered, TocEntry};
 use crate::site::{Site, Tag};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -27,6 +28,10 @@ pub struct SiteView<'a> {
     pub feeds: Vec<super::feed::FeedLink>,
     /// Absolute URL of the default social card image, if configured.
     pub image: Option<&'a str>,
+    /// `[comments]`, when the site has them.
+    pub comments: Option<&'a crate::config::Comments>,
+    /// `[analytics]`, when the site has them.
+    pub analytics: Option<&'a crate::config::Analytics>,
     /// Where the search index is (`/repo/pagefind/`), or `None` when search is off.
     pub search: Option<String>,
 }
@@ -44,6 +49,8 @@ impl<'a> SiteView<'a> {
             generator: crate::html::GENERATOR,
             feeds: super::feed::links(config, "", &config.title),
             image: config.image.as_deref(),
+            comments: config.comments.as_ref(),
+            analytics: config.analytics.as_ref(),
             search: config
                 .search
                 .enabled
@@ -88,9 +95,14 @@ pub struct PostSummary<'a> {
     pub summary: DocText<'a>,
     /// Plain text of the summary, for meta descriptions.
     pub description: DocText<'a>,
-    pub has_more: bool,
-    pub word_count: usize,
-    pub reading_time: usize,
+    // From the outline, like the summary: absent in a fingerprint, where the summary's
+    // revision stands for them all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub word_count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading_time: Option<usize>,
     pub draft: bool,
     pub images: &'a [String],
     pub authors: &'a [String],
@@ -98,11 +110,13 @@ pub struct PostSummary<'a> {
 }
 
 impl<'a> PostSummary<'a> {
+    /// The summary of `doc`, with its outline for a template, or without for a
+    /// fingerprint (the document's revision then stands for everything the outline says).
     pub fn of(
         doc: &'a Document,
         site: &'a Site,
         config: &Config,
-        values: &impl PageValues,
+        outline: Option<&'a Outline>,
     ) -> Self {
         let meta = &doc.meta;
         let tags = site
@@ -110,7 +124,9 @@ impl<'a> PostSummary<'a> {
             .into_iter()
             .map(|t| TagLink::of(t, config))
             .collect();
-        let outline = &doc.outline;
+        let text = |make: &dyn Fn(&'a Outline) -> DocText<'a>| {
+            outline.map_or(DocText::Revision(doc.revision), make)
+        };
         PostSummary {
             title: &meta.title,
             url: config.url(&doc.path),
@@ -119,11 +135,11 @@ impl<'a> PostSummary<'a> {
             date: meta.date.map(|d| d.rfc3339()),
             lastmod: meta.lastmod.map(|d| d.rfc3339()),
             tags,
-            summary: values.text(doc.revision, || DocText::Text(doc.summary_html())),
-            description: values.text(doc.revision, || DocText::Text(doc.description().into())),
-            has_more: outline.has_more_marker,
-            word_count: outline.word_count,
-            reading_time: reading_time(outline.word_count),
+            summary: text(&|o| DocText::Text(doc.summary_html(o))),
+            description: text(&|o| DocText::Text(doc.description(o).into())),
+            has_more: outline.map(|o| o.has_more_marker),
+            word_count: outline.map(|o| o.word_count),
+            reading_time: outline.map(|o| reading_time(o.word_count)),
             draft: meta.draft,
             images: &meta.images,
             authors: &meta.authors,
@@ -138,22 +154,25 @@ pub struct FullView<'a> {
     #[serde(flatten)]
     pub summary: PostSummary<'a>,
     pub content: DocText<'a>,
-    pub toc: &'a [TocEntry],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toc: Option<&'a [TocEntry]>,
+    /// False when the front matter says `comments: false`.
+    pub comments: bool,
     pub canonical_url: String,
     pub layout: Option<&'a str>,
 }
 
 impl<'a> FullView<'a> {
-    /// The view of `doc`, with `content` its whole HTML (or, for a fingerprint, its
-    /// revision: see [`super::context`]).
+    /// The view of `doc`, with its outline and whole HTML for a template, or without
+    /// them for a fingerprint (the document's revision stands for both).
     pub fn of(
         doc: &'a Document,
         site: &'a Site,
         config: &Config,
-        values: &impl PageValues,
-        content: DocText<'a>,
+        body: Option<(&'a Outline, Arc<Rendered>)>,
     ) -> Self {
-        let summary = PostSummary::of(doc, site, config, values);
+        let outline = body.as_ref().map(|(o, _)| *o);
+        let summary = PostSummary::of(doc, site, config, outline);
         let canonical_url = doc
             .meta
             .canonical_url
@@ -161,8 +180,12 @@ impl<'a> FullView<'a> {
             .unwrap_or_else(|| summary.url.clone());
         FullView {
             summary,
-            content,
-            toc: &doc.outline.toc,
+            content: body.map_or(DocText::Revision(doc.revision), |(_, html)| {
+                DocText::Body(html)
+            }),
+            // `toc: false` in front matter: no table of contents, whatever the template.
+            toc: outline.map(|o| if doc.meta.toc { o.toc.as_slice() } else { &[] }),
+            comments: doc.meta.comments,
             canonical_url,
             layout: doc.meta.layout.as_deref(),
         }

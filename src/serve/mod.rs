@@ -92,9 +92,11 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let mut rebuilder = rebuild::Rebuilder {
         root: root.clone(),
         // Links in the served site point here, whatever base_url says.
+        // Links point at the local server; analytics never count a writer's own visits.
         overrides: Overrides {
             base_url: Some(url.clone()),
             output_dir: None,
+            preview: true,
         },
         options: BuildOptions {
             drafts: options.drafts,

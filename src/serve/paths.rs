@@ -31,7 +31,7 @@ pub fn site_path(request_path: &str) -> Result<String, Refused> {
 }
 
 /// Percent-decoding of one path segment; `None` for a broken escape or invalid UTF-8.
-fn decode(segment: &str) -> Option<String> {
+pub(crate) fn decode(segment: &str) -> Option<String> {
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -52,9 +52,7 @@ impl Rebuilder {
                 return;
             }
         };
-        for w in &built.site.warnings {
-            eprintln!("warning: {w}");
-        }
+        built.print_warnings();
         let summary = built.counts();
         let Built { files, .. } = built;
         let previous = self.shared.current_site();

@@ -167,4 +167,52 @@ impl Page {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+
+    /// Evaluates `expression`, waiting for the promise it returns; `Err` with the
+    /// exception's text if it throws or rejects.
+    pub fn eval_async(&mut self, expression: &str) -> Result<Value, String> {
+        let params = serde_json::json!({
+            "expression": expression, "returnByValue": true, "awaitPromise": true
+        });
+        let reply = self.call("Runtime.evaluate", params);
+        match reply.get("exceptionDetails") {
+            Some(e) => Err(e["exception"]["description"]
+                .as_str()
+                .unwrap_or("an exception")
+                .to_owned()),
+            None => Ok(reply["result"]["value"].clone()),
+        }
+    }
+
+    /// Presses and releases a key as a reader would (`Tab`, `Enter`).
+    pub fn press(&mut self, key: &str) {
+        let (code, text) = match key {
+            "Tab" => (9, ""),
+            "Enter" => (13, "\r"),
+            other => panic!("no key code for {other}"),
+        };
+        for kind in ["keyDown", "keyUp"] {
+            let mut event = serde_json::json!({
+                "type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code
+            });
+            if kind == "keyDown" && !text.is_empty() {
+                event["text"] = Value::from(text);
+            }
+            self.call("Input.dispatchKeyEvent", event);
+        }
+    }
+
+    /// The viewport as a PNG file.
+    pub fn screenshot(&mut self, path: &std::path::Path) {
+        use base64::Engine;
+        let shot = self.call(
+            "Page.captureScreenshot",
+            serde_json::json!({ "format": "png" }),
+        );
+        let data = shot["data"].as_str().expect("a screenshot");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .expect("base64 from DevTools");
+        std::fs::write(path, png).unwrap();
+    }
 }

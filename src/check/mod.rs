@@ -1,0 +1,400 @@
+//! The link check: every internal link and image of every document, against the files
+//! the build made and the ids on its pages. Runs in every build; `check` fails on what it
+//! finds, `build` and `serve` warn (or fail, with `[check] links = "error"`).
+//!
+//! The ids of every page are gathered as pages stream past ([`LinkCheck::keep_ids`]);
+//! links come from each document's outline, which records where every link is written
+//! while it is made (no extra parse); they are judged once every path is known
+//! ([`LinkCheck::problems`]).
+
+use crate::content::Document;
+use crate::error::Diagnostic;
+use crate::markdown::Outline;
+use crate::site::Site;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// A document's page, by its site path (`blog/x/`), for links into it.
+pub type Drafts = HashMap<String, PathBuf>;
+
+/// One internal link, resolved to a site path.
+struct Resolved<'s> {
+    from: &'s Document,
+    outline: Arc<Outline>,
+    /// Index in `outline.links`.
+    link: usize,
+    /// Site path without a leading slash (`blog/x/`, `images/a.png`, `` for the home page).
+    path: String,
+    fragment: Option<String>,
+}
+
+/// The ids of one page, in one string (`\0a\0b\0`): one allocation a page, for the
+/// thousands of pages a big site has.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct PageIds(String);
+
+impl PageIds {
+    fn contains(&self, id: &str) -> bool {
+        !id.contains('\0') && self.0.contains(&format!("\0{id}\0"))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.split('\0').filter(|id| !id.is_empty())
+    }
+}
+
+/// The ids of the site's pages, gathered as they are made, for the links to judge.
+#[derive(Default)]
+pub struct LinkCheck {
+    /// Ids found on each HTML file, by file.
+    ids: Mutex<HashMap<String, PageIds>>,
+}
+
+/// Every internal link of the site's documents, resolved; links out of the site are
+/// left out. `outline` gives a document's outline (made by then for every page).
+fn resolve_all<'s>(
+    site: &'s Site,
+    base_url: &str,
+    outline: &dyn Fn(&Document) -> Option<Arc<Outline>>,
+) -> Vec<Resolved<'s>> {
+    let mut links = Vec::new();
+    for doc in site.posts.iter().chain(&site.pages) {
+        let Some(o) = outline(doc) else { continue };
+        for (i, link) in o.links.iter().enumerate() {
+            let Some((path, fragment)) = resolve(&link.url, &doc.path, base_url) else {
+                continue;
+            };
+            links.push(Resolved {
+                from: doc,
+                outline: Arc::clone(&o),
+                link: i,
+                path,
+                fragment,
+            });
+        }
+    }
+    links
+}
+
+impl LinkCheck {
+    /// Whether the ids of the file at `path` are worth keeping: every page's are.
+    pub fn wants_ids_of(&self, path: &str) -> bool {
+        path.ends_with(".html")
+    }
+
+    /// Keeps the ids of a made file (called as files stream to their destination, from
+    /// any thread).
+    pub fn keep_ids(&self, path: &str, bytes: &[u8]) {
+        let ids = ids_in(bytes);
+        let mut all = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+        all.insert(path.to_owned(), ids);
+    }
+
+    /// Every broken link of the site, given each document's outline, the paths of every
+    /// file the build made and the site paths of drafts (built or not).
+    pub fn problems(
+        self,
+        site: &Site,
+        base_url: &str,
+        outline: &dyn Fn(&Document) -> Option<Arc<Outline>>,
+        paths: &[String],
+        drafts: &Drafts,
+    ) -> Vec<Diagnostic> {
+        let links = resolve_all(site, base_url, outline);
+        let files: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut problems = Vec::new();
+        // Suggestions compare a link with every page: worth it for the handful of broken
+        // links a writer fixes by hand, not for a site that links its old domain thousands
+        // of times.
+        let mut suggestions_left = SUGGESTIONS;
+        for r in &links {
+            let link = &r.outline.links[r.link];
+            let (line, column) = r.from.in_file((link.line, link.column));
+            let at = |message: String, hint: String| {
+                let mut d = Diagnostic::new(&r.from.source.display, message).hint(hint);
+                d.line = Some(line);
+                d.column = Some(column);
+                d
+            };
+            let shown = format!("/{}", r.path);
+            if !r.from.meta.draft {
+                let as_folder = format!("{}/", r.path);
+                if let Some(draft) = drafts.get(&r.path).or_else(|| drafts.get(&as_folder)) {
+                    problems.push(at(
+                        format!("`{}` links to a draft ({})", link.url, draft.display()),
+                        "the link will not work until that post is published: publish it, or remove the link".into(),
+                    ));
+                    continue;
+                }
+            }
+            let file = if files.contains(r.path.as_str()) {
+                r.path.clone()
+            } else {
+                page_file(&r.path)
+            };
+            if !files.contains(file.as_str()) && !r.path.is_empty() {
+                let folder = r.path.split('/').next();
+                let same_folder = |p: &&str| p.split('/').next() == folder;
+                let near = match suggestions_left.checked_sub(1) {
+                    Some(left) => {
+                        suggestions_left = left;
+                        crate::spelling::nearest(
+                            &r.path,
+                            paths.iter().map(|p| page_dir(p)).filter(same_folder),
+                        )
+                    }
+                    None => None,
+                };
+                let hint = match near {
+                    Some(near) => format!("did you mean /{near}?"),
+                    None => {
+                        "link to a page or file the site has: `inkpress build -v` lists them".into()
+                    }
+                };
+                problems.push(at(
+                    format!(
+                        "`{}` points at {shown}, which the site does not have",
+                        link.url
+                    ),
+                    hint,
+                ));
+                continue;
+            }
+            let Some(fragment) = &r.fragment else {
+                continue;
+            };
+            // Pages the wanted set never named (a file found under its own path) have no
+            // ids gathered: only pages are checked for fragments.
+            let Some(on_page) = ids.get(&file) else {
+                continue;
+            };
+            if !on_page.contains(fragment) {
+                let hint = match crate::spelling::nearest(fragment, on_page.iter()) {
+                    Some(near) => format!("did you mean #{near}?"),
+                    None => "link to a heading's id (its slug, or its own {#id})".into(),
+                };
+                problems.push(at(
+                    format!(
+                        "`{}`: {shown} has no element with id `{fragment}`",
+                        link.url
+                    ),
+                    hint,
+                ));
+            }
+        }
+        problems
+    }
+}
+
+/// The file a page path is served from: `blog/x/` → `blog/x/index.html`; a path without
+/// a slash that names a folder (`blog/x`) is served from the folder's index as well.
+fn page_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        format!("{path}/index.html")
+    }
+}
+
+/// `blog/x/index.html` → `blog/x/`, for suggestions; other files as they are.
+fn page_dir(file: &str) -> &str {
+    file.strip_suffix("index.html").unwrap_or(file)
+}
+
+/// The site path and fragment an internal link points at; `None` for a link out of the
+/// site (another host, `mailto:`, …). `page` is the linking page's site path.
+pub fn resolve(url: &str, page: &str, base_url: &str) -> Option<(String, Option<String>)> {
+    let url = url.trim();
+    if url.is_empty() {
+        return None;
+    }
+    let (rest, fragment) = match url.split_once('#') {
+        Some((r, f)) => (r, Some(f)),
+        None => (url, None),
+    };
+    let rest = rest.split_once('?').map_or(rest, |(r, _)| r);
+    let fragment = fragment
+        .filter(|f| !f.is_empty())
+        .map(|f| crate::serve::paths::decode(f).unwrap_or_else(|| f.to_owned()));
+    let base_host = base_url.split_once("://").map_or(base_url, |(_, h)| h);
+    let joined = if rest.is_empty() {
+        page.to_owned()
+    } else if let Some(under) = strip_base(rest, base_url, base_host) {
+        under.to_owned()
+    } else if rest.starts_with("//") || has_scheme(rest) {
+        return None;
+    } else if let Some(root) = rest.strip_prefix('/') {
+        // `/static/x` is `/x`: static/ is copied to the root (see markdown/links.rs).
+        root.strip_prefix("static/").unwrap_or(root).to_owned()
+    } else {
+        format!("{page}{rest}")
+    };
+    let decoded = crate::serve::paths::decode(&joined).unwrap_or(joined);
+    Some((normalize(&decoded), fragment))
+}
+
+/// The part of an absolute URL under the site's base URL (`https://x.org/repo/a/` → `a/`),
+/// with or without a scheme.
+fn strip_base<'a>(url: &'a str, base_url: &str, base_host: &str) -> Option<&'a str> {
+    let bare = base_url.trim_end_matches('/');
+    let under = url
+        .strip_prefix(base_url)
+        .or_else(|| {
+            url.strip_prefix("//")
+                .and_then(|u| u.strip_prefix(base_host))
+        })
+        .or_else(|| (url == bare).then_some(""))?;
+    Some(under)
+}
+
+/// `mailto:`, `https:`, `data:`…: a scheme is letters, digits, `+-.` before the first `:`.
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// Resolves `.` and `..` segments (never above the root, as browsers do), keeping a
+/// trailing slash.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').collect();
+    for (i, s) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *s {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            "" if !last => {}
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    let ends_in_folder = matches!(segments.last(), Some(&"" | &"." | &".."));
+    if ends_in_folder && !out.is_empty() && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
+/// The `id` and `name` values of an HTML page: every place a fragment can land. Every
+/// page of a build passes here, so the search is memchr's, over bytes.
+fn ids_in(html: &[u8]) -> PageIds {
+    use std::sync::OnceLock;
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        [
+            memchr::memmem::Finder::new(" id="),
+            memchr::memmem::Finder::new(" name="),
+        ]
+    });
+    let mut ids = String::from("\0");
+    for finder in finders {
+        for i in finder.find_iter(html) {
+            let rest = &html[i + finder.needle().len()..];
+            let Some(&quote @ (b'"' | b'\'')) = rest.first() else {
+                continue;
+            };
+            if let Some(end) = memchr::memchr(quote, &rest[1..]) {
+                ids.push_str(&unescape(&String::from_utf8_lossy(&rest[1..1 + end])));
+                ids.push('\0');
+            }
+        }
+    }
+    ids.shrink_to_fit();
+    PageIds(ids)
+}
+
+/// The text of an attribute value (heading ids are escaped like any attribute).
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_owned();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Gives reports their source line, read again from the file (links do not keep the text
+/// of their lines: a big site's would fill memory). Reports come sorted by file, so each
+/// file is read once; only the reports to be shown need this.
+pub fn add_source_lines(root: &Path, reports: &mut [Diagnostic]) {
+    let mut lines_of: Option<(PathBuf, Vec<String>)> = None;
+    for d in reports.iter_mut().filter(|d| d.source_line.is_none()) {
+        let Some(line) = d.line else { continue };
+        if lines_of.as_ref().map_or(true, |(p, _)| *p != d.path) {
+            let text = std::fs::read_to_string(root.join(&d.path)).unwrap_or_default();
+            lines_of = Some((d.path.clone(), text.lines().map(str::to_owned).collect()));
+        }
+        d.source_line = lines_of
+            .as_ref()
+            .and_then(|(_, l)| l.get(line - 1))
+            .cloned();
+    }
+}
+
+/// How many broken links of one build get a "did you mean" (the rest get a general hint).
+const SUGGESTIONS: usize = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://x.org/repo/";
+
+    fn r(url: &str) -> Option<(String, Option<String>)> {
+        resolve(url, "blog/post/", BASE)
+    }
+
+    fn path(p: &str, f: Option<&str>) -> Option<(String, Option<String>)> {
+        Some((p.to_owned(), f.map(str::to_owned)))
+    }
+
+    #[test]
+    fn internal_links_resolve_to_site_paths() {
+        assert_eq!(r("/blog/a/"), path("blog/a/", None));
+        assert_eq!(r("/static/img/a.png"), path("img/a.png", None));
+        assert_eq!(r("../a/#intro"), path("blog/a/", Some("intro")));
+        assert_eq!(r("#top"), path("blog/post/", Some("top")));
+        assert_eq!(r("pic.png?v=2"), path("blog/post/pic.png", None));
+        assert_eq!(r("https://x.org/repo/tags/"), path("tags/", None));
+        assert_eq!(r("https://x.org/repo"), path("", None));
+        assert_eq!(r("//x.org/repo/a/"), path("a/", None));
+        assert_eq!(r("/caf%C3%A9/"), path("café/", None));
+        assert_eq!(r("../../../x"), path("x", None));
+        assert_eq!(r(".."), path("blog/", None));
+    }
+
+    #[test]
+    fn links_out_of_the_site_are_not_ours() {
+        for url in [
+            "https://y.org/",
+            "https://x.org/other/",
+            "mailto:a@b.c",
+            "//cdn.x/a.js",
+            "data:image/png;base64,AA",
+            "",
+        ] {
+            assert_eq!(r(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn ids_and_names_in_html() {
+        let ids = ids_in(b"<h2 id=\"a&amp;b\">x</h2><a name='old'></a><p data-id=\"no\">");
+        let mut ids: Vec<_> = ids.iter().collect();
+        ids.sort();
+        assert_eq!(ids, ["a&b", "old"]);
+        let page = ids_in(b"<h2 id=\"x\">");
+        assert!(page.contains("x") && !page.contains("") && !page.contains("x\0"));
+    }
+}

@@ -212,6 +212,7 @@ fn index(
             .map_err(|e| failed(format!("could not write the search index: {e}")))?;
         let files = files
             .into_iter()
+            .filter(|f| !is_unused_ui(&f.filename))
             .map(|f| {
                 let name = f.filename.to_string_lossy().replace('\\', "/");
                 OutputFile::new(format!("{}/{name}", settings.output), f.contents)
@@ -219,6 +220,20 @@ fn index(
             .collect();
         Ok((files, settings.keep.then_some(Index { index, pages })))
     })
+}
+
+/// Pagefind's own search UIs (and their highlighter): the theme's `js/search.js` talks to
+/// `pagefind.js` directly, so these ~430 KB would only be written, never read.
+fn is_unused_ui(name: &std::path::Path) -> bool {
+    let name = name.to_string_lossy();
+    [
+        "pagefind-ui.",
+        "pagefind-modular-ui.",
+        "pagefind-component-ui.",
+        "pagefind-highlight.",
+    ]
+    .iter()
+    .any(|ui| name.starts_with(ui))
 }
 
 /// Indexes one page (again, if Pagefind has one at that URL).

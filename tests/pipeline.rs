@@ -112,7 +112,9 @@ fn serve_follows_a_series_of_edits_exactly() {
         loop {
             let quiet = Duration::from_millis(if rebuilt { 300 } else { 100 });
             match server.stdout.recv_timeout(quiet) {
-                Ok(line) => rebuilt |= line.starts_with("rebuilt in"),
+                // serve reloads first and makes the search index afterwards: the
+                // rebuild is over when it says the index is updated.
+                Ok(line) => rebuilt |= line.starts_with("search index updated"),
                 Err(_) if rebuilt => break,
                 Err(_) => {}
             }

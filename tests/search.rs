@@ -393,6 +393,9 @@ fn serve_finds_a_word_added_by_an_edit() {
          && !document.querySelector('dialog.search-dialog[open]')",
         step,
     );
+    // The index follows the reload (serve reloads first, then indexes): the search shows
+    // the post once the new index is served; until then it may find nothing.
+    server.wait_for_line("search index updated", step);
     open_search(&mut page, SLASH);
     type_text(&mut page, "velociraptorial");
     page.wait_until(

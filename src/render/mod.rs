@@ -40,7 +40,8 @@ use views::SiteView;
 pub struct RenderMemo {
     pages: Kept<String, Arc<MadePage>>,
     entries: feed::EntryMemo,
-    search: search::Kept,
+    /// The search index kept for the next build (and, in `serve`, the one still being made).
+    pub search: search::Kept,
     /// The templates and the values every page shares, which the kept pages were made with.
     shared: Option<(Arc<Templates>, Fingerprint)>,
 }
@@ -260,7 +261,7 @@ fn render_with(
         .into_iter()
         .chain(sitemap::files(site, config, &plan))
         .chain([OutputFile::new("css/syntax.css", syntax_css())]);
-    let index = match indexer.map(|i| i.finish(&memo.search)).transpose() {
+    let index = match indexer.map(|i| i.files(config, &memo.search)).transpose() {
         Ok(files) => files.unwrap_or_default(),
         Err(e) => {
             results.push(Err(e));

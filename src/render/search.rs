@@ -9,6 +9,10 @@
 //! `serve` keeps the index between builds ([`Kept`]): when the same pages come in the
 //! same order, only those whose bytes changed are indexed again (Pagefind replaces a page
 //! by URL); otherwise the index is made afresh, so that it always equals a new build's.
+//! Pagefind still builds and compresses the whole index each time (about 1.5 s at 1,000
+//! posts), so after its first build `serve` lets the index lag: a build leaves its
+//! indexer [held](Kept::lag) instead of waiting for it, `serve` sends the reload, and only
+//! then [finishes](Kept::finish_held) the index and swaps its files in.
 
 use crate::config::Config;
 use crate::error::Diagnostic;
@@ -48,21 +52,48 @@ pub struct Index {
 /// What `serve` keeps of the search index from one build to the next (nothing in a
 /// one-off build).
 #[derive(Default)]
-pub struct Kept(Mutex<Option<Index>>);
+pub struct Kept {
+    index: Mutex<Option<Index>>,
+    /// Builds leave their indexer in `held` rather than wait for it.
+    lags: bool,
+    held: Mutex<Option<(String, Indexer)>>,
+}
 
 impl Kept {
     /// Forgets the index: the next build makes it afresh.
     pub fn clear(&self) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.finish_held();
+        *lock(&self.index) = None;
+    }
+
+    /// From now on a build hands its files over without the search index, which
+    /// [`Kept::finish_held`] makes afterwards.
+    pub fn lag(&mut self) {
+        self.lags = true;
+    }
+
+    /// The folder of the index a build left held, if any: its files are still to come.
+    pub fn held_folder(&self) -> Option<String> {
+        lock(&self.held).as_ref().map(|(folder, _)| folder.clone())
+    }
+
+    /// Waits for the held indexer, if any, and gives the index's files.
+    pub fn finish_held(&self) -> Option<Result<Vec<OutputFile>, Diagnostic>> {
+        let (_, indexer) = lock(&self.held).take()?;
+        Some(indexer.finish(self))
     }
 
     fn take(&self) -> Option<Index> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+        lock(&self.index).take()
     }
 
     fn put(&self, index: Option<Index>) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = index;
+        *lock(&self.index) = index;
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Pages rendered in parallel before they are handed over in order (see `render_with`).
@@ -78,6 +109,10 @@ impl Indexer {
     pub fn start(config: &Config, kept: &Kept, keep: bool) -> Result<Option<Indexer>, Diagnostic> {
         if !config.search.enabled {
             return Ok(None);
+        }
+        // An index still held from the last build is the one this build starts from.
+        if let Some(Err(e)) = kept.finish_held() {
+            eprintln!("{}", e.render(false));
         }
         let (pages, queue) = sync_channel(QUEUE);
         let settings = Settings {
@@ -106,9 +141,19 @@ impl Indexer {
         let _ = self.pages.send(entry);
     }
 
+    /// The index's files, once the last page is in: now, or none now when `kept` lags
+    /// (then [`Kept::finish_held`] gives them).
+    pub fn files(self, config: &Config, kept: &Kept) -> Result<Vec<OutputFile>, Diagnostic> {
+        if kept.lags {
+            *lock(&kept.held) = Some((config.search.output.clone(), self));
+            return Ok(Vec::new());
+        }
+        self.finish(kept)
+    }
+
     /// Waits for the last page and returns the index's files, leaving the index in `kept`
     /// when the indexer was started to keep it.
-    pub fn finish(self, kept: &Kept) -> Result<Vec<OutputFile>, Diagnostic> {
+    fn finish(self, kept: &Kept) -> Result<Vec<OutputFile>, Diagnostic> {
         drop(self.pages);
         let (files, index) = self.worker.join().unwrap_or_else(|_| {
             Err(Diagnostic::new(

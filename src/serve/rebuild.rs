@@ -29,6 +29,38 @@ impl Rebuilder {
     /// count as changed even though their output path stays the same); `first_event` is
     /// when the change was noticed, for the latency report.
     pub fn rebuild(&mut self, touched: &HashSet<PathBuf>, first_event: Option<Instant>) {
+        let served = self.rebuild_pages(touched, first_event);
+        self.catch_up_search(served);
+    }
+
+    /// The search index a build left to make (see [`Memo::lag_search`]): made now that
+    /// pages have reloaded, and swapped into the served site (`served`: the build
+    /// succeeded) without another reload; its problems are printed like a build's.
+    fn catch_up_search(&mut self, served: bool) {
+        let started = Instant::now();
+        let Some(folder) = self.memo.search_to_finish() else {
+            return;
+        };
+        let files = match self.memo.finish_search() {
+            Some(Ok(files)) => files,
+            Some(Err(e)) => return eprintln!("{}", e.render(self.styled)),
+            None => return,
+        };
+        let current = self.shared.current_site();
+        if let (true, Some(site)) = (served, current) {
+            self.shared
+                .replace_site(site.with_folder_replaced(&folder, files));
+            if !self.quiet {
+                println!(
+                    "search index updated in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+        }
+    }
+
+    /// The build and its reload; true when the served site is this build's.
+    fn rebuild_pages(&mut self, touched: &HashSet<PathBuf>, first_event: Option<Instant>) -> bool {
         let started = Instant::now();
         // The watcher's word on what changed spares reading every file again (before the
         // first build the cache knows nothing, and reads everything).
@@ -49,13 +81,17 @@ impl Rebuilder {
                     css_only: false,
                     errors: errors.0.iter().map(Problem::from).collect(),
                 });
-                return;
+                return false;
             }
         };
         built.print_warnings();
         let summary = built.counts();
-        let Built { files, .. } = built;
+        let Built { mut files, .. } = built;
         let previous = self.shared.current_site();
+        // Until this build's search index is made, the last one stays served.
+        if let (Some(folder), Some(previous)) = (self.memo.search_to_finish(), &previous) {
+            files.extend(previous.files_under(&folder).cloned());
+        }
         let changed = previous.as_ref().map(|site| site.changes(&files, touched));
         let had_errors = !self.shared.live.borrow().errors.is_empty();
         let (generation, css_only) = match &changed {
@@ -67,7 +103,7 @@ impl Rebuilder {
                 if !self.quiet {
                     println!("rebuilt in {} ms: no page changed", built_in.as_millis());
                 }
-                return;
+                return true;
             }
             Some(changed) => (
                 previous.as_ref().map_or(1, |s| s.generation + 1),
@@ -84,7 +120,7 @@ impl Rebuilder {
         });
         let sent = Instant::now();
         if self.quiet {
-            return;
+            return true;
         }
         match &changed {
             None => println!("built {summary} in {} ms", built_in.as_millis()),
@@ -120,5 +156,6 @@ impl Rebuilder {
                 (total - waited).as_secs_f64() * 1e3
             );
         }
+        true
     }
 }

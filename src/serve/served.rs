@@ -53,6 +53,27 @@ impl ServedSite {
         Found::NotFound
     }
 
+    /// The files under `folder/`.
+    pub fn files_under<'a>(&'a self, folder: &'a str) -> impl Iterator<Item = &'a OutputFile> {
+        self.files
+            .values()
+            .filter(move |f| is_under(&f.path, folder))
+    }
+
+    /// This site, of the same generation, with `files` in place of those under `folder/`.
+    pub fn with_folder_replaced(&self, folder: &str, files: Vec<OutputFile>) -> ServedSite {
+        let kept = self.files.values().filter(|f| !is_under(&f.path, folder));
+        ServedSite {
+            generation: self.generation,
+            files: kept
+                .cloned()
+                .chain(files)
+                .map(|f| (f.path.clone(), f))
+                .collect(),
+            static_dir: self.static_dir.clone(),
+        }
+    }
+
     pub fn not_found_page(&self) -> Option<&OutputFile> {
         self.files.get("404.html")
     }
@@ -109,6 +130,12 @@ impl ServedSite {
     }
 }
 
+/// Whether the site path `path` is inside the folder `folder`.
+fn is_under(path: &str, folder: &str) -> bool {
+    path.strip_prefix(folder)
+        .is_some_and(|p| p.starts_with('/'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +188,41 @@ mod tests {
         assert_eq!(
             s.changes(&new, &touched),
             ["a.html", "gone.html", "img.png", "new.html"]
+        );
+    }
+
+    #[test]
+    fn a_folder_is_replaced_whole_and_the_rest_kept() {
+        let s = site(vec![
+            OutputFile::new("pagefind/old.pf_index", "o"),
+            OutputFile::new("pagefind/pagefind.js", "j"),
+            OutputFile::new("pagefinder.html", "p"),
+            OutputFile::new("index.html", "i"),
+        ]);
+        let mut under: Vec<_> = s.files_under("pagefind").map(|f| f.path.as_str()).collect();
+        under.sort_unstable();
+        assert_eq!(under, ["pagefind/old.pf_index", "pagefind/pagefind.js"]);
+        let new = s.with_folder_replaced(
+            "pagefind",
+            vec![
+                OutputFile::new("pagefind/new.pf_index", "n"),
+                OutputFile::new("pagefind/pagefind.js", "j2"),
+            ],
+        );
+        assert_eq!(new.generation, s.generation);
+        let mut paths: Vec<_> = new.files.keys().map(String::as_str).collect();
+        paths.sort_unstable();
+        assert_eq!(
+            paths,
+            [
+                "index.html",
+                "pagefind/new.pf_index",
+                "pagefind/pagefind.js",
+                "pagefinder.html"
+            ]
+        );
+        assert!(
+            matches!(new.find("pagefind/pagefind.js"), Found::File(f) if f.bytes().unwrap().as_ref() == b"j2")
         );
     }
 }

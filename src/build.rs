@@ -139,9 +139,9 @@ impl Memo {
         self.render.search.held_folder()
     }
 
-    /// Makes the search index the last build left, if any, and gives its files.
-    pub fn finish_search(&self) -> Option<std::result::Result<Vec<OutputFile>, Diagnostic>> {
-        self.render.search.finish_held()
+    /// The search index the last build left to finish, if any.
+    pub fn take_search(&self) -> Option<render::search::Held> {
+        self.render.search.take_held()
     }
 
     /// Tells that, since the last build, sources changed only at or under these paths.

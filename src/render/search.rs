@@ -12,7 +12,9 @@
 //! Pagefind still builds and compresses the whole index each time (about 1.5 s at 1,000
 //! posts), so after its first build `serve` lets the index lag: a build leaves its
 //! indexer [held](Kept::lag) instead of waiting for it, `serve` sends the reload, and only
-//! then [finishes](Kept::finish_held) the index and swaps its files in.
+//! then [finishes](Held::finish) the index, on a thread of its own so that the next edit
+//! never waits for it, and swaps its files in. A build that starts before the last
+//! index is finished makes its own afresh.
 
 use crate::config::Config;
 use crate::error::Diagnostic;
@@ -23,7 +25,7 @@ use pagefind::options::PagefindServiceConfig;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 /// One page for the index: its source (for errors), its path from the host
@@ -53,42 +55,57 @@ pub struct Index {
 /// one-off build).
 #[derive(Default)]
 pub struct Kept {
-    index: Mutex<Option<Index>>,
+    /// The last index made, for the next build to start from.
+    index: Slot,
     /// Builds leave their indexer in `held` rather than wait for it.
     lags: bool,
-    held: Mutex<Option<(String, Indexer)>>,
+    held: Mutex<Option<Held>>,
+}
+
+/// Where a finished index is left for the next build: shared with a [`Held`] index
+/// being finished on another thread.
+type Slot = Arc<Mutex<Option<Index>>>;
+
+/// An index a build left to finish: all its pages are in.
+pub struct Held {
+    /// `[search] output`: the index's files go there.
+    pub folder: String,
+    indexer: Indexer,
+    slot: Slot,
+}
+
+impl Held {
+    /// Waits for the index, leaves it for the next build and gives its files.
+    pub fn finish(self) -> Result<Vec<OutputFile>, Diagnostic> {
+        self.indexer.finish(&self.slot)
+    }
 }
 
 impl Kept {
     /// Forgets the index: the next build makes it afresh.
     pub fn clear(&self) {
-        self.finish_held();
+        drop(self.take_held().map(Held::finish));
         *lock(&self.index) = None;
     }
 
-    /// From now on a build hands its files over without the search index, which
-    /// [`Kept::finish_held`] makes afterwards.
+    /// From now on a build hands its files over without the search index, which the
+    /// index it leaves [held](Kept::take_held) makes afterwards.
     pub fn lag(&mut self) {
         self.lags = true;
     }
 
     /// The folder of the index a build left held, if any: its files are still to come.
     pub fn held_folder(&self) -> Option<String> {
-        lock(&self.held).as_ref().map(|(folder, _)| folder.clone())
+        lock(&self.held).as_ref().map(|h| h.folder.clone())
     }
 
-    /// Waits for the held indexer, if any, and gives the index's files.
-    pub fn finish_held(&self) -> Option<Result<Vec<OutputFile>, Diagnostic>> {
-        let (_, indexer) = lock(&self.held).take()?;
-        Some(indexer.finish(self))
+    /// The index the last build left to finish, if any.
+    pub fn take_held(&self) -> Option<Held> {
+        lock(&self.held).take()
     }
 
     fn take(&self) -> Option<Index> {
         lock(&self.index).take()
-    }
-
-    fn put(&self, index: Option<Index>) {
-        *lock(&self.index) = index;
     }
 }
 
@@ -109,10 +126,6 @@ impl Indexer {
     pub fn start(config: &Config, kept: &Kept, keep: bool) -> Result<Option<Indexer>, Diagnostic> {
         if !config.search.enabled {
             return Ok(None);
-        }
-        // An index still held from the last build is the one this build starts from.
-        if let Some(Err(e)) = kept.finish_held() {
-            eprintln!("{}", e.render(false));
         }
         let (pages, queue) = sync_channel(QUEUE);
         let settings = Settings {
@@ -142,18 +155,22 @@ impl Indexer {
     }
 
     /// The index's files, once the last page is in: now, or none now when `kept` lags
-    /// (then [`Kept::finish_held`] gives them).
+    /// (then the [`Held`] index gives them).
     pub fn files(self, config: &Config, kept: &Kept) -> Result<Vec<OutputFile>, Diagnostic> {
         if kept.lags {
-            *lock(&kept.held) = Some((config.search.output.clone(), self));
+            *lock(&kept.held) = Some(Held {
+                folder: config.search.output.clone(),
+                indexer: self,
+                slot: Arc::clone(&kept.index),
+            });
             return Ok(Vec::new());
         }
-        self.finish(kept)
+        self.finish(&kept.index)
     }
 
-    /// Waits for the last page and returns the index's files, leaving the index in `kept`
+    /// Waits for the last page and returns the index's files, leaving the index in `slot`
     /// when the indexer was started to keep it.
-    fn finish(self, kept: &Kept) -> Result<Vec<OutputFile>, Diagnostic> {
+    fn finish(self, slot: &Slot) -> Result<Vec<OutputFile>, Diagnostic> {
         drop(self.pages);
         let (files, index) = self.worker.join().unwrap_or_else(|_| {
             Err(Diagnostic::new(
@@ -162,7 +179,9 @@ impl Indexer {
             )
             .hint("please report this; [search] enabled = false builds without search"))
         })?;
-        kept.put(index);
+        if index.is_some() {
+            *lock(slot) = index;
+        }
         Ok(files)
     }
 }

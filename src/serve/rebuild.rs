@@ -9,7 +9,7 @@ use crate::config::{Config, Overrides};
 use crate::output::InMemory;
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// What stays the same from one rebuild to the next.
@@ -22,6 +22,9 @@ pub struct Rebuilder {
     pub quiet: bool,
     pub verbose: bool,
     pub styled: bool,
+    /// Search indexes handed to their own thread so far, and the latest of them served.
+    pub indexes_started: u64,
+    pub newest_index: Arc<Mutex<u64>>,
 }
 
 impl Rebuilder {
@@ -34,28 +37,44 @@ impl Rebuilder {
     }
 
     /// The search index a build left to make (see [`Memo::lag_search`]): made now that
-    /// pages have reloaded, and swapped into the served site (`served`: the build
-    /// succeeded) without another reload; its problems are printed like a build's.
+    /// pages have reloaded, on a thread of its own so that the next edit never waits for
+    /// it, and swapped into the served site (`served`: the build succeeded) without
+    /// another reload, unless a newer index got there first. Its problems are printed
+    /// like a build's.
     fn catch_up_search(&mut self, served: bool) {
-        let started = Instant::now();
-        let Some(folder) = self.memo.search_to_finish() else {
+        let Some(held) = self.memo.take_search() else {
             return;
         };
-        let files = match self.memo.finish_search() {
-            Some(Ok(files)) => files,
-            Some(Err(e)) => return eprintln!("{}", e.render(self.styled)),
-            None => return,
-        };
-        let current = self.shared.current_site();
-        if let (true, Some(site)) = (served, current) {
-            self.shared
-                .replace_site(site.with_folder_replaced(&folder, files));
-            if !self.quiet {
+        self.indexes_started += 1;
+        let this = self.indexes_started;
+        let newest = Arc::clone(&self.newest_index);
+        let shared = Arc::clone(&self.shared);
+        let (quiet, styled) = (self.quiet, self.styled);
+        let index = move || {
+            let started = Instant::now();
+            let folder = held.folder.clone();
+            let files = match held.finish() {
+                Ok(files) => files,
+                Err(e) => return eprintln!("{}", e.render(styled)),
+            };
+            let mut newest = newest.lock().unwrap_or_else(|e| e.into_inner());
+            if !served || *newest > this {
+                return;
+            }
+            *newest = this;
+            shared.change_site(|site| site.with_folder_replaced(&folder, files));
+            if !quiet {
                 println!(
                     "search index updated in {} ms",
                     started.elapsed().as_millis()
                 );
             }
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("search index".to_owned())
+            .spawn(index)
+        {
+            eprintln!("could not start the search indexer: {e}");
         }
     }
 

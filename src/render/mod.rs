@@ -178,7 +178,8 @@ fn render_with(
     let base = base_context(config);
     let repeatable = templates.repeatable();
     let keep = memo.pages.retention() == Retention::Keep;
-    let indexer = search::Indexer::start(config, &memo.search, keep).map_err(|d| vec![d])?;
+    let indexer =
+        search::Indexer::start(config, &memo.search, keep, plan.len()).map_err(|d| vec![d])?;
     let make_page = |page: &Page| -> Result<(Made, Bytes), Diagnostic> {
         let path = page.output_path(site);
         let bytes = memo.page(

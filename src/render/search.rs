@@ -121,13 +121,21 @@ pub const CHUNK: usize = 64;
 const QUEUE: usize = 2 * CHUNK;
 
 impl Indexer {
-    /// Starts the indexer, or `None` when the site has search turned off. With `keep`
-    /// (serve), it starts from the index `kept` holds and leaves its own there.
-    pub fn start(config: &Config, kept: &Kept, keep: bool) -> Result<Option<Indexer>, Diagnostic> {
+    /// Starts the indexer for a site of `pages` pages, or `None` when the site has search
+    /// turned off. With `keep` (serve), it starts from the index `kept` holds and leaves
+    /// its own there.
+    pub fn start(
+        config: &Config,
+        kept: &Kept,
+        keep: bool,
+        pages: usize,
+    ) -> Result<Option<Indexer>, Diagnostic> {
         if !config.search.enabled {
             return Ok(None);
         }
-        let (pages, queue) = sync_channel(QUEUE);
+        // A lagging index must never hold rendering back: every page may wait (serve
+        // keeps every page in memory anyway).
+        let (pages, queue) = sync_channel(if kept.lags { pages.max(QUEUE) } else { QUEUE });
         let settings = Settings {
             language: config.language.clone(),
             output: config.search.output.clone(),

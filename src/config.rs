@@ -126,7 +126,7 @@ pub struct Deploy {
 #[derive(Debug, Clone)]
 pub struct Search {
     pub enabled: bool,
-    /// Folder of the index under the output, without slashes at either end (`pagefind`).
+    /// Folder of the index under the output, without slashes at either end (`search-index`).
     pub output: String,
 }
 
@@ -373,7 +373,7 @@ fn resolve_deploy(raw: RawDeploy, path: &Path) -> Result<Deploy> {
 }
 
 fn resolve_search(raw: RawSearch, path: &Path) -> Result<Search> {
-    let output = raw.output.unwrap_or_else(|| "pagefind".to_owned());
+    let output = raw.output.unwrap_or_else(|| "search-index".to_owned());
     let output = output.trim().trim_matches('/').to_owned();
     // The index is a folder of the site: it must stay inside it and not be the site itself.
     let bad = output.is_empty()
@@ -386,7 +386,7 @@ fn resolve_search(raw: RawSearch, path: &Path) -> Result<Search> {
             path,
             format!("[search] output = {output:?} is not a folder of the site"),
         )
-        .hint("write a folder name such as output = \"pagefind\" or \"assets/search\"")
+        .hint("write a folder name such as output = \"search-index\" or \"assets/search\"")
         .into());
     }
     Ok(Search {
@@ -474,7 +474,7 @@ mod tests {
     fn search_defaults_and_checks() {
         let c = load("").unwrap();
         assert!(c.search.enabled);
-        assert_eq!(c.search.output, "pagefind");
+        assert_eq!(c.search.output, "search-index");
         let c = load("[search]\nenabled = false\noutput = \"/assets/find/\"").unwrap();
         assert!(!c.search.enabled);
         assert_eq!(c.search.output, "assets/find");

@@ -1,4 +1,4 @@
-//! Search: the Pagefind index `build` and `serve` write, read back file by file, and the
+//! Search: the index `build` and `serve` write, read back file by file, and the
 //! default theme's search box driven in headless Chromium under a `/repo/` sub-path.
 
 mod common;
@@ -7,34 +7,47 @@ use common::browser::{Browser, Page};
 use common::serve::Server as Serve;
 use common::{copy_tree, TestSite};
 use serde_json::{json, Value};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Every fragment of the index under `dir` (one per indexed page), as JSON.
-fn fragments(dir: &Path) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::new();
-    for entry in std::fs::read_dir(dir.join("fragment")).expect("a fragment folder") {
-        let path = entry.unwrap().path();
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
-            .read_to_string(&mut text)
-            .unwrap_or_else(|e| panic!("gunzip {}: {e}", path.display()));
-        let json = text
-            .strip_prefix("pagefind_dcd")
-            .unwrap_or_else(|| panic!("{} is not a Pagefind fragment", path.display()));
-        out.push(serde_json::from_str(json).unwrap());
+/// One indexed document as the index files give it back: `docs/<n>.json`'s entry, its
+/// `text` and its `terms` (every term whose postings name it, with its score).
+fn documents(dir: &Path) -> Vec<Value> {
+    let read =
+        |rel: &str| std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let head: Value = serde_json::from_str(&read("index.json")).unwrap();
+    let count = head["docs"].as_u64().unwrap() as usize;
+    let chunk = head["chunk"].as_u64().unwrap() as usize;
+    let mut docs: Vec<Value> = (0..count)
+        .map(|n| {
+            let docs: Value =
+                serde_json::from_str(&read(&format!("docs/{}.json", n / chunk))).unwrap();
+            let mut doc = docs[n % chunk].clone();
+            doc["text"] = read(&format!("text/{n}.txt")).into();
+            doc["terms"] = json!({});
+            doc
+        })
+        .collect();
+    for shard in head["shards"].as_array().unwrap() {
+        let terms: Value =
+            serde_json::from_str(&read(&format!("terms/{}.json", shard.as_str().unwrap())))
+                .unwrap();
+        for (term, list) in terms.as_object().unwrap() {
+            let list: Vec<u64> = serde_json::from_value(list.clone()).unwrap();
+            let mut doc = 0;
+            for pair in list.chunks(2) {
+                doc += pair[0] as usize;
+                docs[doc]["terms"][term] = pair[1].into();
+            }
+        }
     }
-    out.sort_by_key(|f| f["url"].as_str().unwrap_or("").to_owned());
-    out
+    docs.sort_by_key(|d| d["url"].as_str().unwrap_or("").to_owned());
+    docs
 }
 
-fn urls(fragments: &[Value]) -> Vec<&str> {
-    fragments
-        .iter()
-        .map(|f| f["url"].as_str().unwrap())
-        .collect()
+fn urls(docs: &[Value]) -> Vec<&str> {
+    docs.iter().map(|f| f["url"].as_str().unwrap()).collect()
 }
 
 #[test]
@@ -44,9 +57,9 @@ fn index_holds_every_published_post_and_page_and_no_draft() {
     site.build(&["--drafts"]).assert_ok();
     assert!(site.exists("public/blog/unfinished/index.html"));
     for file in [
-        "public/pagefind/pagefind.js",
-        "public/pagefind/pagefind-entry.json",
-        "public/pagefind/wasm.en.pagefind",
+        "public/search-index/index.json",
+        "public/search-index/docs/0.json",
+        "public/search-index/terms/ze.json",
         "public/js/search.js",
         "public/search/index.html",
     ] {
@@ -56,38 +69,35 @@ fn index_holds_every_published_post_and_page_and_no_draft() {
             site.files("public")
         );
     }
-    assert!(site
-        .files("public/pagefind/index")
-        .iter()
-        .any(|f| f.ends_with(".pf_index")));
 
-    let found = fragments(&site.path().join("public/pagefind"));
+    let found = documents(&site.path().join("public/search-index"));
     assert_eq!(
         urls(&found),
         ["/blog/bread/", "/blog/lighthouses/", "/colophon/"]
     );
-    let all = serde_json::to_string(&found).unwrap();
-    assert!(!all.contains("marmalisk"), "a draft's word is in the index");
-    assert!(
-        !all.contains("Unfinished"),
-        "a draft's title is in the index"
-    );
+    for file in site.files("public/search-index") {
+        let text = site.read(&format!("public/search-index/{file}"));
+        assert!(!text.contains("marmalisk"), "a draft's word is in {file}");
+        assert!(!text.contains("Unfinished"), "a draft's title is in {file}");
+    }
 
     let post = &found[1];
-    assert_eq!(post["meta"]["title"], "Lighthouses of the north");
-    assert_eq!(post["meta"]["date"], "January 10, 2025");
-    assert_eq!(post["meta"]["tags"], "travel, sea");
-    let content = post["content"].as_str().unwrap();
-    assert!(content.contains("zephyrine wind"), "{content}");
-    assert!(
-        post["anchors"].to_string().contains("the-lamp"),
-        "headings are anchors"
-    );
+    assert_eq!(post["title"], "Lighthouses of the north");
+    assert_eq!(post["date"], "January 10, 2025");
+    assert_eq!(post["tags"], json!(["travel", "sea"]));
+    let text = post["text"].as_str().unwrap();
+    assert!(text.contains("zephyrine wind"), "{text}");
+    // A word of the title, a heading and a tag weighs more than one of the body alone.
+    let score = |term: &str| post["terms"][term].as_u64().unwrap_or(0);
+    assert!(score("zephyrine") > 0);
+    for weightier in ["lighthouses", "lamp", "travel"] {
+        assert!(score(weightier) > score("zephyrine"), "{weightier}: {post}");
+    }
     // The header, footer and the post's own navigation are not what a post is about.
     for chrome in ["Skip to content", "Built with inkpress", "Back to the blog"] {
-        assert!(!content.contains(chrome), "{chrome:?} indexed: {content}");
+        assert!(!text.contains(chrome), "{chrome:?} indexed: {text}");
     }
-    assert_eq!(found[2]["meta"]["title"], "Colophon");
+    assert_eq!(found[2]["title"], "Colophon");
 
     let page = site.read("public/blog/bread/index.html");
     assert!(
@@ -96,7 +106,7 @@ fn index_holds_every_published_post_and_page_and_no_draft() {
     );
     assert!(
         page.contains(
-            r#"<script src="https://example.com/js/search.js" data-bundle="/pagefind/" defer>"#
+            r#"<script src="https://example.com/js/search.js" data-bundle="/search-index/" defer>"#
         ),
         "{page}"
     );
@@ -111,6 +121,24 @@ fn index_holds_every_published_post_and_page_and_no_draft() {
 }
 
 #[test]
+fn the_same_sources_give_the_same_index() {
+    let site = TestSite::fixture("search");
+    site.build(&[]).assert_ok();
+    let read_all = |site: &TestSite| -> Vec<(String, String)> {
+        site.files("public/search-index")
+            .into_iter()
+            .map(|f| {
+                let text = site.read(&format!("public/search-index/{f}"));
+                (f, text)
+            })
+            .collect()
+    };
+    let first = read_all(&site);
+    site.build(&[]).assert_ok();
+    assert_eq!(first, read_all(&site));
+}
+
+#[test]
 fn index_folder_and_urls_follow_the_config_and_base_url() {
     let site = TestSite::fixture("search");
     site.write(
@@ -118,8 +146,8 @@ fn index_folder_and_urls_follow_the_config_and_base_url() {
         "base_url = \"https://u.github.io/repo/\"\n[search]\noutput = \"assets/find\"\n",
     );
     site.build(&[]).assert_ok();
-    assert!(!site.exists("public/pagefind"));
-    let found = fragments(&site.path().join("public/assets/find"));
+    assert!(!site.exists("public/search-index"));
+    let found = documents(&site.path().join("public/assets/find"));
     assert_eq!(
         urls(&found),
         [
@@ -143,7 +171,7 @@ fn search_off_writes_no_index_and_shows_no_box() {
         "base_url = \"https://example.com/\"\n[search]\nenabled = false\n",
     );
     site.build(&[]).assert_ok();
-    assert!(!site.exists("public/pagefind"));
+    assert!(!site.exists("public/search-index"));
     assert!(!site.exists("public/search/index.html"));
     for page in ["public/index.html", "public/blog/bread/index.html"] {
         let html = site.read(page);

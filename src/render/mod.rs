@@ -154,8 +154,15 @@ fn render_with(
         .map(|(_, doc)| doc.revision)
         .collect();
     let of = |doc: &Document| bodies.get(doc.revision).ok_or_else(|| body_gone(doc));
+    let keep = memo.pages.retention() == Retention::Keep;
+    let mut indexer = search::Indexer::start(config, &memo.search, keep);
+    let searching = indexer.is_some();
+    let indexed = move |doc: &Document| searching && search::Indexer::wants(doc);
     let body = |doc: &Document| -> Result<(Arc<Rendered>, Arc<Outline>), Diagnostic> {
-        let readers = 1 + usize::from(in_full_feeds.contains(&doc.revision));
+        // A body is read by its own page, a feed that carries it whole, and the search
+        // index.
+        let readers =
+            1 + usize::from(in_full_feeds.contains(&doc.revision)) + usize::from(indexed(doc));
         of(doc)?
             .get(readers, |md, with_outline| {
                 doc.render_body(md, markdown, with_outline)
@@ -177,10 +184,7 @@ fn render_with(
     };
     let base = base_context(config);
     let repeatable = templates.repeatable();
-    let keep = memo.pages.retention() == Retention::Keep;
-    let indexer =
-        search::Indexer::start(config, &memo.search, keep, plan.len()).map_err(|d| vec![d])?;
-    let make_page = |page: &Page| -> Result<(Made, Bytes), Diagnostic> {
+    let make_page = |page: &Page| -> Result<Made, Diagnostic> {
         let path = page.output_path(site);
         let bytes = memo.page(
             &path,
@@ -196,40 +200,42 @@ fn render_with(
                 Ok(Bytes::from(templates.render(&template, &context)?))
             },
         )?;
-        Ok((send(dest, path, bytes.clone())?, bytes))
+        send(dest, path, bytes)
     };
     // Each post's and page's own page first: it makes the document's outline in the
     // same pass as its HTML, and lists, tags and feeds then find the outline made.
     // (Any page may still ask for any outline first: it is then made on its own.)
     let (own, generated): (Vec<Page>, Vec<Page>) =
         plan.iter().partition(|p| p.document(site).is_some());
-    // Own pages render in parallel a chunk at a time and reach the search indexer in plan
-    // order: Pagefind's files depend on the order it sees pages in, and a build must give
-    // the same bytes every time. The chunk bounds what waits in memory.
+    // Own pages render in parallel a chunk at a time, each with its document's search
+    // record, and the records reach the indexer in plan order (a document's number in
+    // the index is its place there). The chunk bounds what waits in memory.
     let mut results: Vec<Result<Made, Diagnostic>> = Vec::with_capacity(plan.len());
     for chunk in own.chunks(search::CHUNK) {
-        let made: Vec<_> = chunk.par_iter().map(make_page).collect();
-        for (page, m) in chunk.iter().zip(made) {
-            results.push(m.map(|(made, bytes)| {
-                if let (Some(indexer), Some(doc)) = (&indexer, page.document(site)) {
-                    // Drafts stay out of the index, even in a build that publishes them.
-                    if !doc.meta.draft {
-                        indexer.add(search::Entry {
-                            source: doc.source.display.clone(),
-                            url: format!("{}{}", config.base_path(), page.site_path(site)),
-                            html: bytes,
-                        });
+        let made: Vec<_> = chunk
+            .par_iter()
+            .map(|page| {
+                let made = make_page(page)?;
+                let record = match (&indexer, page.document(site)) {
+                    (Some(indexer), Some(doc)) if indexed(doc) => {
+                        let url = format!("{}{}", config.base_path(), page.site_path(site));
+                        Some(indexer.record(doc, url, || body(doc))?)
                     }
+                    _ => None,
+                };
+                Ok((made, record))
+            })
+            .collect();
+        for m in made {
+            results.push(m.map(|(made, record)| {
+                if let (Some(indexer), Some(record)) = (&mut indexer, record) {
+                    indexer.add(record);
                 }
                 made
             }));
         }
     }
-    results.par_extend(
-        generated
-            .par_iter()
-            .map(|page| make_page(page).map(|(made, _)| made)),
-    );
+    results.par_extend(generated.par_iter().map(make_page));
 
     match feed::entries(site, config, &carried, &memo.entries, &outline, &body) {
         Ok(entries) => {
@@ -262,13 +268,7 @@ fn render_with(
         .into_iter()
         .chain(sitemap::files(site, config, &plan))
         .chain([OutputFile::new("css/syntax.css", syntax_css())]);
-    let index = match indexer.map(|i| i.files(config, &memo.search)).transpose() {
-        Ok(files) => files.unwrap_or_default(),
-        Err(e) => {
-            results.push(Err(e));
-            Vec::new()
-        }
-    };
+    let index = indexer.map(|i| i.files(&memo.search)).unwrap_or_default();
     results.extend(generated.chain(index).map(|file| {
         let mut made = Made::default();
         made.send(dest, file)?;

@@ -32,7 +32,7 @@ pub struct SiteView<'a> {
     pub comments: Option<&'a crate::config::Comments>,
     /// `[analytics]`, when the site has them.
     pub analytics: Option<&'a crate::config::Analytics>,
-    /// Where the search index is (`/repo/pagefind/`), or `None` when search is off.
+    /// Where the search index is (`/repo/search-index/`), or `None` when search is off.
     pub search: Option<String>,
 }
 

@@ -132,8 +132,8 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     rebuilder.memo.follow_watcher();
     // The first build may fail: the server starts all the same and shows the errors.
     rebuilder.rebuild(&HashSet::new(), None);
-    // The first build waited for its search index; later ones reload first and make the
-    // index afterwards (Pagefind makes the whole of it again on every build).
+    // The first build waited for its search index; later ones reload first and write the
+    // index afterwards (its files are merged afresh from every document on each build).
     rebuilder.memo.lag_search();
     watching
         .run(move |batch| rebuilder.rebuild(&batch.touched, Some(batch.first_event)))

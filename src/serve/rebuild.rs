@@ -49,14 +49,11 @@ impl Rebuilder {
         let this = self.indexes_started;
         let newest = Arc::clone(&self.newest_index);
         let shared = Arc::clone(&self.shared);
-        let (quiet, styled) = (self.quiet, self.styled);
+        let quiet = self.quiet;
         let index = move || {
             let started = Instant::now();
             let folder = held.folder.clone();
-            let files = match held.finish() {
-                Ok(files) => files,
-                Err(e) => return eprintln!("{}", e.render(styled)),
-            };
+            let files = held.finish();
             let mut newest = newest.lock().unwrap_or_else(|e| e.into_inner());
             if !served || *newest > this {
                 return;

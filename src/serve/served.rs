@@ -194,19 +194,19 @@ mod tests {
     #[test]
     fn a_folder_is_replaced_whole_and_the_rest_kept() {
         let s = site(vec![
-            OutputFile::new("pagefind/old.pf_index", "o"),
-            OutputFile::new("pagefind/pagefind.js", "j"),
-            OutputFile::new("pagefinder.html", "p"),
+            OutputFile::new("find/old.json", "o"),
+            OutputFile::new("find/find.js", "j"),
+            OutputFile::new("finder.html", "p"),
             OutputFile::new("index.html", "i"),
         ]);
-        let mut under: Vec<_> = s.files_under("pagefind").map(|f| f.path.as_str()).collect();
+        let mut under: Vec<_> = s.files_under("find").map(|f| f.path.as_str()).collect();
         under.sort_unstable();
-        assert_eq!(under, ["pagefind/old.pf_index", "pagefind/pagefind.js"]);
+        assert_eq!(under, ["find/find.js", "find/old.json"]);
         let new = s.with_folder_replaced(
-            "pagefind",
+            "find",
             vec![
-                OutputFile::new("pagefind/new.pf_index", "n"),
-                OutputFile::new("pagefind/pagefind.js", "j2"),
+                OutputFile::new("find/new.json", "n"),
+                OutputFile::new("find/find.js", "j2"),
             ],
         );
         assert_eq!(new.generation, s.generation);
@@ -214,15 +214,10 @@ mod tests {
         paths.sort_unstable();
         assert_eq!(
             paths,
-            [
-                "index.html",
-                "pagefind/new.pf_index",
-                "pagefind/pagefind.js",
-                "pagefinder.html"
-            ]
+            ["find/find.js", "find/new.json", "finder.html", "index.html"]
         );
         assert!(
-            matches!(new.find("pagefind/pagefind.js"), Found::File(f) if f.bytes().unwrap().as_ref() == b"j2")
+            matches!(new.find("find/find.js"), Found::File(f) if f.bytes().unwrap().as_ref() == b"j2")
         );
     }
 }

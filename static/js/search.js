@@ -1,4 +1,4 @@
-// inkpress search box: a dialog over Pagefind's JavaScript API (the index `build` writes).
+// inkpress search box: a dialog over the search index `build` writes (no library).
 // Opened by the header's Search link, `/`, Ctrl-K or ⌘K; without JavaScript that link
 // leads to /search/, which lists the tags instead.
 (function () {
@@ -8,7 +8,7 @@
   var opener = document.querySelector("[data-search-open]");
   if (!bundle || !opener || !window.HTMLDialogElement) return;
 
-  var dialog, input, list, status, pagefind, active = -1, query = 0;
+  var dialog, input, list, status, active = -1, query = 0;
 
   function build() {
     dialog = document.createElement("dialog");
@@ -33,14 +33,74 @@
     dialog.addEventListener("close", function () { document.documentElement.classList.remove("search-open"); });
   }
 
-  function load() {
-    if (!pagefind) {
-      pagefind = import(bundle + "pagefind.js").then(function (pf) {
-        // The index holds whole paths (`/repo/blog/x/`): nothing is to be put before them.
-        return pf.options({ baseUrl: "/", excerptLength: 24 }).then(function () { return pf; });
+  // The index (written by `build`, see src/render/search/index.rs): index.json, then
+  // terms/<shard>.json for each typed word, docs/<n>.json and text/<doc>.txt for results shown.
+  var files = {};
+  function get(path, json) {
+    if (!files[path]) {
+      files[path] = fetch(bundle + path).then(function (r) {
+        if (!r.ok) throw new Error(path + ": " + r.status);
+        return json ? r.json() : r.text();
       });
+      files[path].catch(function () { delete files[path]; });
     }
-    return pagefind;
+    return files[path];
+  }
+  function load() { return get("index.json", true); }
+
+  // A word as the index has it: letters and digits, lowercased, 2 to 32 characters.
+  var SPLIT = /[^\p{L}\p{N}]+/u;
+  function words(text) {
+    return text.toLowerCase().split(SPLIT).map(function (w) { return Array.from(w).slice(0, 32).join(""); })
+      .filter(function (w, i, all) { return Array.from(w).length >= 2 && all.indexOf(w) === i; });
+  }
+  function shard(word) {
+    return Array.from(word).slice(0, 2).map(function (c) {
+      return /[a-z0-9]/.test(c) ? c : "_" + c.codePointAt(0).toString(16);
+    }).join("");
+  }
+
+  // Each document with a term that starts with `word`, and its best score (a whole-word
+  // match counts twice a prefix's).
+  function postings(head, word) {
+    var name = shard(word);
+    if (head.shards.indexOf(name) < 0) return Promise.resolve({});
+    return get("terms/" + name + ".json", true).then(function (terms) {
+      var found = {};
+      Object.keys(terms).forEach(function (term) {
+        if (term.lastIndexOf(word, 0) !== 0) return;
+        var list = terms[term], doc = 0, weight = term === word ? 2 : 1;
+        for (var i = 0; i < list.length; i += 2) {
+          doc += list[i];
+          found[doc] = Math.max(found[doc] || 0, list[i + 1] * weight);
+        }
+      });
+      return found;
+    });
+  }
+
+  // The documents with every word, best first.
+  function ranked(head, typed) {
+    return Promise.all(typed.map(function (w) { return postings(head, w); })).then(function (each) {
+      var total = each[0];
+      each.slice(1).forEach(function (found) {
+        Object.keys(total).forEach(function (d) {
+          if (found[d]) total[d] += found[d]; else delete total[d];
+        });
+      });
+      return Object.keys(total).map(Number).sort(function (a, b) { return total[b] - total[a] || a - b; });
+    });
+  }
+
+  function result(head, doc, typed) {
+    return Promise.all([
+      get("docs/" + Math.floor(doc / head.chunk) + ".json", true),
+      get("text/" + doc + ".txt", false)
+    ]).then(function (got) {
+      var data = got[0][doc % head.chunk];
+      data.excerpt = excerpt(got[1], typed);
+      return data;
+    });
   }
 
   function open() {
@@ -54,19 +114,27 @@
 
   function close() { if (dialog && dialog.open) dialog.close(); }
 
-  // Copies Pagefind's excerpt keeping only its text and <mark>s: nothing else can get in.
-  function excerpt(html) {
-    var t = document.createElement("template"), p = document.createElement("p");
-    t.innerHTML = html;
-    t.content.childNodes.forEach(function (n) {
-      if (n.nodeName === "MARK") {
+  // About 24 words of the text around the first typed word, typed words marked.
+  function excerpt(text, typed) {
+    var parts = text.split(/([^\p{L}\p{N}]+)/u), p = document.createElement("p");
+    var hit = function (w) {
+      w = w.toLowerCase();
+      return typed.some(function (t) { return w.lastIndexOf(t, 0) === 0; });
+    };
+    var first = 0;
+    for (var i = 0; i < parts.length; i += 2) if (hit(parts[i])) { first = i; break; }
+    var start = Math.max(0, first - 16), end = Math.min(parts.length, start + 48);
+    if (start > 0) p.appendChild(document.createTextNode("… "));
+    for (var k = start; k < end; k++) {
+      if (k % 2 === 0 && parts[k] && hit(parts[k])) {
         var m = document.createElement("mark");
-        m.textContent = n.textContent;
+        m.textContent = parts[k];
         p.appendChild(m);
       } else {
-        p.appendChild(document.createTextNode(n.textContent));
+        p.appendChild(document.createTextNode(parts[k]));
       }
-    });
+    }
+    if (end < parts.length) p.appendChild(document.createTextNode(" …"));
     p.className = "search-excerpt";
     return p;
   }
@@ -79,16 +147,16 @@
     a.tabIndex = -1;
     var title = document.createElement("span");
     title.className = "search-title";
-    title.textContent = (data.meta && data.meta.title) || data.url;
+    title.textContent = data.title || data.url;
     a.appendChild(title);
-    if (data.meta && data.meta.date) {
+    if (data.date) {
       var date = document.createElement("span");
       date.className = "search-date";
-      date.textContent = data.meta.date;
+      date.textContent = data.date;
       a.appendChild(date);
     }
-    a.appendChild(excerpt(data.excerpt || ""));
-    var tags = ((data.meta && data.meta.tags) || "").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+    a.appendChild(data.excerpt);
+    var tags = data.tags || [];
     if (tags.length) {
       var ul = document.createElement("span");
       ul.className = "search-tags";
@@ -105,18 +173,24 @@
     return li;
   }
 
+  var timer;
   function search(text) {
-    var mine = ++query;
-    text = text.trim();
-    if (!text) { show([], ""); return; }
-    load().then(function (pf) { return pf.debouncedSearch(text, {}, 120); }).then(function (found) {
-      if (found === null || mine !== query) return; // A newer query is on its way.
-      return Promise.all(found.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (data) {
-        if (mine !== query) return;
-        var n = found.results.length;
-        show(data, n ? n + (n === 1 ? " result" : " results") : "No results for “" + text + "”");
-      });
-    }).catch(function () { status.textContent = "Search could not be loaded."; });
+    var mine = ++query, typed = words(text);
+    clearTimeout(timer);
+    if (!typed.length) { show([], ""); return; }
+    // Wait for a pause in typing before fetching.
+    timer = setTimeout(function () {
+      load().then(function (head) {
+        return ranked(head, typed).then(function (docs) {
+          if (mine !== query) return;
+          return Promise.all(docs.slice(0, 8).map(function (d) { return result(head, d, typed); })).then(function (data) {
+            if (mine !== query) return;
+            var n = docs.length;
+            show(data, n ? n + (n === 1 ? " result" : " results") : "No results for “" + text.trim() + "”");
+          });
+        });
+      }).catch(function () { if (mine === query) status.textContent = "Search could not be loaded."; });
+    }, 120);
   }
 
   function show(data, message) {

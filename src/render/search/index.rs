@@ -1,0 +1,239 @@
+//! The index's files, made from every indexed document's [`Record`] in plan order (a
+//! document's number is its place there):
+//!
+//! - `index.json`: `{"docs": N, "chunk": 64, "shards": ["ab", …]}`, what the search box
+//!   reads first;
+//! - `terms/<shard>.json`: `{"term": [doc, score, doc, score, …]}` for every term of
+//!   that shard ([`text::shard`]), documents in increasing order, each written as the
+//!   difference from the one before;
+//! - `docs/<n>.json`: url, title, date and tags of the documents `64n` to `64n + 63`;
+//! - `text/<doc>.txt`: one document's text, fetched only for a shown result's excerpt.
+//!
+//! Every file's bytes depend only on the records, so the same sources give the same files.
+
+use super::text::{self, MAX_TERM};
+use crate::output::OutputFile;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::Arc;
+
+/// Documents per `docs/<n>.json` file.
+pub const CHUNK: usize = 64;
+
+/// Score of a term for each time it is in a document's body, up to [`BODY_CAP`].
+const BODY: u32 = 1;
+const BODY_CAP: u32 = 10;
+/// Score of a term in the title, a heading or a tag (once each).
+const TITLE: u32 = 30;
+const HEADING: u32 = 8;
+const TAG: u32 = 12;
+
+/// One document as the index sees it: what a result shows, and its terms with scores.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct Record {
+    pub url: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(skip)]
+    pub text: String,
+    /// Each term once, sorted, with its score.
+    #[serde(skip)]
+    pub terms: Vec<(Box<str>, u32)>,
+}
+
+/// What [`Record::new`] reads of a document.
+pub struct Fields<'a> {
+    pub url: String,
+    pub title: &'a str,
+    pub date: Option<String>,
+    pub tags: &'a [String],
+    pub headings: Vec<&'a str>,
+    pub body_html: &'a str,
+}
+
+impl Record {
+    pub fn new(fields: Fields) -> Record {
+        let text = text::html_to_text(fields.body_html);
+        let mut scores: HashMap<Box<str>, u32> = HashMap::new();
+        let mut add = |source: &str, weight: u32, once: bool| {
+            let mut seen: Vec<String> = Vec::new();
+            text::terms(source, |term| {
+                if once {
+                    if seen.iter().any(|s| s == term) {
+                        return;
+                    }
+                    seen.push(term.to_owned());
+                }
+                match scores.get_mut(term) {
+                    Some(score) => *score += weight,
+                    None => {
+                        scores.insert(term.into(), weight);
+                    }
+                }
+            });
+        };
+        add(fields.title, TITLE, true);
+        for heading in &fields.headings {
+            add(heading, HEADING, true);
+        }
+        for tag in fields.tags {
+            add(tag, TAG, true);
+        }
+        // Body words are counted with a cap, so that a long post does not outweigh a
+        // title by repetition; the cap is applied below, over the body's counts only.
+        let mut body: HashMap<Box<str>, u32> = HashMap::new();
+        text::terms(&text, |term| match body.get_mut(term) {
+            Some(count) => *count += 1,
+            None => {
+                body.insert(term.into(), 1);
+            }
+        });
+        for (term, count) in body {
+            add(&term, (count * BODY).min(BODY_CAP), false);
+        }
+        let mut terms: Vec<(Box<str>, u32)> = scores.into_iter().collect();
+        terms.sort_unstable();
+        Record {
+            url: fields.url,
+            title: fields.title.to_owned(),
+            date: fields.date,
+            tags: fields.tags.to_vec(),
+            text,
+            terms,
+        }
+    }
+}
+
+/// The index's files under `folder`.
+pub fn files(folder: &str, records: &[Arc<Record>]) -> Vec<OutputFile> {
+    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+    for (doc, record) in records.iter().enumerate() {
+        for (term, score) in &record.terms {
+            postings.entry(term).or_default().push((doc as u32, *score));
+        }
+    }
+    let mut terms: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+
+    let mut out = Vec::new();
+    let mut shards = Vec::new();
+    let mut shard = String::new();
+    let mut json = String::new();
+    let close = |shard: &str, json: &mut String, out: &mut Vec<OutputFile>| {
+        if !json.is_empty() {
+            json.push('}');
+            out.push(OutputFile::new(
+                format!("{folder}/terms/{shard}.json"),
+                std::mem::take(json),
+            ));
+        }
+    };
+    for (term, docs) in &terms {
+        let this = text::shard(term);
+        if this != shard {
+            close(&shard, &mut json, &mut out);
+            shards.push(this.clone());
+            shard = this;
+        }
+        json.push(if json.is_empty() { '{' } else { ',' });
+        json.push_str(&serde_json::to_string(term).expect("a string serializes"));
+        json.push_str(":[");
+        let mut last = 0;
+        for (i, (doc, score)) in docs.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            let _ = write!(json, "{},{score}", doc - last);
+            last = *doc;
+        }
+        json.push(']');
+    }
+    close(&shard, &mut json, &mut out);
+    debug_assert!(terms.iter().all(|(t, _)| t.chars().count() <= MAX_TERM));
+
+    for (n, chunk) in records.chunks(CHUNK).enumerate() {
+        let docs: Vec<&Record> = chunk.iter().map(|r| &**r).collect();
+        let json = serde_json::to_string(&docs).expect("records serialize");
+        out.push(OutputFile::new(format!("{folder}/docs/{n}.json"), json));
+    }
+    for (doc, record) in records.iter().enumerate() {
+        let text = record.text.clone();
+        out.push(OutputFile::new(format!("{folder}/text/{doc}.txt"), text));
+    }
+    let head = serde_json::json!({ "docs": records.len(), "chunk": CHUNK, "shards": shards });
+    out.push(OutputFile::new(
+        format!("{folder}/index.json"),
+        head.to_string(),
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(url: &str, title: &str, body: &str) -> Arc<Record> {
+        Arc::new(Record::new(Fields {
+            url: url.to_owned(),
+            title,
+            date: None,
+            tags: &["Sea".to_owned()],
+            headings: vec!["The lamp"],
+            body_html: body,
+        }))
+    }
+
+    fn file(files: &[OutputFile], path: &str) -> String {
+        let file = files.iter().find(|f| f.path == path).expect(path);
+        match &file.body {
+            crate::output::Body::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn terms_are_scored_by_where_they_are() {
+        let r = record("/a/", "Lamp", "<p>lamp lamp sea wind</p>");
+        let score = |t: &str| r.terms.iter().find(|(x, _)| &**x == t).map(|(_, s)| *s);
+        assert_eq!(score("lamp"), Some(TITLE + HEADING + 2 * BODY));
+        assert_eq!(score("sea"), Some(TAG + BODY));
+        assert_eq!(score("wind"), Some(BODY));
+        assert_eq!(score("the"), Some(HEADING));
+        assert_eq!(r.text, "lamp lamp sea wind");
+    }
+
+    #[test]
+    fn postings_are_sharded_and_delta_coded() {
+        let records = [
+            record("/a/", "One", "<p>wind</p>"),
+            record("/b/", "Two", "<p>calm</p>"),
+            record("/c/", "Three", "<p>wind window</p>"),
+        ];
+        let files = files("idx", &records);
+        assert_eq!(
+            file(&files, "idx/terms/wi.json"),
+            r#"{"wind":[0,1,2,1],"window":[2,1]}"#
+        );
+        assert_eq!(
+            file(&files, "idx/docs/0.json"),
+            r#"[{"url":"/a/","title":"One","tags":["Sea"]},{"url":"/b/","title":"Two","tags":["Sea"]},{"url":"/c/","title":"Three","tags":["Sea"]}]"#
+        );
+        assert_eq!(file(&files, "idx/text/2.txt"), "wind window");
+        let head: serde_json::Value =
+            serde_json::from_str(&file(&files, "idx/index.json")).unwrap();
+        assert_eq!(head["docs"], 3);
+        assert!(head["shards"].as_array().unwrap().contains(&"wi".into()));
+        // Same records, same bytes.
+        let again = super::files("idx", &records);
+        let bytes = |f: &[OutputFile]| -> Vec<String> {
+            f.iter()
+                .map(|f| format!("{} {:?}", f.path, f.body))
+                .collect()
+        };
+        assert_eq!(bytes(&files), bytes(&again));
+    }
+}

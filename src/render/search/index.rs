@@ -13,8 +13,9 @@
 
 use super::text::{self, MAX_TERM};
 use crate::output::OutputFile;
+use foldhash::HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -24,6 +25,11 @@ pub const CHUNK: usize = 64;
 /// Score of a term for each time it is in a document's body, up to [`BODY_CAP`].
 const BODY: u32 = 1;
 const BODY_CAP: u32 = 10;
+/// A document's text kept for excerpts, in bytes (cut at a space): the whole text is
+/// indexed, but the excerpt of a word further on shows the text's start. Whole texts
+/// made the index about a fifth of the site's HTML.
+const TEXT_CAP: usize = 4096;
+
 /// Score of a term in the title, a heading or a tag (once each).
 const TITLE: u32 = 30;
 const HEADING: u32 = 8;
@@ -40,9 +46,13 @@ pub struct Record {
     pub tags: Vec<String>,
     #[serde(skip)]
     pub text: String,
-    /// Each term once, sorted, with its score.
+    /// Each term once, sorted, each followed by a newline: one allocation rather than
+    /// hundreds (10,000 posts' records are held until the index is written).
     #[serde(skip)]
-    pub terms: Vec<(Box<str>, u32)>,
+    terms: String,
+    /// The score of each term, in the same order.
+    #[serde(skip)]
+    scores: Vec<u32>,
 }
 
 /// What [`Record::new`] reads of a document.
@@ -56,47 +66,54 @@ pub struct Fields<'a> {
 }
 
 impl Record {
-    pub fn new(fields: Fields) -> Record {
+    pub fn new<'a>(fields: Fields<'a>) -> Record {
         let text = text::html_to_text(fields.body_html);
-        let mut scores: HashMap<Box<str>, u32> = HashMap::new();
-        let mut add = |source: &str, weight: u32, once: bool| {
-            let mut seen: Vec<String> = Vec::new();
+        // Body words first, counted with a cap, so that a long post does not outweigh a
+        // title by repetition; then the title, headings and tags, once each.
+        let mut scores: HashMap<Cow<str>, u32> = HashMap::default();
+        text::terms(&text, |term| add_to(&mut scores, term, BODY));
+        scores
+            .values_mut()
+            .for_each(|score| *score = (*score).min(BODY_CAP));
+        let mut once = |source: &'a str, weight: u32| {
+            let mut seen: Vec<Cow<str>> = Vec::new();
             text::terms(source, |term| {
-                if once {
-                    if seen.iter().any(|s| s == term) {
-                        return;
-                    }
-                    seen.push(term.to_owned());
-                }
-                match scores.get_mut(term) {
-                    Some(score) => *score += weight,
-                    None => {
-                        scores.insert(term.into(), weight);
-                    }
+                if !seen.contains(&term) {
+                    seen.push(term.clone());
+                    add_to(&mut scores, term, weight);
                 }
             });
         };
-        add(fields.title, TITLE, true);
+        once(fields.title, TITLE);
         for heading in &fields.headings {
-            add(heading, HEADING, true);
+            once(heading, HEADING);
         }
         for tag in fields.tags {
-            add(tag, TAG, true);
+            once(tag, TAG);
         }
-        // Body words are counted with a cap, so that a long post does not outweigh a
-        // title by repetition; the cap is applied below, over the body's counts only.
-        let mut body: HashMap<Box<str>, u32> = HashMap::new();
-        text::terms(&text, |term| match body.get_mut(term) {
-            Some(count) => *count += 1,
-            None => {
-                body.insert(term.into(), 1);
+        let mut sorted: Vec<(Cow<str>, u32)> = scores.into_iter().collect();
+        sorted.sort_unstable();
+        let mut terms = String::with_capacity(sorted.iter().map(|(t, _)| t.len() + 1).sum());
+        for (term, _) in &sorted {
+            terms.push_str(term);
+            terms.push('\n');
+        }
+        // The kept part, tidied: 2 × the cap of raw text holds the cap of tidy text but
+        // for pathological white space.
+        let mut end = text.len().min(2 * TEXT_CAP);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut text = text::collapse_spaces(&text[..end]);
+        if text.len() > TEXT_CAP {
+            let mut end = TEXT_CAP;
+            while !text.is_char_boundary(end) {
+                end -= 1;
             }
-        });
-        for (term, count) in body {
-            add(&term, (count * BODY).min(BODY_CAP), false);
+            let cut = text[..end].rfind(' ').unwrap_or(end);
+            text.truncate(cut);
+            text.shrink_to_fit();
         }
-        let mut terms: Vec<(Box<str>, u32)> = scores.into_iter().collect();
-        terms.sort_unstable();
         Record {
             url: fields.url,
             title: fields.title.to_owned(),
@@ -104,16 +121,31 @@ impl Record {
             tags: fields.tags.to_vec(),
             text,
             terms,
+            scores: sorted.into_iter().map(|(_, score)| score).collect(),
+        }
+    }
+
+    /// Each term with its score, in term order.
+    pub fn terms(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.terms.lines().zip(self.scores.iter().copied())
+    }
+}
+
+fn add_to<'t>(scores: &mut HashMap<Cow<'t, str>, u32>, term: Cow<'t, str>, weight: u32) {
+    match scores.get_mut(&*term) {
+        Some(score) => *score += weight,
+        None => {
+            scores.insert(term, weight);
         }
     }
 }
 
 /// The index's files under `folder`.
 pub fn files(folder: &str, records: &[Arc<Record>]) -> Vec<OutputFile> {
-    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
     for (doc, record) in records.iter().enumerate() {
-        for (term, score) in &record.terms {
-            postings.entry(term).or_default().push((doc as u32, *score));
+        for (term, score) in record.terms() {
+            postings.entry(term).or_default().push((doc as u32, score));
         }
     }
     let mut terms: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
@@ -198,12 +230,24 @@ mod tests {
     #[test]
     fn terms_are_scored_by_where_they_are() {
         let r = record("/a/", "Lamp", "<p>lamp lamp sea wind</p>");
-        let score = |t: &str| r.terms.iter().find(|(x, _)| &**x == t).map(|(_, s)| *s);
+        let score = |t: &str| r.terms().find(|(x, _)| *x == t).map(|(_, s)| s);
         assert_eq!(score("lamp"), Some(TITLE + HEADING + 2 * BODY));
         assert_eq!(score("sea"), Some(TAG + BODY));
         assert_eq!(score("wind"), Some(BODY));
         assert_eq!(score("the"), Some(HEADING));
         assert_eq!(r.text, "lamp lamp sea wind");
+    }
+
+    #[test]
+    fn long_texts_are_indexed_whole_and_kept_in_part() {
+        let body = format!("<p>{} zebra</p>", "café ".repeat(TEXT_CAP));
+        let r = record("/a/", "Long", &body);
+        assert!(
+            r.text.len() <= TEXT_CAP && r.text.ends_with("café"),
+            "{}",
+            r.text.len()
+        );
+        assert!(r.terms().any(|(t, _)| t == "zebra"));
     }
 
     #[test]

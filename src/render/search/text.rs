@@ -6,6 +6,8 @@
 //! agree on what a word is. Scripts written without spaces (Chinese, Japanese) become
 //! one long word per run; prefix matching still finds their first characters.
 
+use std::borrow::Cow;
+
 /// Terms shorter than this are not indexed: an index shard is named by a term's first
 /// two characters, and the search box starts searching at two.
 pub const MIN_TERM: usize = 2;
@@ -20,14 +22,15 @@ const INLINE: &[&str] = &[
 ];
 
 /// The text of an HTML fragment: tags taken out, entities decoded, `<script>` and
-/// `<style>` left out, runs of white space made one space.
+/// `<style>` left out. White space is left as it is ([`collapse_spaces`] tidies the part
+/// that is kept).
 pub fn html_to_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len() / 2);
     let mut rest = html;
-    while let Some(open) = rest.find('<') {
+    while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
         push_decoded(&mut text, &rest[..open]);
         let tag = &rest[open..];
-        let Some(close) = tag.find('>') else {
+        let Some(close) = memchr::memchr(b'>', tag.as_bytes()) else {
             // A lone `<` (not markup): the rest is text.
             push_decoded(&mut text, tag);
             rest = "";
@@ -43,12 +46,16 @@ pub fn html_to_text(html: &str) -> String {
                 None => "",
             };
         }
-        if !INLINE.iter().any(|i| name.eq_ignore_ascii_case(i)) {
+        if !is_inline(name) && !text.ends_with(' ') {
             text.push(' ');
         }
     }
     push_decoded(&mut text, rest);
-    collapse_spaces(&text)
+    text
+}
+
+fn is_inline(name: &str) -> bool {
+    name.len() <= 6 && INLINE.iter().any(|i| name.eq_ignore_ascii_case(i))
 }
 
 fn tag_name(inside: &str) -> &str {
@@ -74,7 +81,8 @@ fn push_decoded(out: &mut String, text: &str) {
     }
 }
 
-fn collapse_spaces(text: &str) -> String {
+/// `text` with every run of white space made one space, and none at either end.
+pub fn collapse_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -85,27 +93,53 @@ fn collapse_spaces(text: &str) -> String {
     out
 }
 
-/// Each term of `text`, in order, lowercased (repeats included).
-pub fn terms(text: &str, mut each: impl FnMut(&str)) {
-    let mut lower = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.chars().nth(MIN_TERM - 1).is_none() {
-            continue;
+/// Each term of `text`, in order, lowercased (repeats included): borrowed from `text`
+/// when it is already lowercase ASCII, as most words are.
+pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>)) {
+    let bytes = text.as_bytes();
+    let mut emit = |word: &'t str, plain: bool| {
+        if plain {
+            if word.len() >= MIN_TERM {
+                each(Cow::Borrowed(&word[..word.len().min(MAX_TERM)]));
+            }
+            return;
         }
-        lower.clear();
+        if word.chars().nth(MIN_TERM - 1).is_none() {
+            return;
+        }
         let word = match word.char_indices().nth(MAX_TERM) {
             Some((cut, _)) => &word[..cut],
             None => word,
         };
-        if word
-            .bytes()
-            .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
-        {
-            each(word);
+        each(Cow::Owned(
+            word.chars().flat_map(char::to_lowercase).collect(),
+        ));
+    };
+    // The start of the word being read, and whether it is lowercase ASCII so far.
+    let mut start = None;
+    let mut plain = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (in_word, width, lower) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1, !b.is_ascii_uppercase())
         } else {
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            each(&lower);
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8(), false)
+        };
+        if in_word {
+            if start.is_none() {
+                start = Some(i);
+                plain = true;
+            }
+            plain &= lower;
+        } else if let Some(s) = start.take() {
+            emit(&text[s..i], plain);
         }
+        i += width;
+    }
+    if let Some(s) = start {
+        emit(&text[s..], plain);
     }
 }
 
@@ -131,7 +165,7 @@ mod tests {
 
     fn all_terms(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        terms(text, |t| out.push(t.to_owned()));
+        terms(text, |t| out.push(t.into_owned()));
         out
     }
 
@@ -140,7 +174,7 @@ mod tests {
         let html = "<h2 id=\"x\">The <em>lamp</em>room</h2><p>Tom &amp; Jerry&#39;s &lt;b&gt;</p>\
                     <script>var hidden = 1;</script><STYLE>p{}</STYLE><pre><code><span>let</span> x</code></pre>a < b";
         assert_eq!(
-            html_to_text(html),
+            collapse_spaces(&html_to_text(html)),
             "The lamproom Tom & Jerry's <b> let x a < b"
         );
     }

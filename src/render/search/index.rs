@@ -70,7 +70,9 @@ impl Record {
         let text = text::html_to_text(fields.body_html);
         // Body words first, counted with a cap, so that a long post does not outweigh a
         // title by repetition; then the title, headings and tags, once each.
-        let mut scores: HashMap<Cow<str>, u32> = HashMap::default();
+        // About one new term in ten words of five letters.
+        let mut scores: HashMap<Cow<str>, u32> =
+            HashMap::with_capacity_and_hasher(text.len() / 64, Default::default());
         text::terms(&text, |term| add_to(&mut scores, term, BODY));
         scores
             .values_mut()
@@ -132,12 +134,7 @@ impl Record {
 }
 
 fn add_to<'t>(scores: &mut HashMap<Cow<'t, str>, u32>, term: Cow<'t, str>, weight: u32) {
-    match scores.get_mut(&*term) {
-        Some(score) => *score += weight,
-        None => {
-            scores.insert(term, weight);
-        }
-    }
+    *scores.entry(term).or_default() += weight;
 }
 
 /// The index's files under `folder`.

@@ -24,7 +24,10 @@ fn documents(dir: &Path) -> Vec<Value> {
             let docs: Value =
                 serde_json::from_str(&read(&format!("docs/{}.json", n / chunk))).unwrap();
             let mut doc = docs[n % chunk].clone();
-            doc["text"] = read(&format!("text/{n}.txt")).into();
+            let text_chunk = head["text_chunk"].as_u64().unwrap() as usize;
+            let texts: Value =
+                serde_json::from_str(&read(&format!("text/{}.json", n / text_chunk))).unwrap();
+            doc["text"] = texts[n % text_chunk].clone();
             doc["terms"] = json!({});
             doc
         })

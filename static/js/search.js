@@ -34,19 +34,19 @@
   }
 
   // The index (written by `build`, see src/render/search/index.rs): index.json, then
-  // terms/<shard>.json for each typed word, docs/<n>.json and text/<doc>.txt for results shown.
+  // terms/<shard>.json for each typed word, docs/<n>.json and text/<n>.json for results shown.
   var files = {};
-  function get(path, json) {
+  function get(path) {
     if (!files[path]) {
       files[path] = fetch(bundle + path).then(function (r) {
         if (!r.ok) throw new Error(path + ": " + r.status);
-        return json ? r.json() : r.text();
+        return r.json();
       });
       files[path].catch(function () { delete files[path]; });
     }
     return files[path];
   }
-  function load() { return get("index.json", true); }
+  function load() { return get("index.json"); }
 
   // A word as the index has it: letters and digits, lowercased, 2 to 32 characters.
   var SPLIT = /[^\p{L}\p{N}]+/u;
@@ -65,7 +65,7 @@
   function postings(head, word) {
     var name = shard(word);
     if (head.shards.indexOf(name) < 0) return Promise.resolve({});
-    return get("terms/" + name + ".json", true).then(function (terms) {
+    return get("terms/" + name + ".json").then(function (terms) {
       var found = {};
       Object.keys(terms).forEach(function (term) {
         if (term.lastIndexOf(word, 0) !== 0) return;
@@ -94,11 +94,11 @@
 
   function result(head, doc, typed) {
     return Promise.all([
-      get("docs/" + Math.floor(doc / head.chunk) + ".json", true),
-      get("text/" + doc + ".txt", false)
+      get("docs/" + Math.floor(doc / head.chunk) + ".json"),
+      get("text/" + Math.floor(doc / head.text_chunk) + ".json")
     ]).then(function (got) {
       var data = got[0][doc % head.chunk];
-      data.excerpt = excerpt(got[1], typed);
+      data.excerpt = excerpt(got[1][doc % head.text_chunk], typed);
       return data;
     });
   }

@@ -1,13 +1,15 @@
 //! The index's files, made from every indexed document's [`Record`] in plan order (a
 //! document's number is its place there):
 //!
-//! - `index.json`: `{"docs": N, "chunk": 64, "shards": ["ab", …]}`, what the search box
-//!   reads first;
+//! - `index.json`: `{"docs": N, "chunk": 64, "text_chunk": 8, "shards": ["ab", …]}`,
+//!   what the search box reads first;
 //! - `terms/<shard>.json`: `{"term": [doc, score, doc, score, …]}` for every term of
 //!   that shard ([`text::shard`]), documents in increasing order, each written as the
 //!   difference from the one before;
 //! - `docs/<n>.json`: url, title, date and tags of the documents `64n` to `64n + 63`;
-//! - `text/<doc>.txt`: one document's text, fetched only for a shown result's excerpt.
+//! - `text/<n>.json`: the texts of documents `8n` to `8n + 7` (the first 4 KB of each),
+//!   fetched only for shown results' excerpts: small, yet not a file per document, which
+//!   cost a build more to write than the whole index to make.
 //!
 //! Every file's bytes depend only on the records, so the same sources give the same files.
 
@@ -21,6 +23,8 @@ use std::sync::Arc;
 
 /// Documents per `docs/<n>.json` file.
 pub const CHUNK: usize = 64;
+/// Documents per `text/<n>.json` file.
+pub const TEXT_CHUNK: usize = 8;
 
 /// Score of a term for each time it is in a document's body, up to [`BODY_CAP`].
 const BODY: u32 = 1;
@@ -189,11 +193,17 @@ pub fn files(folder: &str, records: &[Arc<Record>]) -> Vec<OutputFile> {
         let json = serde_json::to_string(&docs).expect("records serialize");
         out.push(OutputFile::new(format!("{folder}/docs/{n}.json"), json));
     }
-    for (doc, record) in records.iter().enumerate() {
-        let text = record.text.clone();
-        out.push(OutputFile::new(format!("{folder}/text/{doc}.txt"), text));
+    for (n, chunk) in records.chunks(TEXT_CHUNK).enumerate() {
+        let texts: Vec<&str> = chunk.iter().map(|r| r.text.as_str()).collect();
+        let json = serde_json::to_string(&texts).expect("texts serialize");
+        out.push(OutputFile::new(format!("{folder}/text/{n}.json"), json));
     }
-    let head = serde_json::json!({ "docs": records.len(), "chunk": CHUNK, "shards": shards });
+    let head = serde_json::json!({
+        "docs": records.len(),
+        "chunk": CHUNK,
+        "text_chunk": TEXT_CHUNK,
+        "shards": shards,
+    });
     out.push(OutputFile::new(
         format!("{folder}/index.json"),
         head.to_string(),
@@ -263,7 +273,10 @@ mod tests {
             file(&files, "idx/docs/0.json"),
             r#"[{"url":"/a/","title":"One","tags":["Sea"]},{"url":"/b/","title":"Two","tags":["Sea"]},{"url":"/c/","title":"Three","tags":["Sea"]}]"#
         );
-        assert_eq!(file(&files, "idx/text/2.txt"), "wind window");
+        assert_eq!(
+            file(&files, "idx/text/0.json"),
+            r#"["wind","calm","wind window"]"#
+        );
         let head: serde_json::Value =
             serde_json::from_str(&file(&files, "idx/index.json")).unwrap();
         assert_eq!(head["docs"], 3);

@@ -21,6 +21,9 @@ const INLINE: &[&str] = &[
     "strong", "sub", "sup", "u",
 ];
 
+/// How the anchor after a heading's text starts (after its `<`).
+const HEADING_ANCHOR: &str = "a class=\"anchor\"";
+
 /// The text of an HTML fragment: tags taken out, entities decoded, `<script>` and
 /// `<style>` left out. White space is left as it is ([`collapse_spaces`] tidies the part
 /// that is kept).
@@ -38,6 +41,10 @@ pub fn html_to_text(html: &str) -> String {
         };
         let name = tag_name(&tag[1..close]);
         rest = &tag[close + 1..];
+        // A heading's `#` link (markdown/headings.rs) is not part of its text.
+        if tag[1..close].starts_with(HEADING_ANCHOR) {
+            rest = rest.find("</a>").map_or("", |end| &rest[end + 4..]);
+        }
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
             // Skip to the element's end tag (none: to the end).
             let end = format!("</{}", name.to_ascii_lowercase());
@@ -171,7 +178,7 @@ mod tests {
 
     #[test]
     fn html_becomes_text() {
-        let html = "<h2 id=\"x\">The <em>lamp</em>room</h2><p>Tom &amp; Jerry&#39;s &lt;b&gt;</p>\
+        let html = "<h2 id=\"x\">The <em>lamp</em>room<a class=\"anchor\" href=\"#x\">#</a></h2><p>Tom &amp; Jerry&#39;s &lt;b&gt;</p>\
                     <script>var hidden = 1;</script><STYLE>p{}</STYLE><pre><code><span>let</span> x</code></pre>a < b";
         assert_eq!(
             collapse_spaces(&html_to_text(html)),

@@ -142,6 +142,22 @@ impl Memo {
         self.documents.follow_watcher();
     }
 
+    /// From now on a build hands its files over without waiting for the search index:
+    /// [`finish_search`](Self::finish_search) makes it afterwards (serve reloads first).
+    pub fn lag_search(&mut self) {
+        self.render.search.lag();
+    }
+
+    /// The folder of the search index the last build left to make, if it left one.
+    pub fn search_to_finish(&self) -> Option<String> {
+        self.render.search.held_folder()
+    }
+
+    /// The search index the last build left to finish, if any.
+    pub fn take_search(&self) -> Option<render::search::Held> {
+        self.render.search.take_held()
+    }
+
     /// Tells that, since the last build, sources changed only at or under these paths.
     pub fn changed_only(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
         self.documents.changed_only(paths);

@@ -48,6 +48,8 @@ struct RawConfig {
     #[serde(default)]
     images: RawImages,
     #[serde(default)]
+    search: RawSearch,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -57,6 +59,14 @@ struct RawConfig {
 struct RawPermalinks {
     posts: Option<String>,
     tags: Option<String>,
+}
+
+/// `[search]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    enabled: Option<bool>,
+    output: Option<String>,
 }
 
 /// `[feeds]` as written.
@@ -168,6 +178,14 @@ pub struct Deploy {
     pub cname: Option<String>,
 }
 
+/// The search index, resolved.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub enabled: bool,
+    /// Folder of the index under the output, without slashes at either end (`search-index`).
+    pub output: String,
+}
+
 /// The resolved configuration: defaults applied, URLs normalised, paths absolute.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -206,6 +224,7 @@ pub struct Config {
     /// `[redirects]`: old site path (from `meta::alias_path`) → where it now is, a site
     /// path or a full URL.
     pub redirects: Vec<(String, String)>,
+    pub search: Search,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
     /// `[images]`: how local images are sized, loaded and resized.
@@ -329,6 +348,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     let permalinks = resolve_permalinks(raw.permalinks, path)?;
     let redirects = resolve_redirects(raw.redirects, path)?;
     let images = resolve_images(raw.images, path)?;
+    let search = resolve_search(raw.search, path)?;
     let mut config = Config {
         root: root.to_path_buf(),
         title: raw.title.unwrap_or_else(|| "My Blog".to_owned()),
@@ -361,6 +381,7 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
         analytics,
         permalinks,
         redirects,
+        search,
         extra: serde_json::to_value(raw.extra).unwrap_or_default(),
         images,
     };
@@ -516,6 +537,29 @@ fn resolve_deploy(raw: RawDeploy, path: &Path) -> Result<Deploy> {
     })
 }
 
+fn resolve_search(raw: RawSearch, path: &Path) -> Result<Search> {
+    let output = raw.output.unwrap_or_else(|| "search-index".to_owned());
+    let output = output.trim().trim_matches('/').to_owned();
+    // The index is a folder of the site: it must stay inside it and not be the site itself.
+    let bad = output.is_empty()
+        || output.contains('\\')
+        || output
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == ".." || seg.starts_with('.'));
+    if bad {
+        return Err(Diagnostic::new(
+            path,
+            format!("[search] output = {output:?} is not a folder of the site"),
+        )
+        .hint("write a folder name such as output = \"search-index\" or \"assets/search\"")
+        .into());
+    }
+    Ok(Search {
+        enabled: raw.enabled.unwrap_or(true),
+        output,
+    })
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -589,6 +633,20 @@ mod tests {
             c.absolute_url("//cdn.example/a.png", ""),
             "https://cdn.example/a.png"
         );
+    }
+
+    #[test]
+    fn search_defaults_and_checks() {
+        let c = load("").unwrap();
+        assert!(c.search.enabled);
+        assert_eq!(c.search.output, "search-index");
+        let c = load("[search]\nenabled = false\noutput = \"/assets/find/\"").unwrap();
+        assert!(!c.search.enabled);
+        assert_eq!(c.search.output, "assets/find");
+        for bad in ["\"\"", "\"../up\"", "\"a//b\"", "\".hidden\""] {
+            assert!(load(&format!("[search]\noutput = {bad}")).is_err(), "{bad}");
+        }
+        assert!(load("[search]\nenable = true").is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("author.html", include_str!("../templates/author.html")),
     ("tags.html", include_str!("../templates/tags.html")),
     ("tag.html", include_str!("../templates/tag.html")),
+    ("search.html", include_str!("../templates/search.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("rss.xml", include_str!("../templates/rss.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
@@ -27,6 +28,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
     ("js/inkpress.js", include_bytes!("../static/js/inkpress.js")),
+    ("js/search.js", include_bytes!("../static/js/search.js")),
 ];
 
 #[cfg(test)]

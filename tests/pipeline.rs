@@ -267,19 +267,35 @@ fn related_summaries_are_the_same_in_build_serve_and_check() {
 /// Waits until `server` has rebuilt after an edit and its burst of events has settled.
 fn wait_for_rebuild(server: &Server, what: &str) {
     // Some edits change no page (a new draft), so no reload is announced: wait for
-    // serve to say it rebuilt, then for the editor's burst of events to settle.
+    // serve to say it rebuilt, then for the search index it makes after the reload (a
+    // site without search has none to wait for), then for the editor's burst of events
+    // to settle.
     let deadline = Instant::now() + Duration::from_secs(20);
-    let mut rebuilt = false;
+    let (mut rebuilt, mut index_pending) = (false, false);
+    let mut quiet_since: Option<Instant> = None;
     loop {
-        let quiet = Duration::from_millis(if rebuilt { 300 } else { 100 });
-        match server.stdout.recv_timeout(quiet) {
-            Ok(line) => rebuilt |= line.starts_with("rebuilt in"),
-            Err(_) if rebuilt => break,
-            Err(_) => {}
+        match server.stdout.recv_timeout(Duration::from_millis(50)) {
+            Ok(line) => {
+                if line.starts_with("rebuilt in") {
+                    (rebuilt, index_pending) = (true, true);
+                }
+                if line.starts_with("search index updated") {
+                    index_pending = false;
+                }
+                quiet_since = None;
+            }
+            Err(_) => {
+                let quiet = quiet_since.get_or_insert_with(Instant::now).elapsed();
+                let settled = quiet >= Duration::from_millis(300)
+                    && (!index_pending || server.get("/search-index/index.json").status == 404);
+                if rebuilt && settled {
+                    break;
+                }
+            }
         }
         assert!(
             Instant::now() < deadline,
-            "serve did not rebuild after {what}"
+            "serve did not rebuild (and index) after {what}"
         );
     }
 }

@@ -123,6 +123,13 @@ pub fn page_values<'a>(
             let meta = PageMeta::page(config, Some("Tags"), None, config.url(&site.tag_index));
             ("tags.html".to_owned(), Meta::Page(meta))
         }
+        Page::Search => {
+            // The tag index is what a reader without JavaScript can search by.
+            let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
+            values.insert("tags", &tags);
+            let meta = PageMeta::page(config, Some("Search"), None, config.url("search/"));
+            ("search.html".to_owned(), Meta::Page(meta))
+        }
         Page::Tag { tag, page: n } => {
             let tag = &site.tags[tag];
             let total = tag.posts.len();

@@ -11,6 +11,7 @@ pub mod fingerprint;
 pub mod head;
 pub mod plan;
 pub mod redirects;
+pub mod search;
 pub mod sitemap;
 pub mod templates;
 
@@ -39,6 +40,8 @@ use views::SiteView;
 pub struct RenderMemo {
     pages: Kept<String, Arc<MadePage>>,
     entries: feed::EntryMemo,
+    /// The search index kept for the next build (and, in `serve`, the one still being made).
+    pub search: search::Kept,
     /// The templates and the values every page shares, which the kept pages were made with.
     shared: Option<(Arc<Templates>, Fingerprint)>,
 }
@@ -54,6 +57,7 @@ impl RenderMemo {
         RenderMemo {
             pages: Kept::new(retention),
             entries: Kept::new(retention),
+            search: search::Kept::default(),
             shared: None,
         }
     }
@@ -74,6 +78,7 @@ impl RenderMemo {
             .is_some_and(|(t, s)| Arc::ptr_eq(t, templates) && *s == shared);
         if !same {
             self.pages.clear();
+            self.search.clear();
             self.shared = Some((Arc::clone(templates), shared));
         }
     }
@@ -150,8 +155,15 @@ fn render_with(
         .map(|(_, doc)| doc.revision)
         .collect();
     let of = |doc: &Document| bodies.get(doc.revision).ok_or_else(|| body_gone(doc));
+    let keep = memo.pages.retention() == Retention::Keep;
+    let mut indexer = search::Indexer::start(config, &memo.search, keep);
+    let searching = indexer.is_some();
+    let indexed = move |doc: &Document| searching && search::Indexer::wants(doc);
     let body = |doc: &Document| -> Result<(Arc<Rendered>, Arc<Outline>), Diagnostic> {
-        let readers = 1 + usize::from(in_full_feeds.contains(&doc.revision));
+        // A body is read by its own page, a feed that carries it whole, and the search
+        // index.
+        let readers =
+            1 + usize::from(in_full_feeds.contains(&doc.revision)) + usize::from(indexed(doc));
         of(doc)?
             .get(readers, |md, with_outline| {
                 doc.render_body(md, markdown, with_outline)
@@ -197,7 +209,34 @@ fn render_with(
     // (Any page may still ask for any outline first: it is then made on its own.)
     let (own, generated): (Vec<Page>, Vec<Page>) =
         plan.iter().partition(|p| p.document(site).is_some());
-    let mut results: Vec<Result<Made, Diagnostic>> = own.par_iter().map(make_page).collect();
+    // Own pages render in parallel a chunk at a time, each with its document's search
+    // record, and the records reach the indexer in plan order (a document's number in
+    // the index is its place there). The chunk bounds what waits in memory.
+    let mut results: Vec<Result<Made, Diagnostic>> = Vec::with_capacity(plan.len());
+    for chunk in own.chunks(search::CHUNK) {
+        let made: Vec<_> = chunk
+            .par_iter()
+            .map(|page| {
+                let made = make_page(page)?;
+                let record = match (&indexer, page.document(site)) {
+                    (Some(indexer), Some(doc)) if indexed(doc) => {
+                        let url = format!("{}{}", config.base_path(), page.site_path(site));
+                        Some(indexer.record(doc, url, || body(doc))?)
+                    }
+                    _ => None,
+                };
+                Ok((made, record))
+            })
+            .collect();
+        for m in made {
+            results.push(m.map(|(made, record)| {
+                if let (Some(indexer), Some(record)) = (&mut indexer, record) {
+                    indexer.add(record);
+                }
+                made
+            }));
+        }
+    }
     results.par_extend(generated.par_iter().map(make_page));
 
     match feed::entries(site, config, &carried, &memo.entries, &outline, &body) {
@@ -231,7 +270,8 @@ fn render_with(
         .into_iter()
         .chain(sitemap::files(site, config, &plan))
         .chain([OutputFile::new("css/syntax.css", syntax_css())]);
-    results.extend(generated.map(|file| {
+    let index = indexer.map(|i| i.files(&memo.search)).unwrap_or_default();
+    results.extend(generated.chain(index).map(|file| {
         let mut made = Made::default();
         made.send(dest, file)?;
         Ok(made)

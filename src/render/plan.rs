@@ -19,6 +19,8 @@ pub enum Page {
     /// `site.pages[n]`.
     Document(usize),
     TagIndex,
+    /// `/search/`: what readers without JavaScript see instead of the search box.
+    Search,
     /// Page `page` (from 1) of the list of `site.tags[tag]`.
     Tag {
         tag: usize,
@@ -36,6 +38,9 @@ pub fn plan(site: &Site, config: &Config) -> Vec<Page> {
         plan.extend((1..=pages_of(tag.posts.len())).map(|page| Page::Tag { tag: t, page }));
     }
     plan.push(Page::TagIndex);
+    if config.search.enabled {
+        plan.push(Page::Search);
+    }
     plan.extend((0..site.posts.len()).map(Page::Post));
     plan.extend((0..site.pages.len()).map(Page::Document));
     plan.push(Page::NotFound);
@@ -52,6 +57,7 @@ impl Page {
                 .document(site)
                 .map_or_else(String::new, |d| d.path.clone()),
             Page::TagIndex => site.tag_index.clone(),
+            Page::Search => "search/".to_owned(),
             Page::Tag { tag, page } => page_path(&site.tags[tag].path, page),
             Page::NotFound => "404.html".to_owned(),
         }

@@ -72,7 +72,8 @@ pub fn entries(site: &Site, config: &Config, plan: &[Page]) -> Vec<Entry> {
                 Some(doc) if !doc.meta.draft && own_url(doc) => day(changed(doc)),
                 _ => continue,
             },
-            Page::NotFound => continue,
+            // `/search/` only says search needs JavaScript: nothing for a search engine.
+            Page::NotFound | Page::Search => continue,
         };
         out.push(Entry {
             url: config.url(&page.site_path(site)),

@@ -37,6 +37,8 @@ pub struct SiteView<'a> {
     pub comments: Option<&'a crate::config::Comments>,
     /// `[analytics]`, when the site has them.
     pub analytics: Option<&'a crate::config::Analytics>,
+    /// Where the search index is (`/repo/search-index/`), or `None` when search is off.
+    pub search: Option<String>,
 }
 
 impl<'a> SiteView<'a> {
@@ -56,6 +58,10 @@ impl<'a> SiteView<'a> {
             image: config.image.as_deref(),
             comments: config.comments.as_ref(),
             analytics: config.analytics.as_ref(),
+            search: config
+                .search
+                .enabled
+                .then(|| format!("{}{}/", config.base_path(), config.search.output)),
         }
     }
 }

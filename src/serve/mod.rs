@@ -64,6 +64,19 @@ impl Shared {
             .clone()
     }
 
+    /// Replaces the current site, if any, with `change` of it, with no other replacement
+    /// in between (the search index is swapped in from its own thread).
+    fn change_site(&self, change: impl FnOnce(&ServedSite) -> ServedSite) {
+        let mut site = self
+            .site
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(current) = site.as_mut() {
+            let old = std::mem::replace(current, Arc::new(change(current)));
+            crate::memo::drop_in_background(Some(old));
+        }
+    }
+
     fn replace_site(&self, site: ServedSite) {
         let old = self
             .site
@@ -109,6 +122,8 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         quiet: options.quiet,
         verbose: options.verbose,
         styled: options.styled,
+        indexes_started: 0,
+        newest_index: Arc::default(),
     };
     let cannot_watch = |e: &dyn std::fmt::Display| {
         Diagnostic::new(&root, format!("could not watch the site's files: {e}"))
@@ -118,6 +133,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     rebuilder.memo.follow_watcher();
     // The first build may fail: the server starts all the same and shows the errors.
     rebuilder.rebuild(&HashSet::new(), None);
+    // The first build waited for its search index; later ones reload first and write the
+    // index afterwards (its files are merged afresh from every document on each build).
+    rebuilder.memo.lag_search();
     watching
         .run(move |batch| rebuilder.rebuild(&batch.touched, Some(batch.first_event)))
         .map_err(|e| cannot_watch(&e))?;

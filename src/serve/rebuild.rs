@@ -9,7 +9,7 @@ use crate::config::{Config, Overrides};
 use crate::output::InMemory;
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// What stays the same from one rebuild to the next.
@@ -22,6 +22,9 @@ pub struct Rebuilder {
     pub quiet: bool,
     pub verbose: bool,
     pub styled: bool,
+    /// Search indexes handed to their own thread so far, and the latest of them served.
+    pub indexes_started: u64,
+    pub newest_index: Arc<Mutex<u64>>,
 }
 
 impl Rebuilder {
@@ -29,6 +32,51 @@ impl Rebuilder {
     /// count as changed even though their output path stays the same); `first_event` is
     /// when the change was noticed, for the latency report.
     pub fn rebuild(&mut self, touched: &HashSet<PathBuf>, first_event: Option<Instant>) {
+        let served = self.rebuild_pages(touched, first_event);
+        self.catch_up_search(served);
+    }
+
+    /// The search index a build left to make (see [`Memo::lag_search`]): made now that
+    /// pages have reloaded, on a thread of its own so that the next edit never waits for
+    /// it, and swapped into the served site (`served`: the build succeeded) without
+    /// another reload, unless a newer index got there first. Its problems are printed
+    /// like a build's.
+    fn catch_up_search(&mut self, served: bool) {
+        let Some(held) = self.memo.take_search() else {
+            return;
+        };
+        self.indexes_started += 1;
+        let this = self.indexes_started;
+        let newest = Arc::clone(&self.newest_index);
+        let shared = Arc::clone(&self.shared);
+        let quiet = self.quiet;
+        let index = move || {
+            let started = Instant::now();
+            let folder = held.folder.clone();
+            let files = held.finish();
+            let mut newest = newest.lock().unwrap_or_else(|e| e.into_inner());
+            if !served || *newest > this {
+                return;
+            }
+            *newest = this;
+            shared.change_site(|site| site.with_folder_replaced(&folder, files));
+            if !quiet {
+                println!(
+                    "search index updated in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("search index".to_owned())
+            .spawn(index)
+        {
+            eprintln!("could not start the search indexer: {e}");
+        }
+    }
+
+    /// The build and its reload; true when the served site is this build's.
+    fn rebuild_pages(&mut self, touched: &HashSet<PathBuf>, first_event: Option<Instant>) -> bool {
         let started = Instant::now();
         // The watcher's word on what changed spares reading every file again (before the
         // first build the cache knows nothing, and reads everything).
@@ -49,13 +97,17 @@ impl Rebuilder {
                     css_only: false,
                     errors: errors.0.iter().map(Problem::from).collect(),
                 });
-                return;
+                return false;
             }
         };
         built.print_warnings();
         let summary = built.counts();
-        let Built { files, .. } = built;
+        let Built { mut files, .. } = built;
         let previous = self.shared.current_site();
+        // Until this build's search index is made, the last one stays served.
+        if let (Some(folder), Some(previous)) = (self.memo.search_to_finish(), &previous) {
+            files.extend(previous.files_under(&folder).cloned());
+        }
         let changed = previous.as_ref().map(|site| site.changes(&files, touched));
         let had_errors = !self.shared.live.borrow().errors.is_empty();
         let (generation, css_only) = match &changed {
@@ -67,7 +119,7 @@ impl Rebuilder {
                 if !self.quiet {
                     println!("rebuilt in {} ms: no page changed", built_in.as_millis());
                 }
-                return;
+                return true;
             }
             Some(changed) => (
                 previous.as_ref().map_or(1, |s| s.generation + 1),
@@ -84,7 +136,7 @@ impl Rebuilder {
         });
         let sent = Instant::now();
         if self.quiet {
-            return;
+            return true;
         }
         match &changed {
             None => println!("built {summary} in {} ms", built_in.as_millis()),
@@ -120,5 +172,6 @@ impl Rebuilder {
                 (total - waited).as_secs_f64() * 1e3
             );
         }
+        true
     }
 }

@@ -59,6 +59,27 @@ impl ServedSite {
         Found::NotFound
     }
 
+    /// The files under `folder/`.
+    pub fn files_under<'a>(&'a self, folder: &'a str) -> impl Iterator<Item = &'a OutputFile> {
+        self.files
+            .values()
+            .filter(move |f| is_under(&f.path, folder))
+    }
+
+    /// This site, of the same generation, with `files` in place of those under `folder/`.
+    pub fn with_folder_replaced(&self, folder: &str, files: Vec<OutputFile>) -> ServedSite {
+        let kept = self.files.values().filter(|f| !is_under(&f.path, folder));
+        ServedSite {
+            generation: self.generation,
+            files: kept
+                .cloned()
+                .chain(files)
+                .map(|f| (f.path.clone(), f))
+                .collect(),
+            copied_from: self.copied_from.clone(),
+        }
+    }
+
     pub fn not_found_page(&self) -> Option<&OutputFile> {
         self.files.get("404.html")
     }
@@ -110,6 +131,12 @@ impl ServedSite {
         changed.sort_unstable();
         changed
     }
+}
+
+/// Whether the site path `path` is inside the folder `folder`.
+fn is_under(path: &str, folder: &str) -> bool {
+    path.strip_prefix(folder)
+        .is_some_and(|p| p.starts_with('/'))
 }
 
 #[cfg(test)]
@@ -164,6 +191,36 @@ mod tests {
         assert_eq!(
             s.changes(&new, &touched),
             ["a.html", "gone.html", "img.png", "new.html"]
+        );
+    }
+
+    #[test]
+    fn a_folder_is_replaced_whole_and_the_rest_kept() {
+        let s = site(vec![
+            OutputFile::new("find/old.json", "o"),
+            OutputFile::new("find/find.js", "j"),
+            OutputFile::new("finder.html", "p"),
+            OutputFile::new("index.html", "i"),
+        ]);
+        let mut under: Vec<_> = s.files_under("find").map(|f| f.path.as_str()).collect();
+        under.sort_unstable();
+        assert_eq!(under, ["find/find.js", "find/old.json"]);
+        let new = s.with_folder_replaced(
+            "find",
+            vec![
+                OutputFile::new("find/new.json", "n"),
+                OutputFile::new("find/find.js", "j2"),
+            ],
+        );
+        assert_eq!(new.generation, s.generation);
+        let mut paths: Vec<_> = new.files.keys().map(String::as_str).collect();
+        paths.sort_unstable();
+        assert_eq!(
+            paths,
+            ["find/find.js", "find/new.json", "finder.html", "index.html"]
+        );
+        assert!(
+            matches!(new.find("find/find.js"), Found::File(f) if f.bytes().unwrap().as_ref() == b"j2")
         );
     }
 }

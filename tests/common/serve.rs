@@ -63,6 +63,19 @@ impl Server {
         panic!("inkpress serve printed no URL within 30 s");
     }
 
+    /// Waits for a line of stdout that starts with `prefix`; fails after `timeout`.
+    pub fn wait_for_line(&self, prefix: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.stdout.recv_timeout(left) {
+                Ok(line) if line.starts_with(prefix) => return,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("inkpress serve printed no line starting {prefix:?} within {timeout:?}");
+    }
+
     pub fn get(&self, path: &str) -> Response {
         request(self.addr, &format!("GET {path} HTTP/1.1"))
     }

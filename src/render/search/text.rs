@@ -1,0 +1,206 @@
+//! What the index reads of a document: its body's HTML as plain text, and the words of a
+//! text as index terms.
+//!
+//! Words are runs of letters and digits, lowercased: the same rule as the theme's
+//! `search.js` applies to what a reader types (`/[^\p{L}\p{N}]+/u`), so the two always
+//! agree on what a word is. Scripts written without spaces (Chinese, Japanese) become
+//! one long word per run; prefix matching still finds their first characters.
+
+use std::borrow::Cow;
+
+/// Terms shorter than this are not indexed: an index shard is named by a term's first
+/// two characters, and the search box starts searching at two.
+pub const MIN_TERM: usize = 2;
+/// Longer "words" (hashes, base64 in code) are cut to this many characters.
+pub const MAX_TERM: usize = 32;
+
+/// Inline elements: their tags join the text around them (`<em>in</em>side` is one
+/// word); every other tag separates words.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "s", "small", "span",
+    "strong", "sub", "sup", "u",
+];
+
+/// How the anchor after a heading's text starts (after its `<`).
+const HEADING_ANCHOR: &str = "a class=\"anchor\"";
+
+/// The text of an HTML fragment: tags taken out, entities decoded, `<script>` and
+/// `<style>` left out. White space is left as it is ([`collapse_spaces`] tidies the part
+/// that is kept).
+pub fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
+        push_decoded(&mut text, &rest[..open]);
+        let tag = &rest[open..];
+        let Some(close) = memchr::memchr(b'>', tag.as_bytes()) else {
+            // A lone `<` (not markup): the rest is text.
+            push_decoded(&mut text, tag);
+            rest = "";
+            break;
+        };
+        let name = tag_name(&tag[1..close]);
+        rest = &tag[close + 1..];
+        // A heading's `#` link (markdown/headings.rs) is not part of its text.
+        if tag[1..close].starts_with(HEADING_ANCHOR) {
+            rest = rest.find("</a>").map_or("", |end| &rest[end + 4..]);
+        }
+        if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+            // Skip to the element's end tag (none: to the end).
+            let end = format!("</{}", name.to_ascii_lowercase());
+            rest = match find_ignore_case(rest, &end) {
+                Some(at) => rest[at..].find('>').map_or("", |gt| &rest[at + gt + 1..]),
+                None => "",
+            };
+        }
+        if !is_inline(name) && !text.ends_with(' ') {
+            text.push(' ');
+        }
+    }
+    push_decoded(&mut text, rest);
+    text
+}
+
+fn is_inline(name: &str) -> bool {
+    name.len() <= 6 && INLINE.iter().any(|i| name.eq_ignore_ascii_case(i))
+}
+
+fn tag_name(inside: &str) -> &str {
+    let inside = inside.strip_prefix('/').unwrap_or(inside);
+    let end = inside
+        .find(|c: char| c.is_ascii_whitespace() || c == '/')
+        .unwrap_or(inside.len());
+    &inside[..end]
+}
+
+fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+fn push_decoded(out: &mut String, text: &str) {
+    if text.contains('&') {
+        html_escape::decode_html_entities_to_string(text, out);
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// `text` with every run of white space made one space, and none at either end.
+pub fn collapse_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Each term of `text`, in order, lowercased (repeats included): borrowed from `text`
+/// when it is already lowercase ASCII, as most words are.
+pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>)) {
+    let bytes = text.as_bytes();
+    let mut emit = |word: &'t str, plain: bool| {
+        if plain {
+            if word.len() >= MIN_TERM {
+                each(Cow::Borrowed(&word[..word.len().min(MAX_TERM)]));
+            }
+            return;
+        }
+        if word.chars().nth(MIN_TERM - 1).is_none() {
+            return;
+        }
+        let word = match word.char_indices().nth(MAX_TERM) {
+            Some((cut, _)) => &word[..cut],
+            None => word,
+        };
+        each(Cow::Owned(
+            word.chars().flat_map(char::to_lowercase).collect(),
+        ));
+    };
+    // The start of the word being read, and whether it is lowercase ASCII so far.
+    let mut start = None;
+    let mut plain = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (in_word, width, lower) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1, !b.is_ascii_uppercase())
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8(), false)
+        };
+        if in_word {
+            if start.is_none() {
+                start = Some(i);
+                plain = true;
+            }
+            plain &= lower;
+        } else if let Some(s) = start.take() {
+            emit(&text[s..i], plain);
+        }
+        i += width;
+    }
+    if let Some(s) = start {
+        emit(&text[s..], plain);
+    }
+}
+
+/// The shard a term's postings are in: its first two characters, each kept as it is
+/// when it is a lowercase ASCII letter or a digit, else written `_` and its code point in
+/// hex (`é` → `_e9`), so that every shard's file name is plain ASCII. `search.js` names
+/// shards the same way.
+pub fn shard(term: &str) -> String {
+    let mut name = String::new();
+    for c in term.chars().take(MIN_TERM) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            name.push(c);
+        } else {
+            name.push_str(&format!("_{:x}", c as u32));
+        }
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_terms(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        terms(text, |t| out.push(t.into_owned()));
+        out
+    }
+
+    #[test]
+    fn html_becomes_text() {
+        let html = "<h2 id=\"x\">The <em>lamp</em>room<a class=\"anchor\" href=\"#x\">#</a></h2><p>Tom &amp; Jerry&#39;s &lt;b&gt;</p>\
+                    <script>var hidden = 1;</script><STYLE>p{}</STYLE><pre><code><span>let</span> x</code></pre>a < b";
+        assert_eq!(
+            collapse_spaces(&html_to_text(html)),
+            "The lamproom Tom & Jerry's <b> let x a < b"
+        );
+    }
+
+    #[test]
+    fn words_are_lowercased_runs_of_letters_and_digits() {
+        assert_eq!(
+            all_terms("Hello, WORLD! Ünïcode café 42 a don't x1"),
+            ["hello", "world", "ünïcode", "café", "42", "don", "x1"]
+        );
+        let long = "a".repeat(40);
+        assert_eq!(all_terms(&long), ["a".repeat(MAX_TERM)]);
+    }
+
+    #[test]
+    fn shards_are_ascii_file_names() {
+        assert_eq!(shard("hello"), "he");
+        assert_eq!(shard("42"), "42");
+        assert_eq!(shard("éa"), "_e9a");
+        assert_eq!(shard("日本"), "_65e5_672c");
+    }
+}

@@ -26,20 +26,26 @@ fn without_live_script(html: &[u8]) -> Vec<u8> {
     [&html[..start], &html[end..]].concat()
 }
 
-/// Builds `site` afresh with serve's base URL and checks that `server` serves every file
-/// of it, byte for byte. Gives the number of files compared.
-fn assert_serves_the_build(site: &TestSite, server: &Server) -> usize {
-    let out = tempfile::tempdir().unwrap();
-    let out = out.path().join("site");
-    let out = out.to_str().unwrap();
-    site.run(&["build", "--no-cache", "-o", out, "--base-url", &server.url])
+/// A fresh build of `site` for serve's base URL: its folder (removed when the guard is
+/// dropped), the folder's path and its files, without the marker that says the folder
+/// is inkpress output (not part of the site).
+fn fresh_build(site: &TestSite, server: &Server) -> (tempfile::TempDir, String, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site").to_str().unwrap().to_owned();
+    site.run(&["build", "--no-cache", "-o", &out, "--base-url", &server.url])
         .assert_ok();
-    // The marker that says the folder is inkpress output is not part of the site.
-    let files: Vec<String> = site
-        .files(out)
+    let files = site
+        .files(&out)
         .into_iter()
         .filter(|f| f != ".inkpress-build")
         .collect();
+    (dir, out, files)
+}
+
+/// Builds `site` afresh with serve's base URL and checks that `server` serves every file
+/// of it, byte for byte. Gives the number of files compared.
+fn assert_serves_the_build(site: &TestSite, server: &Server) -> usize {
+    let (_dir, out, files) = fresh_build(site, server);
     assert!(!files.is_empty(), "the build wrote nothing");
     for file in &files {
         let built = std::fs::read(format!("{out}/{file}")).unwrap();
@@ -536,16 +542,7 @@ fn serves_the_build_and_nothing_else(
     server: &Server,
     ever: &mut std::collections::BTreeSet<String>,
 ) -> Result<(), String> {
-    let out = tempfile::tempdir().unwrap();
-    let out = out.path().join("site");
-    let out = out.to_str().unwrap();
-    site.run(&["build", "--no-cache", "-o", out, "--base-url", &server.url])
-        .assert_ok();
-    let files: Vec<String> = site
-        .files(out)
-        .into_iter()
-        .filter(|f| f != ".inkpress-build")
-        .collect();
+    let (_dir, out, files) = fresh_build(site, server);
     for file in &files {
         let built = std::fs::read(format!("{out}/{file}")).unwrap();
         let served = server.get(&format!("/{file}"));

@@ -4,72 +4,13 @@
 
 mod common;
 
+use common::static_server::StaticServer;
 use common::TestSite;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// A static file server on 127.0.0.1 (ephemeral port) serving `root` under `prefix`,
-/// the way GitHub Pages serves a project site: `/repo/x/` is `x/index.html`.
-struct Server {
-    server: Arc<tiny_http::Server>,
-    port: u16,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Server {
-    fn start(root: PathBuf, prefix: &'static str) -> Server {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let handle = server.clone();
-        let thread = std::thread::spawn(move || {
-            for request in handle.incoming_requests() {
-                let path = request
-                    .url()
-                    .split(['?', '#'])
-                    .next()
-                    .unwrap_or("")
-                    .to_owned();
-                let file = path
-                    .strip_prefix(prefix)
-                    .map(|rel| {
-                        if rel.is_empty() || rel.ends_with('/') {
-                            format!("{rel}index.html")
-                        } else {
-                            rel.to_owned()
-                        }
-                    })
-                    .filter(|rel| !rel.split('/').any(|seg| seg == ".."))
-                    .map(|rel| root.join(rel))
-                    .filter(|p| p.is_file());
-                let response = match file {
-                    Some(p) => tiny_http::Response::from_data(std::fs::read(p).unwrap()),
-                    None => {
-                        tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
-                    }
-                };
-                let _ = request.respond(response);
-            }
-        });
-        Server {
-            server,
-            port,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
 
 /// `GET path` over a plain HTTP/1.0 connection: the status code and the body.
 fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
@@ -193,7 +134,7 @@ fn crawl_site(prefix: &'static str) {
     let site = TestSite::fixture("publish");
     let out = site.path().join("public");
     // The port is known only once the server listens; it serves the folder built after.
-    let server = Server::start(out.clone(), prefix);
+    let server = StaticServer::start(out.clone(), prefix);
     let base = format!("http://127.0.0.1:{}{prefix}", server.port);
     site.build(&["--base-url", &base]).assert_ok();
     assert_built(&out);

@@ -5,10 +5,10 @@ mod common;
 
 use common::browser::{Browser, Page};
 use common::serve::Server as Serve;
+use common::static_server::StaticServer;
 use common::{copy_tree, TestSite};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 use std::time::Duration;
 
 /// One indexed document as the index files give it back: `docs/<n>.json`'s entry, its
@@ -193,74 +193,6 @@ fn a_misspelt_search_setting_names_the_file_and_the_key() {
     assert!(run.stderr.contains("enable"), "{}", run.stderr);
 }
 
-/// A static file server on 127.0.0.1 (ephemeral port) serving `root` under `/repo/`, as
-/// GitHub Pages serves a project site, with the content types a browser insists on for
-/// JavaScript modules.
-struct SubPathServer {
-    server: Arc<tiny_http::Server>,
-    port: u16,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl SubPathServer {
-    fn start(root: PathBuf) -> SubPathServer {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
-        let port = server.server_addr().to_ip().unwrap().port();
-        let handle = server.clone();
-        let thread = std::thread::spawn(move || {
-            for request in handle.incoming_requests() {
-                let path = request
-                    .url()
-                    .split(['?', '#'])
-                    .next()
-                    .unwrap_or("")
-                    .to_owned();
-                let file = path
-                    .strip_prefix("/repo/")
-                    .map(|rel| match rel.is_empty() || rel.ends_with('/') {
-                        true => format!("{rel}index.html"),
-                        false => rel.to_owned(),
-                    })
-                    .filter(|rel| !rel.split('/').any(|seg| seg == ".."))
-                    .map(|rel| root.join(rel))
-                    .filter(|p| p.is_file());
-                let response = match file {
-                    Some(p) => {
-                        let kind = match p.extension().and_then(|e| e.to_str()) {
-                            Some("html") => "text/html; charset=utf-8",
-                            Some("js") => "text/javascript",
-                            Some("css") => "text/css",
-                            Some("json") => "application/json",
-                            _ => "application/octet-stream",
-                        };
-                        let header = tiny_http::Header::from_bytes("Content-Type", kind).unwrap();
-                        tiny_http::Response::from_data(std::fs::read(p).unwrap())
-                            .with_header(header)
-                    }
-                    None => {
-                        tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
-                    }
-                };
-                let _ = request.respond(response);
-            }
-        });
-        SubPathServer {
-            server,
-            port,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for SubPathServer {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 /// Presses a key in the page, as a reader's keyboard would.
 fn press(page: &mut Page, key: &str, code: &str, key_code: u32, modifiers: u32) {
     // A key that types nothing (Enter, Ctrl-K) is a raw key down in DevTools' terms.
@@ -332,7 +264,7 @@ fn browser_finds_a_post_by_a_word_of_its_body_under_a_sub_path() {
         ["blog/kubernetes-and-ros-are-surprisingly-similar.md"]
     );
 
-    let server = SubPathServer::start(site.path().join("public"));
+    let server = StaticServer::start(site.path().join("public"), "/repo/");
     let base = format!("http://127.0.0.1:{}/repo/", server.port);
     site.build(&["--drafts", "--base-url", &base]).assert_ok();
 

@@ -132,6 +132,7 @@ fn site(n: usize) -> Site {
     let options = BuildOptions {
         drafts: false,
         cache_dir: Some(dir.path().join(".inkpress-cache")),
+        every_problem: false,
         external_links: false,
     };
     build(&config, &options).unwrap();

@@ -42,6 +42,9 @@ pub struct BuildOptions {
     pub cache_dir: Option<PathBuf>,
     /// Gather the documents' links to other sites (`check --external`).
     pub external_links: bool,
+    /// `check`: carry on past the problems a build stops at (missing images), so that one
+    /// run reports them together with the broken links, all in `Built::broken_links`.
+    pub every_problem: bool,
 }
 
 /// A built site: the model, and the files its destination kept in memory (all of
@@ -52,7 +55,8 @@ pub struct Built {
     pub paths: Vec<String>,
     pub site: Site,
     /// Broken internal links, sorted by file: warnings unless `[check] links = "error"`
-    /// (then the build fails instead); `check` fails on them.
+    /// (then the build fails instead); `check` fails on them. With
+    /// `BuildOptions::every_problem`, missing images too.
     pub broken_links: Vec<Diagnostic>,
     /// Links to other sites, when the options asked for them.
     pub external_links: Vec<ExternalLink>,
@@ -341,7 +345,10 @@ fn stages(
         markdown.images.is_some(),
     );
     ids.finish();
-    if !problems.missing_images.is_empty() {
+    let mut links = problems.links;
+    if options.every_problem {
+        links.extend(problems.missing_images);
+    } else if !problems.missing_images.is_empty() {
         let mut missing = Diagnostics::sorted(problems.missing_images).0;
         crate::check::add_source_lines(&config.root, &mut missing);
         return Err(Diagnostics(missing));

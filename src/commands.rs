@@ -123,6 +123,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
         drafts: args.drafts,
         cache_dir: (!args.no_cache).then(|| config.root.join(crate::build::CACHE_DIR)),
         external_links: false,
+        every_problem: false,
     };
     let built = build_into(&config, &options, dest);
     if let Some(p) = &progress {
@@ -170,6 +171,7 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
             drafts: args.drafts,
             cache_dir: None,
             external_links: args.external,
+            every_problem: true,
         },
     )?;
     for w in &built.site.warnings {

@@ -184,7 +184,7 @@ fn a_missing_image_fails_build_and_check_naming_its_file_and_line() {
     site.post(
         "missing",
         "title: Missing\ndate: 2025-06-01",
-        "Text.\n\n![Gone](/images/nope.png)\n",
+        "Text.\n\n![Gone](/images/nope.png)\n\nSee [the old post](/blog/no-such-post/).\n",
     );
     for command in ["build", "check"] {
         let run = site.run(&[command]);
@@ -202,6 +202,23 @@ fn a_missing_image_fails_build_and_check_naming_its_file_and_line() {
             run.stderr
         );
     }
+    // check goes on past the missing image: one run reports the broken link too.
+    let check = site.run(&["check"]);
+    assert!(
+        check.stderr.contains(
+            "content/blog/missing.md:9:5: `/blog/no-such-post/` points at /blog/no-such-post/"
+        ),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check
+            .stderr
+            .trim_end()
+            .ends_with("check found 2 problems (nothing written)"),
+        "{}",
+        check.stderr
+    );
     // The failed build left the last good output as it was.
     assert_eq!(site.read("public/blog/photos/index.html"), before);
     assert!(!site.exists("public/blog/missing/index.html"));

@@ -116,6 +116,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             // Highlighted code from earlier builds and serves: a fast first build.
             cache_dir: Some(root.join(crate::build::CACHE_DIR)),
             external_links: false,
+            every_problem: false,
         },
         shared: Arc::clone(&shared),
         memo: crate::build::Memo::session(),

@@ -15,7 +15,7 @@ use crate::check::external::{self, ExternalLink};
 use crate::check::{Drafts, IdsMemo, LinkCheck};
 use crate::config::{Config, Severity};
 use crate::content::{self, load::DocumentMemo, Document};
-use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::error::{counted, Diagnostic, Diagnostics, Result};
 use crate::images::Images;
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
@@ -94,10 +94,10 @@ impl Built {
     /// `3 posts, 8 tags, 25 pages`, for the closing line of a command.
     pub fn counts(&self) -> String {
         format!(
-            "{} posts, {} tags, {} pages",
-            self.site.posts.len(),
-            self.site.tags.len(),
-            self.html_pages()
+            "{}, {}, {}",
+            counted(self.site.posts.len(), "post"),
+            counted(self.site.tags.len(), "tag"),
+            counted(self.html_pages(), "page")
         )
     }
 }
@@ -357,7 +357,7 @@ fn stages(
         true => external::links(&site, &config.base_url, &outline),
         false => Vec::new(),
     };
-    let mut broken_links = Diagnostics::sorted(problems.links).0;
+    let mut broken_links = Diagnostics::sorted(links).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
         crate::check::add_source_lines(&config.root, &mut broken_links);
         return Err(Diagnostics(broken_links));

@@ -192,12 +192,21 @@ impl Diagnostics {
             return out.trim_end().to_owned();
         }
         let n = self.0.len();
-        let plural = if n == 1 { "" } else { "s" };
         out.push_str(&match verdict {
-            Verdict::BuildFailed => format!("build failed: {n} error{plural}"),
-            Verdict::CheckFound => format!("check found {n} problem{plural} (nothing written)"),
+            Verdict::BuildFailed => format!("build failed: {}", counted(n, "error")),
+            Verdict::CheckFound => {
+                format!("check found {} (nothing written)", counted(n, "problem"))
+            }
         });
         out
+    }
+}
+
+/// `1 post`, `3 posts`: a count and its noun (a regular English plural) for messages.
+pub fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ => format!("{n} {noun}s"),
     }
 }
 

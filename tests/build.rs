@@ -10,7 +10,7 @@ fn url_scheme_pages_bundles_nested_and_static() {
     let run = site.build(&[]);
     run.assert_ok();
     assert!(
-        run.stdout.starts_with("built 4 posts, 1 tags, "),
+        run.stdout.starts_with("built 4 posts, 1 tag, "),
         "{}",
         run.stdout
     );
@@ -105,7 +105,7 @@ fn drafts_are_left_out_everywhere_unless_asked_for() {
     let run = site.build(&[]);
     run.assert_ok();
     assert!(
-        run.stdout.starts_with("built 1 posts, 1 tags,"),
+        run.stdout.starts_with("built 1 post, 1 tag,"),
         "{}",
         run.stdout
     );
@@ -310,7 +310,7 @@ fn every_front_matter_format() {
     let run = site.build(&[]);
     run.assert_ok();
     assert!(
-        run.stdout.starts_with("built 4 posts, 1 tags"),
+        run.stdout.starts_with("built 4 posts, 1 tag"),
         "{}",
         run.stdout
     );
@@ -626,7 +626,7 @@ fn check_reports_without_writing() {
     site.remove("content/blog/bad-date.md");
     let run = site.run(&["check"]);
     run.assert_ok();
-    assert!(run.stdout.starts_with("ok: 1 posts"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("ok: 1 post,"), "{}", run.stdout);
     assert!(!site.exists("public"));
 }
 

@@ -147,10 +147,9 @@ impl Rebuilder {
                     "pages reloaded"
                 };
                 println!(
-                    "rebuilt in {} ms: {} file{} changed, {what}",
+                    "rebuilt in {} ms: {} changed, {what}",
                     built_in.as_millis(),
-                    changed.len(),
-                    if changed.len() == 1 { "" } else { "s" }
+                    crate::error::counted(changed.len(), "file"),
                 );
                 if self.verbose {
                     for path in changed.iter().take(20) {

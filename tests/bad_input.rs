@@ -111,7 +111,7 @@ const CASES: &[Case] = &[
         },
         args: BUILD,
         status: 1,
-        reports: &["content/blog/x.md:3:7: `date` is not a date: `2024-02-30`"],
+        reports: &["content/blog/x.md:3:7: `date` is not a date: `2024-02-30` (February 2024 has 29 days)"],
         then: nothing_more,
     },
     Case {
@@ -190,8 +190,8 @@ const CASES: &[Case] = &[
         args: BUILD,
         status: 1,
         reports: &[
-            "content/blog/x.md:3:7: `date` is not a date: `2024-02-30`",
-            "content/blog/y.md:3:7: `date` is not a date: `2024-13-45`",
+            "content/blog/x.md:3:7: `date` is not a date: `2024-02-30` (February 2024 has 29 days)",
+            "content/blog/y.md:3:7: `date` is not a date: `2024-13-45` (there is no month 13)",
             "content/blog/y.md:4:10: `lastmod` is not a date: `soon`",
             "content/blog/z.md:3:7: `date` is not a date: `last tuesday`",
         ],

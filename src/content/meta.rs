@@ -125,9 +125,13 @@ pub fn parse_meta(
             Some(value) => {
                 let parsed = scalar_text(value).and_then(|s| Date::parse(&s));
                 if parsed.is_none() {
+                    let why = scalar_text(value)
+                        .and_then(|s| Date::impossible_day(&s))
+                        .map(|why| format!(" ({why})"))
+                        .unwrap_or_default();
                     errors.push(error_at(
                         key,
-                        format!("`{key}` is not a date: {}", show(value)),
+                        format!("`{key}` is not a date: {}{why}", show(value)),
                         "write dates as 2025-06-29, or 2025-06-29T18:30:00+02:00 with a time",
                     ));
                 }

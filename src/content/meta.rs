@@ -3,6 +3,7 @@
 use super::cards::{self, Profile, Project};
 use super::date::{jekyll_date, Date};
 use super::discover::Kind;
+use super::fields::{diagnostic_at, scalar_text, Fields};
 use super::front_matter::{kind_of, Split};
 use super::keys::{AUTHOR_FIELDS, KNOWN};
 use crate::error::Diagnostic;
@@ -57,295 +58,60 @@ pub fn parse_meta(
     split: &Split,
     kind: Kind,
 ) -> Result<Meta, Vec<Diagnostic>> {
-    let is_post = kind == Kind::Post;
-    let mut errors = Vec::new();
-    let fields = &split.fields;
-    let error_at = |key: &str, message: String, hint: &str| {
-        let d = Diagnostic::new(path, message).hint(hint);
-        match split.key_position(key) {
-            Some((line, col)) => d.at(text, line, col),
-            None => d.at(text, 1, 1),
-        }
+    let mut f = Fields {
+        path,
+        text,
+        split,
+        all: &split.fields,
+        errors: Vec::new(),
     };
-
-    let title_key = match kind {
-        Kind::Author if !fields.contains_key("title") => "name",
-        _ => "title",
-    };
-    let title = match fields.get(title_key).and_then(scalar_text) {
-        Some(t) if !t.trim().is_empty() => t,
-        Some(_) => {
-            errors.push(error_at(
-                "title",
-                "the title is empty".into(),
-                "give the post a title",
-            ));
-            String::new()
-        }
-        None if fields.contains_key(title_key) => {
-            let found = kind_of(&fields[title_key]);
-            errors.push(error_at(
-                title_key,
-                format!("`{title_key}` must be text, found {found}"),
-                "write title: My post",
-            ));
-            String::new()
-        }
-        None => {
-            let (message, hint) = match kind {
-                Kind::Author => (
-                    "the author's front matter has no `name`",
-                    "add a line such as `name: Jane Doe` to the front matter",
-                ),
-                _ => (
-                    "the front matter has no `title`",
-                    "add a line such as `title: My post` to the front matter",
-                ),
-            };
-            errors.push(
-                Diagnostic::new(path, message)
-                    .at(text, split.raw_first_line.saturating_sub(1).max(1), 1)
-                    .hint(hint),
-            );
-            String::new()
-        }
-    };
-
-    let mut date_field = |key: &str, required: bool| -> Option<Date> {
-        match fields.get(key) {
-            None | Some(Value::Null) if required => {
-                errors.push(
-                    Diagnostic::new(path, format!("the post has no `{key}`"))
-                        .at(text, split.raw_first_line.saturating_sub(1).max(1), 1)
-                        .hint("add a line such as `date: 2025-06-29` to the front matter"),
-                );
-                None
-            }
-            None | Some(Value::Null) => None,
-            Some(value) => {
-                let parsed = scalar_text(value).and_then(|s| Date::parse(&s));
-                if parsed.is_none() {
-                    let why = scalar_text(value)
-                        .and_then(|s| Date::impossible_day(&s))
-                        .map(|why| format!(" ({why})"))
-                        .unwrap_or_default();
-                    errors.push(error_at(
-                        key,
-                        format!("`{key}` is not a date: {}{why}", show(value)),
-                        "write dates as 2025-06-29, or 2025-06-29T18:30:00+02:00 with a time",
-                    ));
-                }
-                parsed
-            }
-        }
-    };
+    let title = title(&mut f, kind);
     let date = match jekyll_date(path) {
-        Some(from_name) if !fields.contains_key("date") => Some(from_name),
-        _ => date_field("date", is_post),
+        Some(from_name) if !f.all.contains_key("date") => Some(from_name),
+        _ => f.date("date", kind == Kind::Post),
     };
-    let lastmod = date_field("lastmod", false).or_else(|| date_field("updated", false));
+    let lastmod = f
+        .date("lastmod", false)
+        .or_else(|| f.date("updated", false));
     // Hugo: a post is out of the site before its `publishDate` and after its `expiryDate`.
     let now = Utc::now().fixed_offset();
-    let not_yet = date_field("publishDate", false).is_some_and(|d| d.0 > now);
-    let expired = date_field("expiryDate", false).is_some_and(|d| d.0 <= now);
-
-    let mut list_field = |key: &str| -> Vec<String> {
-        match fields.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    match scalar_text(item) {
-                        Some(s) if !s.trim().is_empty() => out.push(s.trim().to_owned()),
-                        Some(_) => {}
-                        None => errors.push(error_at(
-                            key,
-                            format!("`{key}` must be a list of text, found {}", kind_of(item)),
-                            "write tags: ['rust', 'web']",
-                        )),
-                    }
-                }
-                out
-            }
-            Some(value) => match scalar_text(value) {
-                Some(s) if s.trim().is_empty() => Vec::new(),
-                Some(s) => vec![s.trim().to_owned()],
-                None => {
-                    errors.push(error_at(
-                        key,
-                        format!("`{key}` must be a list, found {}", kind_of(value)),
-                        "write tags: ['rust', 'web']",
-                    ));
-                    Vec::new()
-                }
-            },
-        }
-    };
-    let mut tags = list_field("tags");
-    let mut categories = list_field("categories");
-    categories.extend(list_field("category"));
-    // Jekyll writes several categories as one space-separated string.
-    if let Some(Value::String(_)) = fields.get("categories") {
-        categories = categories
-            .iter()
-            .flat_map(|c| c.split_whitespace())
-            .map(str::to_owned)
-            .collect();
-    }
-    // Zola: `[taxonomies] tags = [...]`, `categories = [...]`.
-    if let Some(Value::Object(taxonomies)) = fields.get("taxonomies") {
-        let text_items = |key: &str| -> Vec<String> {
-            match taxonomies.get(key) {
-                Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
-                Some(v) => scalar_text(v).into_iter().collect(),
-                None => Vec::new(),
-            }
-        };
-        tags.extend(text_items("tags"));
-        categories.extend(text_items("categories"));
-    }
-    // Categories are listed as tags too, so that their posts are found the same way.
-    for c in &categories {
-        if !tags.contains(c) {
-            tags.push(c.clone());
-        }
-    }
-    let images = list_field("images");
-    let authors = list_field("authors");
-    let mut aliases = list_field("aliases");
-    aliases.extend(list_field("redirect_from"));
-
-    let mut bool_field = |key: &str, default: bool| match fields.get(key) {
-        None | Some(Value::Null) => default,
-        Some(value) => parse_bool(value).unwrap_or_else(|| {
-            errors.push(error_at(
-                key,
-                format!("`{key}` must be true or false, found {}", show(value)),
-                &format!("write {key}: true or {key}: false"),
-            ));
-            default
-        }),
-    };
-    let draft = bool_field("draft", false) || not_yet || expired;
-    let toc = bool_field("toc", true);
-    let comments = bool_field("comments", true);
-
-    let mut text_field = |key: &str| -> Option<String> {
-        match fields.get(key) {
-            None | Some(Value::Null) => None,
-            Some(value) => match scalar_text(value) {
-                Some(s) => Some(s),
-                None => {
-                    errors.push(error_at(
-                        key,
-                        format!("`{key}` must be text, found {}", kind_of(value)),
-                        "quote the value",
-                    ));
-                    None
-                }
-            },
-        }
-    };
-    let summary = text_field("summary")
-        .or_else(|| text_field("description"))
+    let not_yet = f.date("publishDate", false).is_some_and(|d| d.0 > now);
+    let expired = f.date("expiryDate", false).is_some_and(|d| d.0 <= now);
+    let (tags, categories) = tags_and_categories(&mut f);
+    let images = f.list("images");
+    let authors = f.list("authors");
+    let draft = f.flag("draft", false) || not_yet || expired;
+    let toc = f.flag("toc", true);
+    let comments = f.flag("comments", true);
+    let summary = f
+        .text("summary")
+        .or_else(|| f.text("description"))
         .filter(|s| !s.trim().is_empty());
-    let permalink_key = ["permalink", "url", "path"]
-        .into_iter()
-        .find(|k| fields.get(*k).is_some_and(|v| !v.is_null()));
-    let permalink_text = permalink_key.and_then(|key| Some((key, text_field(key)?)));
-    let canonical_url = text_field("canonicalUrl")
-        .or_else(|| text_field("canonical_url"))
+    let canonical_url = f
+        .text("canonicalUrl")
+        .or_else(|| f.text("canonical_url"))
         .filter(|s| !s.trim().is_empty());
-    let layout = text_field("layout");
-    let slug = text_field("slug");
+    let layout = f.text("layout");
+    let slug = f.text("slug");
     if let Some(s) = &slug {
-        let unsafe_path = s.contains("..")
-            || s.starts_with('/')
-            || s.contains('\\')
-            || s.chars().any(char::is_control);
-        if s.trim().is_empty() {
-            errors.push(error_at(
-                "slug",
-                "the slug is empty".into(),
-                "remove the `slug:` line to use the file's name, or write one such as my-post",
-            ));
-        } else if unsafe_path {
-            errors.push(error_at(
-                "slug",
-                format!("`slug` `{}` is not a safe URL path", visible(s)),
-                "use letters, digits and dashes, such as my-post",
-            ));
-        }
+        check_slug(&mut f, s);
     }
-    // Links we write into pages from the front matter: an author's `javascript:` there
-    // would run in every reader's browser.
-    for (key, url) in images
-        .iter()
-        .map(|u| ("images", u))
-        .chain(canonical_url.iter().map(|u| (canonical_key(fields), u)))
-    {
-        if let Some(scheme) = url_scheme(url).filter(|s| !matches!(s.as_str(), "http" | "https")) {
-            errors.push(error_at(
-                key,
-                format!("`{key}` holds a `{scheme}:` URL, which inkpress does not link to"),
-                "use an https:// URL or a path on this site, such as /images/cover.png",
-            ));
-        }
-    }
+    check_link_schemes(&mut f, &images, canonical_url.as_deref());
+    let permalink = permalink(&mut f);
+    let aliases = aliases(&mut f);
+    let (profile, projects) = {
+        let (path, text, split) = (f.path, f.text, f.split);
+        let error_at = |key: &str, message: String, hint: &str| {
+            diagnostic_at(path, text, split, key, message, hint)
+        };
+        let profile =
+            (kind == Kind::Author).then(|| cards::profile(f.all, &error_at, &mut f.errors));
+        (profile, cards::projects(f.all, &error_at, &mut f.errors))
+    };
+    let extra = extra(f.all, kind);
 
-    let permalink = permalink_text.and_then(|(key, written)| {
-        // Jekyll's `/:year/:title/` in one post's front matter: a pattern, not a URL.
-        let placeholders = written.contains("/:") || written.contains('{');
-        let site_path = alias_path(&written).filter(|_| !placeholders);
-        if placeholders {
-            errors.push(error_at(
-                key,
-                format!("`{key}` `{written}` is a pattern; a document's own URL is written out"),
-                "write the URL itself (/2019/05/04/post.html), or set the pattern for all posts in [permalinks] posts",
-            ));
-        } else if site_path.is_none() {
-            errors.push(error_at(
-                key,
-                format!("`{key}` `{written}` is not a path on this site"),
-                "write the page's URL as a site path, such as /about/ or /2019/05/04/post.html",
-            ));
-        }
-        site_path
-    });
-    let aliases: Vec<String> = aliases
-        .into_iter()
-        .filter_map(|alias| match alias_path(&alias) {
-            Some(p) => Some(p),
-            None => {
-                let key = if fields.contains_key("aliases") { "aliases" } else { "redirect_from" };
-                errors.push(error_at(
-                    key,
-                    format!("`{alias}` is not a path on this site"),
-                    "write old URLs as site paths, such as /2019/05/old-post.html or /posts/old-post/",
-                ));
-                None
-            }
-        })
-        .collect();
-
-    let profile = (kind == Kind::Author).then(|| cards::profile(fields, &error_at, &mut errors));
-    let projects = cards::projects(fields, &error_at, &mut errors);
-
-    let mut extra: Map<String, Value> = fields
-        .iter()
-        .filter(|(k, _)| !KNOWN.contains(&k.as_str()) && k.as_str() != "canonical_url")
-        .filter(|(k, _)| kind != Kind::Author || !AUTHOR_FIELDS.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    // Zola keeps a page's own fields under `[extra]`: templates find them as `extra.x`.
-    if let Some(Value::Object(own)) = extra.remove("extra") {
-        for (k, v) in own {
-            extra.entry(k).or_insert(v);
-        }
-    }
-
-    if !errors.is_empty() {
-        return Err(errors);
+    if !f.errors.is_empty() {
+        return Err(f.errors);
     }
     Ok(Meta {
         title,
@@ -368,6 +134,184 @@ pub fn parse_meta(
         projects,
         extra,
     })
+}
+
+/// The title (an author's `name`); empty, with an error noted, when it is missing or not text.
+fn title(f: &mut Fields, kind: Kind) -> String {
+    let key = match kind {
+        Kind::Author if !f.all.contains_key("title") => "name",
+        _ => "title",
+    };
+    match f.all.get(key) {
+        None => {
+            let (message, hint) = match kind {
+                Kind::Author => (
+                    "the author's front matter has no `name`",
+                    "add a line such as `name: Jane Doe` to the front matter",
+                ),
+                _ => (
+                    "the front matter has no `title`",
+                    "add a line such as `title: My post` to the front matter",
+                ),
+            };
+            f.missing(message, hint);
+            String::new()
+        }
+        Some(value) => match scalar_text(value) {
+            Some(t) if !t.trim().is_empty() => t,
+            Some(_) => {
+                f.error_at(
+                    "title",
+                    "the title is empty".into(),
+                    "give the post a title",
+                );
+                String::new()
+            }
+            None => {
+                let message = format!("`{key}` must be text, found {}", kind_of(value));
+                f.error_at(key, message, "write title: My post");
+                String::new()
+            }
+        },
+    }
+}
+
+/// Tags and categories as Hugo, Jekyll and Zola write them; categories are listed as
+/// tags too, so that their posts are found the same way.
+fn tags_and_categories(f: &mut Fields) -> (Vec<String>, Vec<String>) {
+    let mut tags = f.list("tags");
+    let mut categories = f.list("categories");
+    categories.extend(f.list("category"));
+    // Jekyll writes several categories as one space-separated string.
+    if let Some(Value::String(_)) = f.all.get("categories") {
+        categories = categories
+            .iter()
+            .flat_map(|c| c.split_whitespace())
+            .map(str::to_owned)
+            .collect();
+    }
+    // Zola: `[taxonomies] tags = [...]`, `categories = [...]`.
+    if let Some(Value::Object(taxonomies)) = f.all.get("taxonomies") {
+        let text_items = |key: &str| -> Vec<String> {
+            match taxonomies.get(key) {
+                Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
+                Some(v) => scalar_text(v).into_iter().collect(),
+                None => Vec::new(),
+            }
+        };
+        tags.extend(text_items("tags"));
+        categories.extend(text_items("categories"));
+    }
+    for c in &categories {
+        if !tags.contains(c) {
+            tags.push(c.clone());
+        }
+    }
+    (tags, categories)
+}
+
+fn check_slug(f: &mut Fields, slug: &str) {
+    let unsafe_path = slug.contains("..")
+        || slug.starts_with('/')
+        || slug.contains('\\')
+        || slug.chars().any(char::is_control);
+    if slug.trim().is_empty() {
+        f.error_at(
+            "slug",
+            "the slug is empty".into(),
+            "remove the `slug:` line to use the file's name, or write one such as my-post",
+        );
+    } else if unsafe_path {
+        f.error_at(
+            "slug",
+            format!("`slug` `{}` is not a safe URL path", visible(slug)),
+            "use letters, digits and dashes, such as my-post",
+        );
+    }
+}
+
+/// Links we write into pages from the front matter: an author's `javascript:` there
+/// would run in every reader's browser.
+fn check_link_schemes(f: &mut Fields, images: &[String], canonical_url: Option<&str>) {
+    let canonical_key = canonical_key(f.all);
+    let urls = images
+        .iter()
+        .map(|u| ("images", u.as_str()))
+        .chain(canonical_url.map(|u| (canonical_key, u)));
+    for (key, url) in urls {
+        if let Some(scheme) = url_scheme(url).filter(|s| !matches!(s.as_str(), "http" | "https")) {
+            f.error_at(
+                key,
+                format!("`{key}` holds a `{scheme}:` URL, which inkpress does not link to"),
+                "use an https:// URL or a path on this site, such as /images/cover.png",
+            );
+        }
+    }
+}
+
+/// The document's own site path, from `permalink`, `url` or `path`.
+fn permalink(f: &mut Fields) -> Option<String> {
+    let key = ["permalink", "url", "path"]
+        .into_iter()
+        .find(|k| f.get(k).is_some())?;
+    let written = f.text(key)?;
+    // Jekyll's `/:year/:title/` in one post's front matter: a pattern, not a URL.
+    if written.contains("/:") || written.contains('{') {
+        f.error_at(
+            key,
+            format!("`{key}` `{written}` is a pattern; a document's own URL is written out"),
+            "write the URL itself (/2019/05/04/post.html), or set the pattern for all posts in [permalinks] posts",
+        );
+        return None;
+    }
+    let site_path = alias_path(&written);
+    if site_path.is_none() {
+        f.error_at(
+            key,
+            format!("`{key}` `{written}` is not a path on this site"),
+            "write the page's URL as a site path, such as /about/ or /2019/05/04/post.html",
+        );
+    }
+    site_path
+}
+
+/// Old URLs (`aliases`, Jekyll's `redirect_from`) as site paths.
+fn aliases(f: &mut Fields) -> Vec<String> {
+    let mut written = f.list("aliases");
+    written.extend(f.list("redirect_from"));
+    let key = match f.all.contains_key("aliases") {
+        true => "aliases",
+        false => "redirect_from",
+    };
+    let mut paths = Vec::with_capacity(written.len());
+    for alias in written {
+        match alias_path(&alias) {
+            Some(p) => paths.push(p),
+            None => f.error_at(
+                key,
+                format!("`{alias}` is not a path on this site"),
+                "write old URLs as site paths, such as /2019/05/old-post.html or /posts/old-post/",
+            ),
+        }
+    }
+    paths
+}
+
+/// Fields inkpress does not read, for templates as `extra.x`.
+fn extra(fields: &Map<String, Value>, kind: Kind) -> Map<String, Value> {
+    let mut extra: Map<String, Value> = fields
+        .iter()
+        .filter(|(k, _)| !KNOWN.contains(&k.as_str()) && k.as_str() != "canonical_url")
+        .filter(|(k, _)| kind != Kind::Author || !AUTHOR_FIELDS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    // Zola keeps a page's own fields under `[extra]`: templates find them as `extra.x`.
+    if let Some(Value::Object(own)) = extra.remove("extra") {
+        for (k, v) in own {
+            extra.entry(k).or_insert(v);
+        }
+    }
+    extra
 }
 
 /// `text` with its control characters (a NUL from `"\0"`) written as escapes.
@@ -414,36 +358,6 @@ pub fn alias_path(alias: &str) -> Option<String> {
         Some(trimmed.to_owned())
     } else {
         Some(format!("{trimmed}/"))
-    }
-}
-
-/// Text of a scalar: strings as they are, numbers and booleans written out.
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// YAML 1.1 booleans in any case (`False`, `yes`, `off`), as writers use them.
-fn parse_bool(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "yes" | "on" | "y" => Some(true),
-            "false" | "no" | "off" | "n" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn show(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("`{s}`"),
-        other => format!("`{other}`"),
     }
 }
 

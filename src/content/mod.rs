@@ -3,6 +3,7 @@
 pub mod cards;
 pub mod date;
 pub mod discover;
+pub mod fields;
 pub mod front_matter;
 pub mod keys;
 pub mod load;

@@ -215,6 +215,7 @@ fn check_unique_paths(
     let reserved = ["", "blog/", tag_index, "404/", "404.html"];
     let redirected: HashMap<&str, &str> = config
         .redirects
+        .pages
         .iter()
         .map(|(old, _)| (old.as_str(), "[redirects] in inkpress.toml"))
         .collect();

@@ -64,14 +64,29 @@ pub(super) fn resolve_permalinks(raw: RawPermalinks, file: &ConfigText) -> Resul
         file.at(value.span(), format!("[permalinks] {key}: {message}"))
             .hint("for example posts = \"/{year}/{month}/{day}/{slug}.html\" or tags = \"/tags/{slug}/\"")
     };
+    let mut errors = Vec::new();
     if let Some(posts) = raw.posts {
-        permalinks.posts =
-            Pattern::posts(posts.get_ref()).map_err(|m| wrong("posts", &posts, m))?;
+        match Pattern::posts(posts.get_ref()) {
+            Ok(pattern) => permalinks.posts = pattern,
+            Err(m) => errors.push(wrong("posts", &posts, m)),
+        }
     }
     if let Some(tags) = raw.tags {
-        permalinks.tags = Pattern::tags(tags.get_ref()).map_err(|m| wrong("tags", &tags, m))?;
+        match Pattern::tags(tags.get_ref()) {
+            Ok(pattern) => permalinks.tags = pattern,
+            Err(m) => errors.push(wrong("tags", &tags, m)),
+        }
     }
-    Ok(permalinks)
+    all_or_errors(permalinks, errors)
+}
+
+/// The value, or every error found making it.
+fn all_or_errors<T>(value: T, errors: Vec<Diagnostic>) -> Result<T> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(crate::error::Diagnostics(errors))
+    }
 }
 
 pub(super) fn resolve_redirects(raw: RawRedirects, file: &ConfigText) -> Result<Redirects> {
@@ -116,11 +131,7 @@ pub(super) fn resolve_redirects(raw: RawRedirects, file: &ConfigText) -> Result<
         }
         redirects.pages.push((from, to.to_owned()));
     }
-    if errors.is_empty() {
-        Ok(redirects)
-    } else {
-        Err(crate::error::Diagnostics(errors))
-    }
+    all_or_errors(redirects, errors)
 }
 
 /// The site paths of an old feed and of the feed that now carries its posts, when both

@@ -1,14 +1,16 @@
 //! Site configuration: the raw `inkpress.toml` as written, and the resolved `Config` the build uses.
 
-use crate::content::meta::alias_path;
-use crate::content::permalink::{Pattern, Permalinks};
+use crate::content::permalink::Permalinks;
 use crate::error::{Diagnostic, Result};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "inkpress.toml";
 
+mod links;
 mod reader;
+use links::{resolve_permalinks, resolve_redirects, ConfigText, RawPermalinks, RawRedirects};
+pub use links::{FeedCopy, Redirects};
 use reader::{resolve_analytics, resolve_comments, RawAnalytics, RawComments};
 pub use reader::{Analytics, AnalyticsProvider, Comments, CommentsProvider};
 
@@ -42,23 +44,14 @@ struct RawConfig {
     analytics: RawAnalytics,
     #[serde(default)]
     permalinks: RawPermalinks,
-    /// Old URL → new URL (a site path or a full URL).
     #[serde(default)]
-    redirects: std::collections::BTreeMap<String, String>,
+    redirects: RawRedirects,
     #[serde(default)]
     images: RawImages,
     #[serde(default)]
     search: RawSearch,
     #[serde(default)]
     extra: toml::Table,
-}
-
-/// `[permalinks]` as written.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPermalinks {
-    posts: Option<String>,
-    tags: Option<String>,
 }
 
 /// `[search]` as written.
@@ -221,9 +214,8 @@ pub struct Config {
     pub analytics: Option<Analytics>,
     /// Where posts and tags are published (`[permalinks]`).
     pub permalinks: Permalinks,
-    /// `[redirects]`: old site path (from `meta::alias_path`) → where it now is, a site
-    /// path or a full URL.
-    pub redirects: Vec<(String, String)>,
+    /// `[redirects]`: old pages' and old feeds' URLs, and where they now are.
+    pub redirects: Redirects,
     pub search: Search,
     /// Free-form `[extra]` table, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
@@ -245,12 +237,17 @@ impl Config {
     /// Reads `inkpress.toml` under `root` if it exists; a site with only `content/` gets defaults.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
-        let raw = match std::fs::read_to_string(&path) {
-            Ok(text) => parse_raw(&path, &text)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => RawConfig::default(),
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => return Err(Diagnostic::io(&path, "read the config file", &e).into()),
         };
-        resolve(root, raw, overrides, &path)
+        let raw = parse_raw(&path, &text)?;
+        let file = ConfigText {
+            path: &path,
+            text: &text,
+        };
+        resolve(root, raw, overrides, &file)
     }
 
     /// The site's path prefix: `/` for a user site, `/repo/` for a project site.
@@ -319,7 +316,8 @@ fn parse_raw(path: &Path, text: &str) -> Result<RawConfig> {
     })
 }
 
-fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Config> {
+fn resolve(root: &Path, raw: RawConfig, o: &Overrides, file: &ConfigText) -> Result<Config> {
+    let path = file.path;
     let from_file = raw.base_url.as_deref().unwrap_or("http://localhost:1111/");
     let base_url = o.base_url.as_deref().unwrap_or(from_file);
     let base_url = normalize_base_url(base_url).map_err(|msg| {
@@ -345,8 +343,8 @@ fn resolve(root: &Path, raw: RawConfig, o: &Overrides, path: &Path) -> Result<Co
     let analytics = resolve_analytics(raw.analytics, path)?.filter(|_| !o.preview);
     let language = raw.language.unwrap_or_else(|| "en".to_owned());
     let date_format = reader::resolve_date_format(raw.date_format, &language, path)?;
-    let permalinks = resolve_permalinks(raw.permalinks, path)?;
-    let redirects = resolve_redirects(raw.redirects, path)?;
+    let permalinks = resolve_permalinks(raw.permalinks, file)?;
+    let redirects = resolve_redirects(raw.redirects, file)?;
     let images = resolve_images(raw.images, path)?;
     let search = resolve_search(raw.search, path)?;
     let mut config = Config {
@@ -457,53 +455,6 @@ fn resolve_feeds(raw: RawFeeds, path: &Path) -> Result<Feeds> {
     })
 }
 
-fn resolve_permalinks(raw: RawPermalinks, path: &Path) -> Result<Permalinks> {
-    let mut permalinks = Permalinks::default();
-    let wrong = |key: &str, message: String| {
-        Diagnostic::new(path, format!("[permalinks] {key}: {message}")).hint(
-            "for example posts = \"/{year}/{month}/{day}/{slug}.html\" or tags = \"/tags/{slug}/\"",
-        )
-    };
-    if let Some(posts) = raw.posts {
-        permalinks.posts = Pattern::posts(&posts).map_err(|m| wrong("posts", m))?;
-    }
-    if let Some(tags) = raw.tags {
-        permalinks.tags = Pattern::tags(&tags).map_err(|m| wrong("tags", m))?;
-    }
-    Ok(permalinks)
-}
-
-fn resolve_redirects(
-    raw: std::collections::BTreeMap<String, String>,
-    path: &Path,
-) -> Result<Vec<(String, String)>> {
-    let mut redirects = Vec::with_capacity(raw.len());
-    for (old, new) in raw {
-        let Some(from) = alias_path(&old) else {
-            return Err(Diagnostic::new(
-                path,
-                format!("[redirects] {old:?} is not a path on this site"),
-            )
-            .hint("write old URLs as site paths: \"/old-post/\" = \"/blog/new-post/\"")
-            .into());
-        };
-        let to = new.trim();
-        let full = to.starts_with("http://") || to.starts_with("https://");
-        if !full && !to.starts_with('/') {
-            return Err(Diagnostic::new(
-                path,
-                format!(
-                    "[redirects] {old:?} = {new:?}: the new URL must start with / or http(s)://"
-                ),
-            )
-            .hint("write \"/old/\" = \"/blog/new/\"")
-            .into());
-        }
-        redirects.push((from, to.to_owned()));
-    }
-    Ok(redirects)
-}
-
 fn resolve_deploy(raw: RawDeploy, path: &Path) -> Result<Deploy> {
     let non_empty = |v: Option<String>, key: &str, default: &str| -> Result<String> {
         let v = v.unwrap_or_else(|| default.to_owned());
@@ -604,8 +555,9 @@ mod tests {
 
     pub(super) fn load(text: &str) -> std::result::Result<Config, String> {
         let path = Path::new("inkpress.toml");
+        let file = ConfigText { path, text };
         parse_raw(path, text)
-            .and_then(|raw| resolve(Path::new("/site"), raw, &Overrides::default(), path))
+            .and_then(|raw| resolve(Path::new("/site"), raw, &Overrides::default(), &file))
             .map_err(|e| e.0[0].message.clone())
     }
 

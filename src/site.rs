@@ -6,7 +6,7 @@ use crate::content::{Document, Kind};
 use crate::error::Diagnostic;
 use crate::memo::FastMap;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One tag, merged over spellings that share a slug (`TIL` and `til`).
@@ -215,6 +215,7 @@ fn check_unique_paths(
     let reserved = ["", "blog/", tag_index, "404/", "404.html"];
     let redirected: HashMap<&str, &str> = config
         .redirects
+        .pages
         .iter()
         .map(|(old, _)| (old.as_str(), "[redirects] in inkpress.toml"))
         .collect();
@@ -270,11 +271,57 @@ fn check_unique_paths(
             }
         }
     }
+    errors.extend(bundle_collisions(posts.iter().chain(pages), &seen));
     if errors.is_empty() {
         Ok(())
     } else {
         Err(errors)
     }
+}
+
+/// Page bundles' files that would land on one output file. A bundle's files go to the
+/// folder of its page, which with a `.html` pattern (`/{year}/{month}/{day}/{slug}.html`)
+/// is shared by every post of the day: two bundles' `photo.png` would be one file, or a
+/// bundle's `b.html` another post's page. `pages_at` is every page's output file,
+/// lowercased, with the document that writes it.
+fn bundle_collisions<'d>(
+    documents: impl Iterator<Item = &'d Arc<Document>>,
+    pages_at: &FastMap<String, (&Document, String)>,
+) -> Vec<Diagnostic> {
+    let mut bundled: FastMap<String, PathBuf> = FastMap::default();
+    let mut errors = Vec::new();
+    for doc in documents.filter(|d| !d.source.assets.is_empty()) {
+        let folder = doc.source.display.parent().unwrap_or(Path::new(""));
+        for rel in &doc.source.assets {
+            let file = folder.join(rel);
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let url = format!("{}{rel}", doc.dir());
+            let key = url.to_lowercase();
+            let shared = "the posts' pages share one folder (the permalink pattern ends in .html): rename one of the files, or give one post another date or a pattern ending in /";
+            let (other, hint) = match (bundled.get(&key), pages_at.get(&key)) {
+                (Some(other_file), _) => (
+                    format!("{}, another bundle's file,", other_file.display()),
+                    shared,
+                ),
+                (None, Some((page, _))) => (
+                    format!("a page of {}", page.source.display.display()),
+                    "rename the file: a page is published at its URL",
+                ),
+                _ => {
+                    bundled.insert(key, file);
+                    continue;
+                }
+            };
+            errors.push(
+                Diagnostic::new(
+                    &file,
+                    format!("this file and {other} would both be published at /{url}"),
+                )
+                .hint(hint),
+            );
+        }
+    }
+    errors
 }
 
 /// The aliases whose redirects would overwrite a page inkpress generates (a tag's page,

@@ -33,6 +33,12 @@ fn post(site: &TestSite, text: &str) {
     site.write("content/blog/x.md", text);
 }
 
+/// The site's `inkpress.toml` with `tables` after its two lines.
+fn config(site: &TestSite, tables: &str) {
+    let good = site.read("inkpress.toml");
+    site.write("inkpress.toml", &format!("{good}\n{tables}"));
+}
+
 fn write_bytes(site: &TestSite, rel: &str, bytes: &[u8]) {
     std::fs::write(site.path().join(rel), bytes).unwrap();
 }
@@ -475,6 +481,54 @@ const CASES: &[Case] = &[
         status: 1,
         reports: &["/proc/.inkpress-bad-input.inkpress-new-"],
         then: nothing_more,
+    },
+    // inkpress.toml: each wrong value at its line and column, all of a table at once.
+    Case {
+        name: "wrong [permalinks] patterns",
+        mutate: |s| config(s, "[permalinks]\nposts = \"/{year}/\"\ntags = \"/tags/{slug}/x/\"\n"),
+        args: BUILD,
+        status: 1,
+        reports: &[
+            "inkpress.toml:6:9: [permalinks] posts: the pattern `/{year}/` needs {slug}, or two posts would share a URL",
+            "inkpress.toml:7:8: [permalinks] tags: the tag pattern `/tags/{slug}/x/` must be a folder then {slug}, such as /tags/{slug}/",
+        ],
+        then: nothing_more,
+    },
+    Case {
+        name: "wrong [redirects]",
+        mutate: |s| {
+            config(s, "[redirects]\n\"/a/../b/\" = \"/blog/\"\n\"/old/\" = \"blog/\"\n\"/feed.xml\" = \"/blog/\"\n")
+        },
+        args: BUILD,
+        status: 1,
+        reports: &[
+            "inkpress.toml:6:1: [redirects] \"/a/../b/\" is not a path on this site",
+            "inkpress.toml:8:15: [redirects] \"/feed.xml\" = \"/blog/\": an old feed can only lead to a feed of this site",
+            "inkpress.toml:7:11: [redirects] \"/old/\" = \"blog/\": the new URL must start with / or http(s)://",
+        ],
+        then: nothing_more,
+    },
+    Case {
+        name: "an old feed URL leading to a feed the site does not write",
+        mutate: |s| config(s, "[redirects]\n\"/posts/index.xml\" = \"/index.xml\"\n\"/rss.xml\" = \"/atom.xml\"\n"),
+        args: BUILD,
+        status: 1,
+        reports: &[
+            "inkpress.toml:6:1: [redirects] /posts/index.xml = /index.xml: this site writes no feed /index.xml",
+            "inkpress.toml:7:1: [redirects] /rss.xml is a feed this site writes itself",
+        ],
+        then: nothing_more,
+    },
+    Case {
+        name: "an old feed URL leading to a feed is that feed",
+        mutate: |s| config(s, "[redirects]\n\"/posts/index.xml\" = \"/atom.xml\"\n"),
+        args: BUILD,
+        status: 0,
+        reports: &[],
+        then: |s, _| {
+            let feed = page(s, "posts/index.xml");
+            assert!(feed.contains("<feed") && feed.contains("href=\"https://example.com/posts/index.xml\""), "{feed}");
+        },
     },
     // The site's folders.
     Case {

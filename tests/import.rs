@@ -103,12 +103,8 @@ fn hugo_urls_from_real_hugo_all_exist_after_import() {
             .unwrap()
             .display()
             .to_string();
-        // inkpress has no feed of a section or of a list of tags or categories (the
-        // blog's feed carries the same posts), and writes its own sitemap.
-        let list_feed = ["posts/index.xml", "tags/index.xml", "categories/index.xml"]
-            .contains(&rel.as_str())
-            || (rel.starts_with("categories/") && rel.ends_with(".xml"));
-        if list_feed || rel == "sitemap.xml" {
+        // inkpress writes its own sitemap.
+        if rel == "sitemap.xml" {
             continue;
         }
         urls.push(format!(
@@ -123,6 +119,10 @@ fn hugo_urls_from_real_hugo_all_exist_after_import() {
         "/tags/rust/",
         "/tags/rust/index.xml",
         "/index.xml",
+        "/posts/index.xml",
+        "/tags/index.xml",
+        "/categories/index.xml",
+        "/categories/notes/index.xml",
     ] {
         assert!(urls.iter().any(|u| u == expected), "Hugo made {urls:?}");
     }
@@ -143,11 +143,29 @@ fn hugo_urls_from_real_hugo_all_exist_after_import() {
         "https://example.org/tags/notes/"
     ));
     // The feed keeps Hugo's name, and lists the posts at their old URLs.
+    let first = "<link>https://example.org/posts/first-post/</link>";
     let feed = site.read("public/index.xml");
-    assert!(
-        feed.contains("<link>https://example.org/posts/first-post/</link>"),
-        "{feed}"
-    );
+    assert!(feed.contains(first), "{feed}");
+    // The section's and the taxonomy lists' feeds are the blog's feed, a category's
+    // feed its tag's: real RSS with the posts, each naming its own URL.
+    for (old, with_second) in [
+        ("posts/index.xml", true),
+        ("tags/index.xml", true),
+        ("categories/index.xml", true),
+        ("categories/notes/index.xml", false),
+    ] {
+        let copy = site.read(&format!("public/{old}"));
+        assert!(
+            copy.contains("<rss") && copy.contains(first),
+            "{old}: {copy}"
+        );
+        assert!(
+            copy.contains(&format!("href=\"https://example.org/{old}\"")),
+            "{old}: {copy}"
+        );
+        let second = copy.contains("https://example.org/posts/second-post/");
+        assert_eq!(second, with_second, "{old}: {copy}");
+    }
     let config = site.read("inkpress.toml");
     for line in [
         "title = \"A Hugo blog\"",
@@ -166,8 +184,11 @@ fn hugo_urls_from_real_hugo_all_exist_after_import() {
 fn jekyll_urls_from_its_documented_rules_all_exist_after_import() {
     // Derived from Jekyll's documentation, not from Jekyll (no registry here has it):
     // the default permalink style `date` is /:categories/:year/:month/:day/:title.html
-    // (the categories lowercased, none leaving no folder), a page `about.md` is
-    // /about.html unless it has a `permalink`, and jekyll-feed writes /feed.xml.
+    // (the categories lowercased, none leaving no folder; the folders above a
+    // `_posts/` come first), a page `about.md` is /about.html unless it has a
+    // `permalink`, and jekyll-feed writes /feed.xml, /feed/<category>.xml for the
+    // categories in `feed.categories` and /feed/by_tag/<tag>.xml with `feed.tags`, of
+    // published posts only.
     let (_, site, run) = import_and_build("import-jekyll");
     let urls = [
         "/linux/tips/2019/05/04/hello-jekyll.html",
@@ -176,8 +197,40 @@ fn jekyll_urls_from_its_documented_rules_all_exist_after_import() {
         "/contact/",
         "/feed.xml",
         "/assets/dot.png",
+        // Posts under a category folder: the folder is their first category.
+        "/notes/tips/2021/03/03/in-a-folder.html",
+        "/notes/2021/03/04/second-in-folder.html",
+        // jekyll-feed's feeds of a category (`feed.categories`) and of each tag
+        // (`feed.tags`), as the tag's feed.
+        "/feed/linux.xml",
+        "/feed/by_tag/shell.xml",
     ];
     assert_eq!(missing(&site, &urls), Vec::<String>::new());
+    for (feed, post) in [
+        ("feed/linux.xml", "/linux/tips/2019/05/04/hello-jekyll.html"),
+        (
+            "feed/by_tag/shell.xml",
+            "/notes/tips/2021/03/03/in-a-folder.html",
+        ),
+    ] {
+        let text = site.read(&format!("public/{feed}"));
+        assert!(
+            text.contains("<feed") && text.contains(post),
+            "{feed}: {text}"
+        );
+    }
+    // A draft is imported as one: out of the build, and shown by `--drafts`.
+    let draft_tag = "public/tags/unfinished/index.html";
+    assert!(!site.exists(draft_tag));
+    assert!(!site.exists("public/feed/by_tag/unfinished.xml"));
+    let drafts = site.build(&["--drafts"]);
+    drafts.assert_ok();
+    assert!(site.read(draft_tag).contains("Half done"));
+    assert!(
+        !run.stdout.contains("_drafts"),
+        "drafts are imported, not left: {}",
+        run.stdout
+    );
     assert!(redirects_to(
         &site,
         "/about.html",
@@ -185,8 +238,9 @@ fn jekyll_urls_from_its_documented_rules_all_exist_after_import() {
     ));
     let post = site.read("public/linux/tips/2019/05/04/hello-jekyll.html");
     assert!(post.contains("Hello, Jekyll"));
-    // The list links the post at its old URL, and so does the sitemap.
-    let list = site.read("public/blog/index.html");
+    // Lists link the post at its old URL (its tag's list here: the blog's first page
+    // shows newer posts), and so does the sitemap.
+    let list = site.read("public/tags/linux/index.html");
     assert!(
         list.contains("/linux/tips/2019/05/04/hello-jekyll.html"),
         "{list}"
@@ -226,6 +280,10 @@ fn zola_urls_from_its_documented_rules_all_exist_after_import() {
         "/tags/rust/",
         "/tags/rust/atom.xml",
         "/atom.xml",
+        // The section's feed (`generate_feeds` in its _index.md), and a category's
+        // (its taxonomy has `feed = true`).
+        "/blog/atom.xml",
+        "/categories/notes/atom.xml",
     ];
     assert_eq!(missing(&site, &urls), Vec::<String>::new());
     let first = site.read("public/blog/first/index.html");

@@ -107,6 +107,55 @@ fn two_posts_on_one_dated_url_are_both_named() {
 }
 
 #[test]
+fn bundles_sharing_a_dated_folder_may_not_share_a_file() {
+    // With a `.html` pattern the posts of one day share a folder, and so do their
+    // bundles' files: two `notes.txt` would be one file, a `c.html` another post's page.
+    let site = TestSite::empty();
+    site.write(
+        "inkpress.toml",
+        "[permalinks]\nposts = \"/{year}/{month}/{day}/{slug}.html\"\n",
+    );
+    for bundle in ["a", "b"] {
+        site.write(
+            &format!("content/blog/{bundle}/index.md"),
+            &format!("---\ntitle: {bundle}\ndate: 2024-01-01\n---\n[notes](./notes.txt)\n"),
+        );
+        site.write(&format!("content/blog/{bundle}/notes.txt"), bundle);
+    }
+    site.write("content/blog/b/c.html", "<p>b's own page</p>");
+    site.post("c", "title: C\ndate: 2024-01-01", "x");
+    let run = site.build(&[]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    for (file, other, url) in [
+        (
+            "content/blog/b/notes.txt",
+            "content/blog/a/notes.txt",
+            "2024/01/01/notes.txt",
+        ),
+        (
+            "content/blog/b/c.html",
+            "a page of content/blog/c.md",
+            "2024/01/01/c.html",
+        ),
+    ] {
+        let said = format!("{file}: this file and {other}");
+        assert!(
+            run.stderr.contains(&said) && run.stderr.contains(&format!("published at /{url}")),
+            "{said}: {}",
+            run.stderr
+        );
+    }
+    // Each in a day of its own, nothing is shared.
+    site.write(
+        "content/blog/b/index.md",
+        "---\ntitle: b\ndate: 2024-01-02\n---\n[notes](./notes.txt)\n",
+    );
+    site.build(&[]).assert_ok();
+    assert_eq!(site.read("public/2024/01/01/notes.txt"), "a");
+    assert_eq!(site.read("public/2024/01/02/notes.txt"), "b");
+}
+
+#[test]
 fn a_redirect_over_a_post_and_bad_patterns_are_errors() {
     let site = TestSite::empty();
     site.post("a", "title: A\ndate: 2024-01-01", "x");

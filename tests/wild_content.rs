@@ -87,6 +87,10 @@ fn mdx_from_the_tailwind_starter_renders_what_it_means() {
         stderr.contains(&format!("warning: {file}:39:1: <Callout>")),
         "{stderr}"
     );
+    // HTML comments, a syntax error in MDX, are dropped and the file still read as MDX.
+    assert!(!page.contains("never shown"), "{page}");
+    assert!(page.contains("<p>After the comment.</p>"), "{page}");
+    assert!(!stderr.contains("could not be read"), "{stderr}");
 }
 
 #[test]

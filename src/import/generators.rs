@@ -33,7 +33,7 @@ pub fn detect(source: &Path) -> Option<(Generator, PathBuf)> {
 }
 
 /// A Hugo or Jekyll permalink (`/:year/:month/:title/`) as an inkpress pattern.
-fn pattern_of(written: &str, section: &str) -> std::result::Result<String, String> {
+pub(super) fn pattern_of(written: &str, section: &str) -> std::result::Result<String, String> {
     let mut out = String::new();
     let mut rest = written.trim();
     while let Some(at) = rest.find(':') {
@@ -72,8 +72,9 @@ fn pattern_of(written: &str, section: &str) -> std::result::Result<String, Strin
 }
 
 /// Redirects from `/categories/<slug>/` to the tag page the category became, for each
-/// category the posts have (inkpress lists categories with the tags).
-fn category_redirects(plan: &mut Plan, tags_index: &str) {
+/// category the posts have (inkpress lists categories with the tags), and from each
+/// category's feeds (`feeds`, the old file names) to the tag's feed of the same name.
+fn category_redirects(plan: &mut Plan, tags_index: &str, feeds: &[String]) {
     let mut categories = std::collections::BTreeSet::new();
     for (_, fields) in post_fields(plan) {
         let taxonomies = fields.get("taxonomies").and_then(|t| t.get("categories"));
@@ -94,11 +95,24 @@ fn category_redirects(plan: &mut Plan, tags_index: &str) {
     redirects.insert("/categories/".into(), format!("/{tags_index}"));
     for c in categories {
         redirects.insert(format!("/categories/{c}/"), format!("/{tags_index}{c}/"));
+        for feed in feeds {
+            redirects.insert(
+                format!("/categories/{c}/{feed}"),
+                format!("/{tags_index}{c}/{feed}"),
+            );
+        }
     }
 }
 
+/// The front matter of a file's text, if it has any that reads.
+fn split_fields(path: &Path, text: &str) -> Option<serde_json::Map<String, Value>> {
+    crate::content::front_matter::split(path, text)
+        .ok()
+        .map(|s| s.fields)
+}
+
 /// Names of the shortcodes or Liquid tags used in the posts, for the report.
-fn templates_in_text(plan: &mut Plan, opener: &str) {
+pub(super) fn templates_in_text(plan: &mut Plan, opener: &str) {
     let mut names = std::collections::BTreeSet::new();
     for (from, to) in &plan.copies {
         if !super::is_markdown(to) {
@@ -128,7 +142,7 @@ fn templates_in_text(plan: &mut Plan, opener: &str) {
 }
 
 /// A folder the writer may have customised that inkpress does not read.
-fn not_read(plan: &mut Plan, source: &Path, folders: &[&str], why: &str) {
+pub(super) fn not_read(plan: &mut Plan, source: &Path, folders: &[&str], why: &str) {
     for f in folders {
         if source.join(f).exists() {
             plan.note(format!("{f}/: {why}"));
@@ -187,6 +201,25 @@ pub fn hugo(source: &Path, by: PathBuf) -> Result<Plan> {
             .redirects
             .insert(format!("/{section}/"), "/blog/".into());
     }
+    // Hugo's section feed carries the section's posts, which are the blog's: it is the
+    // blog's feed, written at the old URL too. Its taxonomy lists' feeds (/tags/index.xml)
+    // carry one entry per term; inkpress has no feed of tags, and a reader subscribed
+    // there (a theme's feed link on the tags page) keeps a working feed of the posts.
+    let feeds_on = !settings
+        .get("disableKinds")
+        .and_then(Value::as_array)
+        .is_some_and(|kinds| {
+            kinds
+                .iter()
+                .any(|k| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case("rss")))
+        });
+    if feeds_on {
+        for list in [section.as_str(), "tags", "categories"] {
+            plan.settings
+                .redirects
+                .insert(format!("/{list}/index.xml"), "/index.xml".into());
+        }
+    }
     plan.copy_tree(&content.join(&section), Path::new("content/blog"));
     let section_dir = content.join(&section);
     plan.copy_tree_where(&content, Path::new("content"), |rel| {
@@ -194,7 +227,11 @@ pub fn hugo(source: &Path, by: PathBuf) -> Result<Plan> {
     });
     plan.copy_tree(&source.join("static"), Path::new("static"));
     plan.copy_tree(&source.join("assets/images"), Path::new("static/images"));
-    category_redirects(&mut plan, "tags/");
+    let category_feeds: Vec<String> = feeds_on
+        .then(|| "index.xml".to_owned())
+        .into_iter()
+        .collect();
+    category_redirects(&mut plan, "tags/", &category_feeds);
     templates_in_text(&mut plan, "{{");
     let theme = text_at(&settings, "theme");
     if let Some(theme) = theme {
@@ -207,119 +244,6 @@ pub fn hugo(source: &Path, by: PathBuf) -> Result<Plan> {
         source,
         &["layouts", "themes", "assets", "i18n", "data"],
         "Hugo templates and data are not read",
-    );
-    Ok(plan)
-}
-
-pub fn jekyll(source: &Path, by: PathBuf) -> Result<Plan> {
-    let settings = read_settings(&source.join(&by))?;
-    let mut plan = Plan::new(Generator::Jekyll, by);
-    let s = &mut plan.settings;
-    s.title = text_at(&settings, "title");
-    s.description = text_at(&settings, "description");
-    s.author = text_at(&settings, "author").or_else(|| text_at(&settings, "author.name"));
-    s.base_url = text_at(&settings, "url").map(|url| {
-        let base = text_at(&settings, "baseurl").unwrap_or_default();
-        format!("{}/{}", url.trim_end_matches('/'), base.trim_matches('/'))
-    });
-    s.language = text_at(&settings, "lang");
-    s.posts_per_page = text_at(&settings, "paginate").and_then(|n| n.parse().ok());
-    let plugins: Vec<String> = ["plugins", "gems"]
-        .iter()
-        .filter_map(|k| settings.get(*k)?.as_array().cloned())
-        .flatten()
-        .filter_map(|p| p.as_str().map(str::to_owned))
-        .collect();
-    // jekyll-feed writes an Atom feed at /feed.xml.
-    if plugins.iter().any(|p| p == "jekyll-feed") {
-        s.atom = Some("feed.xml".into());
-    }
-    let style = text_at(&settings, "permalink").unwrap_or_else(|| "date".into());
-    let written = match style.as_str() {
-        "date" => "/:categories/:year/:month/:day/:title:output_ext",
-        "pretty" => "/:categories/:year/:month/:day/:title/",
-        "none" => "/:categories/:title:output_ext",
-        other => other,
-    };
-    match pattern_of(written, "") {
-        Ok(p) => plan.settings.posts_pattern = Some(p),
-        Err(what) => plan.note(format!("{what}: posts keep /blog/{{slug}}/")),
-    }
-    let pretty = written.ends_with('/');
-    plan.copy_tree(&source.join("_posts"), Path::new("content/blog"));
-    // Pages: Markdown at the top level; Jekyll writes `about.md` as /about.html unless
-    // the permalink style is pretty or the page has its own permalink.
-    let mut tops: Vec<PathBuf> = std::fs::read_dir(source)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    tops.sort();
-    let skipped = ["Gemfile", "Gemfile.lock", "README.md", "LICENSE", "CNAME"];
-    for path in tops {
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        if name.starts_with(['.', '_']) || skipped.contains(&name.as_str()) {
-            continue;
-        }
-        if path.is_dir() {
-            if !["node_modules", "vendor"].contains(&name.as_str()) {
-                plan.copy_tree(&path, &Path::new("static").join(&name));
-            }
-            continue;
-        }
-        if super::is_markdown(&path) {
-            if name.starts_with("index.") {
-                plan.note(format!("{name}: the home page is inkpress's own"));
-                continue;
-            }
-            plan.copies
-                .push((path.clone(), Path::new("content").join(&name)));
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let own = crate::content::front_matter::split(&path, &text)
-                .is_ok_and(|s| s.fields.contains_key("permalink"));
-            if !pretty && !own {
-                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-                plan.settings
-                    .redirects
-                    .insert(format!("/{stem}.html"), format!("/{stem}/"));
-            }
-        } else if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".liquid") {
-            plan.note(format!("{name}: a Liquid template, not read"));
-        } else {
-            plan.copies
-                .push((path.clone(), Path::new("static").join(&name)));
-        }
-    }
-    for p in plugins.iter().filter(|p| {
-        ![
-            "jekyll-feed",
-            "jekyll-redirect-from",
-            "jekyll-seo-tag",
-            "jekyll-sitemap",
-            "jekyll-paginate",
-        ]
-        .contains(&p.as_str())
-    }) {
-        plan.note(format!("plugin {p}"));
-    }
-    if let Some(theme) = text_at(&settings, "theme") {
-        plan.note(format!(
-            "theme `{theme}`: inkpress uses its own theme (templates/ to change it)"
-        ));
-    }
-    if source.join("_drafts").is_dir() {
-        plan.note(
-            "_drafts/: not copied; move a draft to content/blog/ with `draft: true` to keep it",
-        );
-    }
-    templates_in_text(&mut plan, "{%");
-    not_read(
-        &mut plan,
-        source,
-        &["_layouts", "_includes", "_sass", "_data"],
-        "Jekyll templates and data are not read",
     );
     Ok(plan)
 }
@@ -361,9 +285,8 @@ pub fn zola(source: &Path, by: PathBuf) -> Result<Plan> {
         .to_owned();
     let section_dir = content.join(&section);
     let index = std::fs::read_to_string(section_dir.join("_index.md")).unwrap_or_default();
-    if let Ok(split) = crate::content::front_matter::split(&section_dir.join("_index.md"), &index) {
-        s.posts_per_page = split
-            .fields
+    if let Some(fields) = split_fields(&section_dir.join("_index.md"), &index) {
+        s.posts_per_page = fields
             .get("paginate_by")
             .and_then(Value::as_u64)
             .map(|n| n as usize);
@@ -372,12 +295,41 @@ pub fn zola(source: &Path, by: PathBuf) -> Result<Plan> {
     if section != "blog" {
         s.redirects.insert(format!("/{section}/"), "/blog/".into());
     }
+    let feed_names: Vec<String> = feed_names.into_iter().filter(|_| feeds_on).collect();
+    // A section with `generate_feeds` has its own feeds, of the blog's posts: the blog's
+    // feeds are written there too.
+    let section_feeds = ["generate_feeds", "generate_feed"].iter().any(|k| {
+        split_fields(&section_dir.join("_index.md"), &index)
+            .and_then(|f| f.get(*k).and_then(Value::as_bool))
+            == Some(true)
+    });
+    for name in feed_names.iter().filter(|_| section_feeds) {
+        s.redirects
+            .insert(format!("/{section}/{name}"), format!("/{name}"));
+    }
+    // Categories become tags; a categories taxonomy with `feed = true` had feeds per term.
+    let categories_fed = settings
+        .get("taxonomies")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            t.get("name").and_then(Value::as_str) == Some("categories")
+                && ["feed", "rss"]
+                    .iter()
+                    .any(|k| t.get(*k).and_then(Value::as_bool) == Some(true))
+        });
+    let category_feeds = if categories_fed {
+        feed_names.clone()
+    } else {
+        Vec::new()
+    };
     plan.copy_tree(&section_dir, Path::new("content/blog"));
     plan.copy_tree_where(&content, Path::new("content"), |rel| {
         !content.join(rel).starts_with(&section_dir) && rel != Path::new("_index.md")
     });
     plan.copy_tree(&source.join("static"), Path::new("static"));
-    category_redirects(&mut plan, "tags/");
+    category_redirects(&mut plan, "tags/", &category_feeds);
     templates_in_text(&mut plan, "{{");
     if let Some(theme) = text_at(&settings, "theme") {
         plan.note(format!(

@@ -7,6 +7,7 @@
 //! prints it, else [`carry_out`] writes it into DEST.
 
 mod generators;
+mod jekyll;
 
 use crate::content::front_matter;
 use crate::error::{Diagnostic, Result};
@@ -105,22 +106,23 @@ impl Plan {
         self.unmapped.push(what.into());
     }
 
-    /// Posts copied (Markdown files under `content/blog/`).
+    /// Every file the import makes under DEST: those copied, then those written.
+    fn targets(&self) -> impl Iterator<Item = &PathBuf> {
+        let copied = self.copies.iter().map(|(_, to)| to);
+        copied.chain(self.writes.iter().map(|(to, _)| to))
+    }
+
+    /// Posts imported (Markdown files under `content/blog/`).
     pub fn posts(&self) -> usize {
-        self.copies
-            .iter()
-            .filter(|(_, to)| to.starts_with("content/blog") && is_markdown(to))
+        self.targets()
+            .filter(|to| to.starts_with("content/blog") && is_markdown(to))
             .count()
     }
 
     /// The report printed by `import`: what was found, what it becomes, what is left.
     pub fn report(&self, dest: &Path) -> String {
-        let targets = self
-            .copies
-            .iter()
-            .map(|(_, to)| to)
-            .chain(self.writes.iter().map(|(to, _)| to));
-        let pages = targets
+        let pages = self
+            .targets()
             .filter(|to| to.starts_with("content") && is_markdown(to))
             .count()
             - self.posts();
@@ -216,7 +218,7 @@ pub fn plan(source: &Path) -> Result<Plan> {
     let plan = match generators::detect(source) {
         Some((Generator::Tailwind, by)) => generators::tailwind(source, by),
         Some((Generator::Hugo, by)) => generators::hugo(source, by),
-        Some((Generator::Jekyll, by)) => generators::jekyll(source, by),
+        Some((Generator::Jekyll, by)) => jekyll::jekyll(source, by),
         Some((Generator::Zola, by)) => generators::zola(source, by),
         None => {
             return Err(Diagnostic::new(

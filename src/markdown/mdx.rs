@@ -52,24 +52,34 @@ impl TocInline {
 
 /// An MDX body rewritten to Markdown with HTML, and what could not be shown as written.
 pub fn to_markdown(body: &str) -> (String, Vec<BodyWarning>) {
-    let tree = match to_mdast(body, &parse_options()) {
-        Ok(tree) => tree,
-        Err(message) => {
-            let at = match message.place.as_deref() {
-                Some(markdown_rs::message::Place::Point(p)) => (p.line, p.column),
-                Some(markdown_rs::message::Place::Position(p)) => (p.start.line, p.start.column),
-                None => (1, 1),
-            };
-            let warning = BodyWarning {
-                at,
-                message: format!(
-                    "this MDX could not be read ({}): the file is rendered as plain Markdown until that is fixed",
-                    message.reason
-                ),
-            };
-            return (without_module_lines(body), vec![warning]);
+    // MDX has no HTML comments (`<!-- -->` is a syntax error there), but Markdown moved
+    // to MDX keeps them: markdown-rs stops at each one outside code, which is dropped
+    // before reading again. Each round removes one `<!--`, so the rounds are bounded.
+    let mut text = std::borrow::Cow::Borrowed(body);
+    let tree = loop {
+        let message = match to_mdast(&text, &parse_options()) {
+            Ok(tree) => break tree,
+            Err(message) => message,
+        };
+        let point = match message.place.as_deref() {
+            Some(markdown_rs::message::Place::Point(p)) => Some(p),
+            Some(markdown_rs::message::Place::Position(p)) => Some(&p.start),
+            None => None,
+        };
+        if let Some(without) = point.and_then(|p| without_html_comment_at(&text, p.offset)) {
+            text = std::borrow::Cow::Owned(without);
+            continue;
         }
+        let warning = BodyWarning {
+            at: point.map_or((1, 1), |p| (p.line, p.column)),
+            message: format!(
+                "this MDX could not be read ({}): the file is rendered as plain Markdown until that is fixed",
+                message.reason
+            ),
+        };
+        return (without_module_lines(&text), vec![warning]);
     };
+    let body = &*text;
     let mut rewrite = Rewrite {
         body,
         edits: Edits::default(),
@@ -112,6 +122,21 @@ fn parse_options() -> ParseOptions {
         })),
         ..ParseOptions::mdx()
     }
+}
+
+/// `text` without the HTML comment markdown-rs stopped at (`offset` is at its `<` or
+/// its `!`), its line breaks kept so that later lines keep their numbers; `None` when
+/// no closed comment starts there.
+fn without_html_comment_at(text: &str, offset: usize) -> Option<String> {
+    let start = [offset.checked_sub(1)?, offset]
+        .into_iter()
+        .find(|&at| text.get(at..).is_some_and(|t| t.starts_with("<!--")))?;
+    let end = start + 4 + text[start + 4..].find("-->")? + 3;
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..start]);
+    out.extend(text[start..end].chars().filter(|&c| c == '\n'));
+    out.push_str(&text[end..]);
+    Some(out)
 }
 
 /// Whether every `(`, `[` and `{` of some JavaScript is closed, strings and comments aside.
@@ -561,6 +586,31 @@ mod tests {
         let (out, warnings) = md(body);
         assert_eq!(out, body);
         assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn html_comments_are_dropped_outside_code_and_lines_kept() {
+        let body = "Naïve <!-- inline --> text <Image src=\"/a.png\" alt=\"a\" />\n\n<!--\nA block\ncomment\n-->\n<!-- two --><!-- on a line -->\n\n```html\n<!-- kept in code -->\n```\n\n`<!-- kept -->` <Unknown>x</Unknown>\n";
+        let (out, warnings) = md(body);
+        assert!(
+            !out.contains("inline") && !out.contains("A block") && !out.contains("two"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<!-- kept in code -->") && out.contains("`<!-- kept -->`"),
+            "{out}"
+        );
+        assert!(out.contains("<img src=\"/a.png\""), "{out}");
+        // Lines keep their numbers: the unknown component is still on line 13.
+        assert_eq!(out.lines().count(), body.lines().count(), "{out}");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].at.0, 13, "{warnings:?}");
+        // An unclosed comment is still a syntax error: the old way, warned.
+        let (_, warnings) = md("Text <!-- never closed\n");
+        assert!(
+            warnings[0].message.contains("could not be read"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -86,6 +86,7 @@ pub fn tag_links(config: &Config, tag: &Tag, site_title: &str) -> Vec<FeedLink> 
 }
 
 /// One feed file to render.
+#[derive(Clone)]
 pub struct FeedJob<'a> {
     /// Site path of the file: `rss.xml`, `tags/rust/atom.xml`.
     pub path: String,
@@ -222,8 +223,14 @@ fn newest_published<'p>(site: &Site, config: &Config, posts: &'p [usize]) -> Vec
         .collect()
 }
 
-/// Every feed the site publishes: the blog's, then each tag's.
-pub fn jobs<'a>(site: &Site, config: &Config, entries: &'a [Option<Entry>]) -> Vec<FeedJob<'a>> {
+/// Every feed the site publishes: the blog's, then each tag's, then the old feed URLs of
+/// `[redirects]`, each carrying the feed it names (an error where the site writes no such
+/// feed, or where the old URL is one of its own feeds).
+pub fn jobs<'a>(
+    site: &Site,
+    config: &Config,
+    entries: &'a [Option<Entry>],
+) -> Result<Vec<FeedJob<'a>>, Vec<Diagnostic>> {
     let mut jobs = Vec::new();
     let all: Vec<usize> = (0..site.posts.len()).collect();
     push_feeds(&mut jobs, site, config, entries, "", &config.title, &all);
@@ -235,7 +242,43 @@ pub fn jobs<'a>(site: &Site, config: &Config, entries: &'a [Option<Entry>]) -> V
             );
         }
     }
-    jobs
+    let mut errors = Vec::new();
+    let mut copies = Vec::new();
+    for copy in &config.redirects.feeds {
+        let report = |message: String, hint: &str| Diagnostic {
+            message,
+            hint: Some(hint.to_owned()),
+            ..copy.written_at.clone()
+        };
+        if jobs.iter().any(|j| j.path == copy.path) {
+            errors.push(report(
+                format!(
+                    "[redirects] /{} is a feed this site writes itself",
+                    copy.path
+                ),
+                "remove this redirect: the feed is already there",
+            ));
+        } else if let Some(feed) = jobs.iter().find(|j| j.path == copy.feed) {
+            copies.push(FeedJob {
+                path: copy.path.clone(),
+                ..feed.clone()
+            });
+        } else {
+            errors.push(report(
+                format!(
+                    "[redirects] /{} = /{}: this site writes no feed /{}",
+                    copy.path, copy.feed, copy.feed
+                ),
+                "name one of the site's feeds (the blog's, or a tag's under its folder), or remove the redirect",
+            ));
+        }
+    }
+    jobs.extend(copies);
+    if errors.is_empty() {
+        Ok(jobs)
+    } else {
+        Err(errors)
+    }
 }
 
 fn push_feeds<'a>(

@@ -239,9 +239,12 @@ fn render_with(
     }
     results.par_extend(generated.par_iter().map(make_page));
 
-    match feed::entries(site, config, &carried, &memo.entries, &outline, &body) {
-        Ok(entries) => {
-            let jobs = feed::jobs(site, config, &entries);
+    let entries = feed::entries(site, config, &carried, &memo.entries, &outline, &body);
+    match entries
+        .as_ref()
+        .map(|entries| feed::jobs(site, config, entries))
+    {
+        Ok(Ok(jobs)) => {
             results.par_extend(jobs.par_iter().map(|job| {
                 let template = job.format.template();
                 let bytes = memo.page(
@@ -263,7 +266,8 @@ fn render_with(
                 send(dest, job.path.clone(), bytes)
             }));
         }
-        Err(e) => results.push(Err(e)),
+        Ok(Err(errors)) => results.extend(errors.into_iter().map(Err)),
+        Err(e) => results.push(Err(e.clone())),
     }
 
     let generated = redirects::files(site, config)

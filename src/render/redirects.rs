@@ -10,7 +10,7 @@ use crate::site::Site;
 /// Pages that only send readers elsewhere: `…/page/1/` to the list itself, each old URL
 /// in a document's `aliases` to the document, and each of the config's `[redirects]`.
 pub fn files(site: &Site, config: &Config) -> Vec<OutputFile> {
-    let configured = config.redirects.iter().map(|(old, new)| {
+    let configured = config.redirects.pages.iter().map(|(old, new)| {
         let target = match new.strip_prefix('/') {
             Some(path) => config.url(path),
             None => new.clone(),

@@ -482,6 +482,42 @@ fn config_errors_name_the_key_and_file() {
     );
 }
 
+/// Output into a pipe the reader has closed (`inkpress build -v | head -1`) ends the
+/// process quietly, as `cat` does, instead of a panic about a broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let site = TestSite::fixture("tags");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_inkpress"))
+        .args(["--root"])
+        .arg(site.path())
+        .args(["build", "-v", "-o"])
+        .arg(site.path().join("public"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run inkpress");
+    // The only read end of the pipe: closed before the first line is written.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for inkpress");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.signal(),
+        Some(libc_sigpipe()),
+        "{:?}",
+        out.status
+    );
+}
+
+/// SIGPIPE's number on Linux and the BSDs.
+#[cfg(unix)]
+fn libc_sigpipe() -> i32 {
+    13
+}
+
 #[test]
 fn quiet_and_verbose() {
     let site = TestSite::fixture("drafts");

@@ -12,36 +12,61 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// One indexed document as the index files give it back: `docs/<n>.json`'s entry, its
-/// `text` and its `terms` (every term whose postings name it, with its score).
+/// `text` (every block of it, joined), its `terms` (every stem whose postings name it,
+/// and every word made into that stem, with its score) and `blocks` (the block of the
+/// text each of those is first in).
 fn documents(dir: &Path) -> Vec<Value> {
     let read =
         |rel: &str| std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let head: Value = serde_json::from_str(&read("index.json")).unwrap();
     let count = head["docs"].as_u64().unwrap() as usize;
     let chunk = head["chunk"].as_u64().unwrap() as usize;
+    let text_chunk = head["text_chunk"].as_u64().unwrap() as usize;
+    let block_weight = head["block_weight"].as_u64().unwrap();
     let mut docs: Vec<Value> = (0..count)
         .map(|n| {
             let docs: Value =
                 serde_json::from_str(&read(&format!("docs/{}.json", n / chunk))).unwrap();
             let mut doc = docs[n % chunk].clone();
-            let text_chunk = head["text_chunk"].as_u64().unwrap() as usize;
-            let texts: Value =
-                serde_json::from_str(&read(&format!("text/{}.json", n / text_chunk))).unwrap();
-            doc["text"] = texts[n % text_chunk].clone();
+            let mut blocks = Vec::new();
+            for b in 0.. {
+                let name = match b {
+                    0 => format!("text/{}.json", n / text_chunk),
+                    b => format!("text/{}-{b}.json", n / text_chunk),
+                };
+                if !dir.join(&name).exists() {
+                    break;
+                }
+                let texts: Value = serde_json::from_str(&read(&name)).unwrap();
+                let block = texts[n % text_chunk].as_str().unwrap().to_owned();
+                if !block.is_empty() {
+                    blocks.push(block);
+                }
+            }
+            doc["text"] = blocks.join(" ").into();
             doc["terms"] = json!({});
+            doc["blocks"] = json!({});
             doc
         })
         .collect();
     for shard in head["shards"].as_array().unwrap() {
-        let terms: Value =
+        let file: Value =
             serde_json::from_str(&read(&format!("terms/{}.json", shard.as_str().unwrap())))
                 .unwrap();
-        for (term, list) in terms.as_object().unwrap() {
+        for (term, list) in file["terms"].as_object().unwrap() {
             let list: Vec<u64> = serde_json::from_value(list.clone()).unwrap();
+            let forms = file["forms"][term].as_array().cloned().unwrap_or_default();
             let mut doc = 0;
             for pair in list.chunks(2) {
                 doc += pair[0] as usize;
-                docs[doc]["terms"][term] = pair[1].into();
+                for word in forms
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .chain([term.as_str()])
+                {
+                    docs[doc]["terms"][word] = (pair[1] % block_weight).into();
+                    docs[doc]["blocks"][word] = (pair[1] / block_weight).into();
+                }
             }
         }
     }
@@ -76,7 +101,12 @@ fn index_holds_every_published_post_and_page_and_no_draft() {
     let found = documents(&site.path().join("public/search-index"));
     assert_eq!(
         urls(&found),
-        ["/blog/bread/", "/blog/lighthouses/", "/colophon/"]
+        [
+            "/blog/bread/",
+            "/blog/keepers-log/",
+            "/blog/lighthouses/",
+            "/colophon/"
+        ]
     );
     for file in site.files("public/search-index") {
         let text = site.read(&format!("public/search-index/{file}"));
@@ -84,7 +114,7 @@ fn index_holds_every_published_post_and_page_and_no_draft() {
         assert!(!text.contains("Unfinished"), "a draft's title is in {file}");
     }
 
-    let post = &found[1];
+    let post = &found[2];
     assert_eq!(post["title"], "Lighthouses of the north");
     assert_eq!(post["date"], "January 10, 2025");
     assert_eq!(post["tags"], json!(["travel", "sea"]));
@@ -100,7 +130,7 @@ fn index_holds_every_published_post_and_page_and_no_draft() {
     for chrome in ["Skip to content", "Built with inkpress", "Back to the blog"] {
         assert!(!text.contains(chrome), "{chrome:?} indexed: {text}");
     }
-    assert_eq!(found[2]["title"], "Colophon");
+    assert_eq!(found[3]["title"], "Colophon");
 
     let page = site.read("public/blog/bread/index.html");
     assert!(
@@ -155,6 +185,7 @@ fn index_folder_and_urls_follow_the_config_and_base_url() {
         urls(&found),
         [
             "/repo/blog/bread/",
+            "/repo/blog/keepers-log/",
             "/repo/blog/lighthouses/",
             "/repo/colophon/"
         ]
@@ -191,6 +222,52 @@ fn a_misspelt_search_setting_names_the_file_and_the_key() {
     assert_ne!(run.status, 0);
     assert!(run.stderr.contains("inkpress.toml"), "{}", run.stderr);
     assert!(run.stderr.contains("enable"), "{}", run.stderr);
+}
+
+#[test]
+fn english_words_are_indexed_by_stem_and_long_texts_whole() {
+    let site = TestSite::fixture("search");
+    site.build(&[]).assert_ok();
+    let dir = site.path().join("public/search-index");
+    let head: Value = serde_json::from_str(&site.read("public/search-index/index.json")).unwrap();
+    assert_eq!(head["stemmer"], "english");
+    // "runs" is indexed as "run", a reader's "running" becomes "run" too (search.js).
+    let shard: Value =
+        serde_json::from_str(&site.read("public/search-index/terms/ru.json")).unwrap();
+    assert_eq!(shard["forms"]["run"], json!(["runs"]), "{shard}");
+    assert!(shard["terms"].get("runs").is_none(), "{shard}");
+
+    let found = documents(&dir);
+    let log = &found[1];
+    assert_eq!(log["url"], "/blog/keepers-log/");
+    // The whole text is kept, in blocks; a word near the end points at a later block.
+    let text = log["text"].as_str().unwrap();
+    assert!(text.starts_with("A hundred days of one keeper"), "{text}");
+    assert!(text.ends_with("where the quillwort grows."), "{text}");
+    assert!(text.contains("Day 57: the wick trimmed"), "{text}");
+    assert!(log["blocks"]["quillwort"].as_u64().unwrap() >= 1, "{log}");
+    assert_eq!(log["blocks"]["hundred"], 0, "{log}");
+    assert_eq!(log["blocks"]["runs"], log["blocks"]["quillwort"], "{log}");
+    for file in site.files("public/search-index/text") {
+        let texts: Vec<String> =
+            serde_json::from_str(&site.read(&format!("public/search-index/text/{file}"))).unwrap();
+        assert!(texts.iter().all(|t| t.len() <= 4096), "{file}: {texts:?}");
+    }
+}
+
+#[test]
+fn a_language_without_a_stemmer_indexes_words_as_they_are() {
+    let site = TestSite::fixture("search");
+    site.write(
+        "inkpress.toml",
+        "base_url = \"https://example.com/\"\nlanguage = \"ja\"\n",
+    );
+    site.build(&[]).assert_ok();
+    let head: Value = serde_json::from_str(&site.read("public/search-index/index.json")).unwrap();
+    assert_eq!(head["stemmer"], Value::Null);
+    let shard: Value =
+        serde_json::from_str(&site.read("public/search-index/terms/ru.json")).unwrap();
+    assert_eq!(shard, json!({"terms": {"runs": [1, 1001]}, "forms": {}}));
 }
 
 /// A static file server on 127.0.0.1 (ephemeral port) serving `root` under `/repo/`, as
@@ -303,11 +380,8 @@ fn open_search(page: &mut Page, (key, code, key_code, modifiers): (&str, &str, u
     panic!("{key} did not open the search box");
 }
 
-const FIRST_RESULT: &str = "document.querySelector('.search-results li a')";
-
-#[test]
-fn browser_finds_a_post_by_a_word_of_its_body_under_a_sub_path() {
-    // The example site (the repository's own), with a draft added, served under /repo/.
+/// A copy of the repository's own example site.
+fn example_site() -> TestSite {
     let site = TestSite::empty();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_tree(&repo.join("content"), &site.path().join("content"));
@@ -316,6 +390,15 @@ fn browser_finds_a_post_by_a_word_of_its_body_under_a_sub_path() {
         site.path().join("inkpress.toml"),
     )
     .unwrap();
+    site
+}
+
+const FIRST_RESULT: &str = "document.querySelector('.search-results li a')";
+
+#[test]
+fn browser_finds_a_post_by_a_word_of_its_body_under_a_sub_path() {
+    // The example site (the repository's own), with a draft added, served under /repo/.
+    let site = example_site();
     site.post(
         "hidden-draft",
         "title: Hidden draft\ndate: 2025-08-01\ndraft: true",
@@ -434,4 +517,125 @@ fn serve_finds_a_word_added_by_an_edit() {
         step,
     );
     drop(server);
+}
+
+/// Serves the search fixture under `/repo/` and opens its home page with the search box.
+fn fixture_in_browser() -> (TestSite, SubPathServer, Browser, String) {
+    let site = TestSite::fixture("search");
+    let server = SubPathServer::start(site.path().join("public"));
+    let base = format!("http://127.0.0.1:{}/repo/", server.port);
+    site.build(&["--base-url", &base]).assert_ok();
+    let browser = Browser::open(&base);
+    (site, server, browser, base)
+}
+
+#[test]
+fn browser_finds_other_forms_of_a_word_and_shows_deep_matches_in_context() {
+    let (_site, _server, browser, base) = fixture_in_browser();
+    let mut page = browser.page(&base);
+    let step = Duration::from_secs(20);
+    page.wait_until(
+        "document.readyState === 'complete' && !!document.querySelector('[data-search-open]')",
+        step,
+    );
+    let post = "/repo/blog/keepers-log/";
+    let marked = format!("Array.from({FIRST_RESULT}.querySelectorAll('mark'), m => m.textContent)");
+    // "running" is nowhere in the site: its stem finds the post with "runs", and the
+    // excerpt is of the end of the post, 7 KB in, with the word marked.
+    open_search(&mut page, SLASH);
+    type_text(&mut page, "running");
+    page.wait_until(
+        &format!("!!{FIRST_RESULT} && {FIRST_RESULT}.getAttribute('href') === '{post}'"),
+        step,
+    );
+    assert_eq!(page.eval(&marked), json!(["runs"]));
+    let excerpt = page.eval(&format!(
+        "{FIRST_RESULT}.querySelector('.search-excerpt').textContent"
+    ));
+    assert!(
+        excerpt
+            .as_str()
+            .unwrap()
+            .contains("keeper runs down to the shore"),
+        "{excerpt}"
+    );
+    // A word typed in part ("quillw") finds it by its beginning.
+    page.eval("document.querySelector('.search-input').value = ''");
+    type_text(&mut page, "quillw");
+    page.wait_until(
+        &format!(
+            "!!{FIRST_RESULT} && {FIRST_RESULT}.getAttribute('href') === '{post}' \
+             && {marked}.join() === 'quillwort'"
+        ),
+        step,
+    );
+    // Only the block with the match was fetched of the post's text, not its start.
+    let texts = page.eval(
+        "performance.getEntriesByType('resource').map(e => e.name)\
+         .filter(n => n.includes('/search-index/text/')).map(n => n.split('/text/')[1])",
+    );
+    assert_eq!(texts, json!(["0-1.json"]), "{texts}");
+}
+
+#[test]
+fn browser_stemmer_agrees_with_the_index_on_every_word_of_the_example_site() {
+    // The repository's own example site, and its README as a page: some 1,700
+    // English words.
+    let site = example_site();
+    // (Its screenshots are not part of the site: their links stay, as links.)
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .unwrap()
+        .replace("![", "[");
+    site.write(
+        "content/readme.md",
+        &format!("---\ntitle: Read me\n---\n{readme}"),
+    );
+    let server = SubPathServer::start(site.path().join("public"));
+    let base = format!("http://127.0.0.1:{}/repo/", server.port);
+    site.build(&["--base-url", &base]).assert_ok();
+
+    // Every word of the index with the stem the build gave it (rust-stemmers).
+    let mut words: Vec<(String, String)> = Vec::new();
+    for file in site.files("public/search-index/terms") {
+        let shard: Value =
+            serde_json::from_str(&site.read(&format!("public/search-index/terms/{file}"))).unwrap();
+        for (stem, _) in shard["terms"].as_object().unwrap() {
+            match shard["forms"][stem].as_array() {
+                Some(forms) => words.extend(
+                    forms
+                        .iter()
+                        .map(|f| (f.as_str().unwrap().to_owned(), stem.clone())),
+                ),
+                // A stem with no other word is a word that is its own stem.
+                None => words.push((stem.clone(), stem.clone())),
+            }
+        }
+    }
+    words.sort();
+    words.dedup();
+    assert!(words.len() > 1500, "{}", words.len());
+
+    let browser = Browser::open(&base);
+    let mut page = browser.page(&base);
+    page.wait_until(
+        "document.readyState === 'complete' && !!document.querySelector('[data-search-open]')",
+        Duration::from_secs(20),
+    );
+    // The words the browser stems otherwise than the build, with both stems.
+    let pairs = serde_json::to_string(&words).unwrap();
+    let differ = page
+        .eval_async(&format!(
+            "new Promise((resolve, reject) => {{
+                const s = document.createElement('script');
+                s.src = '{base}js/stem-english.js';
+                s.onload = () => resolve({pairs}
+                    .map(([word, build]) => [word, build, window.inkpressStemmers.english(word)])
+                    .filter(([, build, browser]) => build !== browser)
+                    .map(([word, build, browser]) => `${{word}}: ${{build}} (build) / ${{browser}} (browser)`));
+                s.onerror = () => reject('no js/stem-english.js');
+                document.head.appendChild(s);
+            }})"
+        ))
+        .unwrap();
+    assert_eq!(differ, json!([]), "of {} words", words.len());
 }

@@ -100,14 +100,15 @@ pub fn collapse_spaces(text: &str) -> String {
     out
 }
 
-/// Each term of `text`, in order, lowercased (repeats included): borrowed from `text`
-/// when it is already lowercase ASCII, as most words are.
-pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>)) {
+/// Each term of `text`, in order, lowercased (repeats included), with the byte offset
+/// where its word starts: borrowed from `text` when it is already lowercase ASCII, as
+/// most words are.
+pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>, usize)) {
     let bytes = text.as_bytes();
-    let mut emit = |word: &'t str, plain: bool| {
+    let mut emit = |word: &'t str, at: usize, plain: bool| {
         if plain {
             if word.len() >= MIN_TERM {
-                each(Cow::Borrowed(&word[..word.len().min(MAX_TERM)]));
+                each(Cow::Borrowed(&word[..word.len().min(MAX_TERM)]), at);
             }
             return;
         }
@@ -118,9 +119,10 @@ pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>)) {
             Some((cut, _)) => &word[..cut],
             None => word,
         };
-        each(Cow::Owned(
-            word.chars().flat_map(char::to_lowercase).collect(),
-        ));
+        each(
+            Cow::Owned(word.chars().flat_map(char::to_lowercase).collect()),
+            at,
+        );
     };
     // The start of the word being read, and whether it is lowercase ASCII so far.
     let mut start = None;
@@ -141,12 +143,12 @@ pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>)) {
             }
             plain &= lower;
         } else if let Some(s) = start.take() {
-            emit(&text[s..i], plain);
+            emit(&text[s..i], s, plain);
         }
         i += width;
     }
     if let Some(s) = start {
-        emit(&text[s..], plain);
+        emit(&text[s..], s, plain);
     }
 }
 
@@ -172,7 +174,7 @@ mod tests {
 
     fn all_terms(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        terms(text, |t| out.push(t.into_owned()));
+        terms(text, |t, _| out.push(t.into_owned()));
         out
     }
 

@@ -1,7 +1,7 @@
 //! The index's files, made from every indexed document's [`Record`] in plan order (a
 //! document's number is its place there):
 //!
-//! - `index.json`: `{"docs": N, "chunk": 64, "text_chunk": 8, "block_weight": 1000,
+//! - `index.json`: `{"docs": N, "chunk": 64, "text_chunk": 8, "block_weight": 100,
 //!   "stemmer": "english", "shards": ["ab", …]}`, what the search box reads first;
 //! - `terms/<shard>.json`: `{"terms": {"stem": [doc, weight, doc, weight, …]}, "forms":
 //!   {"stem": ["word", …]}}`. A term is a stem (the site's language's Snowball stemmer,
@@ -37,8 +37,9 @@ pub const TEXT_CHUNK: usize = 8;
 /// A document's text is kept in blocks of about this many bytes (cut at a space), so
 /// that an excerpt around a word anywhere in a long post costs a reader one block.
 pub const BLOCK: usize = 4096;
-/// A posting's weight is its score plus this many times the block of its first match.
-const BLOCK_WEIGHT: u32 = 1000;
+/// A posting's weight is its score (at most 99) plus this many times the block of its
+/// first match: most are in block 0, and a weight of a later block is 3 digits.
+const BLOCK_WEIGHT: u32 = 100;
 const MAX_SCORE: u32 = BLOCK_WEIGHT - 1;
 
 /// Score of a term for each time it is in a document's body, up to [`BODY_CAP`].
@@ -59,7 +60,7 @@ pub struct Record {
     pub date: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    /// The body's text, white space made single spaces.
+    /// The body's text without its code blocks, white space made single spaces.
     #[serde(skip)]
     pub text: String,
     /// Where each block of `text` starts and ends, in bytes.
@@ -94,31 +95,44 @@ pub struct Fields<'a> {
 
 impl Record {
     pub fn new<'a>(fields: Fields<'a>) -> Record {
-        let text = text::collapse_spaces(&text::html_to_text(fields.body_html));
-        let blocks = blocks(&text);
+        // Code blocks' words are indexed, but only the prose is kept for excerpts (code
+        // was a sixth of the text of a generated corpus): a word first found in code
+        // points at the block where that code was, unless the prose has it too.
+        let body = text::html_to_text(fields.body_html);
+        let prose = body.prose();
+        let blocks = blocks(&prose.text);
+        let block_of = |at: usize| {
+            let at = prose.offset(at);
+            blocks.partition_point(|&(_, end)| end as usize <= at) as u32
+        };
         // Body words first, counted with a cap, so that a long post does not outweigh a
         // title by repetition; then the title, headings and tags, once each.
-        // About one new term in ten words of five letters.
-        let mut scores: HashMap<Cow<str>, Score> =
-            HashMap::with_capacity_and_hasher(text.len() / 64, Default::default());
-        text::terms(&text, |term, at| {
-            scores
-                .entry(term)
-                .or_insert_with(|| Score {
-                    score: 0,
-                    block: blocks.partition_point(|&(_, end)| end as usize <= at) as u32,
-                })
-                .score += BODY;
+        // About one new term in ten words of five letters. With each score, whether its
+        // block is one of prose.
+        let mut scores: HashMap<Cow<str>, (Score, bool)> =
+            HashMap::with_capacity_and_hasher(body.text.len() / 64, Default::default());
+        let mut cursor = 0;
+        text::terms(&body.text, |term, at| {
+            let in_prose = !body.in_code(at, &mut cursor);
+            let (score, placed) = scores.entry(term).or_insert_with(|| {
+                let block = block_of(at);
+                (Score { score: 0, block }, in_prose)
+            });
+            score.score += BODY;
+            if in_prose && !*placed {
+                score.block = block_of(at);
+                *placed = true;
+            }
         });
         scores
             .values_mut()
-            .for_each(|s| s.score = s.score.min(BODY_CAP));
+            .for_each(|(s, _)| s.score = s.score.min(BODY_CAP));
         let mut once = |source: &'a str, weight: u32| {
             let mut seen: Vec<Cow<str>> = Vec::new();
             text::terms(source, |term, _| {
                 if !seen.contains(&term) {
                     seen.push(term.clone());
-                    scores.entry(term).or_default().score += weight;
+                    scores.entry(term).or_default().0.score += weight;
                 }
             });
         };
@@ -129,7 +143,8 @@ impl Record {
         for tag in fields.tags {
             once(tag, TAG);
         }
-        let mut sorted: Vec<(Cow<str>, Score)> = scores.into_iter().collect();
+        let mut sorted: Vec<(Cow<str>, Score)> =
+            scores.into_iter().map(|(t, (s, _))| (t, s)).collect();
         sorted.sort_unstable();
         let mut terms = String::with_capacity(sorted.iter().map(|(t, _)| t.len() + 1).sum());
         for (term, _) in &sorted {
@@ -142,7 +157,7 @@ impl Record {
             title: fields.title.to_owned(),
             date: fields.date,
             tags: fields.tags.to_vec(),
-            text,
+            text: prose.text,
             blocks,
             terms,
             scores,
@@ -503,5 +518,31 @@ mod tests {
         let text: Vec<String> =
             serde_json::from_str(&file(&files, &format!("idx/text/0-{last}.json"))).unwrap();
         assert!(text[0].ends_with("word zebra"), "{text:?}");
+    }
+
+    #[test]
+    fn code_is_indexed_but_excerpts_are_of_prose() {
+        let code = format!(
+            "<pre><code>{}</code></pre>",
+            "let cell = 1; ".repeat(BLOCK / 8)
+        );
+        let filler = "word ".repeat(BLOCK / 4);
+        let body = format!("<p>opening</p>{code}<p>{filler}</p><p>cell again</p>");
+        let r = record("/a/", "Code", &body);
+        assert!(r.text.starts_with("opening word word"), "{}", &r.text[..40]);
+        assert!(r.text.ends_with("word cell again"));
+        assert!(!r.text.contains("let"));
+        assert_eq!(r.blocks.len(), 2);
+        let found = |t: &str| r.terms().find(|(x, _)| *x == t).map(|(_, s)| s);
+        // "let" is only in the code: indexed, its excerpt where the code was.
+        assert_eq!(
+            found("let"),
+            Some(Score {
+                score: BODY_CAP,
+                block: 0
+            })
+        );
+        // "cell" is first in the code, then in the prose: its excerpt is of the prose.
+        assert_eq!(found("cell").map(|s| s.block), Some(1));
     }
 }

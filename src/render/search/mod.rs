@@ -2,6 +2,7 @@
 //! its title, date, tags, headings and body text, made on the rendering threads as each
 //! page is made, then merged in plan order into small files under `[search] output`
 //! (see [`index`] for the format) that the theme's `search.js` fetches as a search needs.
+//! Words are indexed by their stem in the site's language ([`stem`]).
 //!
 //! Written here rather than with Pagefind's library, which cost three times a whole
 //! build's CPU at 1,000 posts (one page at a time behind a lock, gzip at the best level

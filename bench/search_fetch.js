@@ -41,7 +41,18 @@ async function main() {
   const chrome = spawn("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
     "--user-data-dir=" + profile, "about:blank"]);
   const browserWs = (await started(chrome, /DevTools listening on (ws:\/\/\S+)/))[1];
-  const debugPort = new URL(browserWs).port;
+  // Whatever happens, the server, Chromium and its profile go.
+  try {
+    await measure(new URL(browserWs).port, port);
+  } finally {
+    chrome.kill();
+    server.kill();
+    await new Promise((r) => (chrome.exitCode !== null ? r() : chrome.on("exit", r)));
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function measure(debugPort, port) {
   const target = await (await fetch(`http://127.0.0.1:${debugPort}/json/new?about:blank`, { method: "PUT" })).json();
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((r) => ws.addEventListener("open", r));
@@ -95,10 +106,6 @@ async function main() {
       `${(r.raw / 1024).toFixed(1).padStart(7)} KB raw ${(r.gz / 1024).toFixed(1).padStart(6)} KB gzip`);
   }
   ws.close();
-  chrome.kill();
-  server.kill();
-  await new Promise((r) => chrome.on("exit", r));
-  fs.rmSync(profile, { recursive: true, force: true });
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

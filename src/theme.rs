@@ -29,6 +29,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
     ("js/inkpress.js", include_bytes!("../static/js/inkpress.js")),
     ("js/search.js", include_bytes!("../static/js/search.js")),
+    (
+        "js/stem-english.js",
+        include_bytes!("../static/js/stem-english.js"),
+    ),
 ];
 
 #[cfg(test)]

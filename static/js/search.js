@@ -34,7 +34,8 @@
   }
 
   // The index (written by `build`, see src/render/search/index.rs): index.json, then
-  // terms/<shard>.json for each typed word, docs/<n>.json and text/<n>.json for results shown.
+  // terms/<shard>.json for each typed word, docs/<n>.json and the text/<n>[-<block>].json
+  // that holds each shown result's match.
   var files = {};
   function get(path) {
     if (!files[path]) {
@@ -46,7 +47,34 @@
     }
     return files[path];
   }
-  function load() { return get("index.json"); }
+
+  // The index's words are stems (Snowball, for the site's language). Where this theme
+  // has the same stemmer (stem-<name>.js beside this script) a typed word is stemmed too;
+  // elsewhere it matches the words each stem was made from.
+  var stemmers = window.inkpressStemmers = window.inkpressStemmers || {};
+  var loading = {};
+  function stemmer(name) {
+    var src = script.src.replace(/search\.js(\?.*)?$/, "stem-" + name + ".js");
+    if (!/^[a-z]+$/.test(name) || src === script.src) return Promise.resolve();
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve) {
+        var s = document.createElement("script");
+        s.src = src;
+        s.onload = s.onerror = function () { resolve(); };
+        document.head.appendChild(s);
+      });
+    }
+    return loading[name];
+  }
+  function load() {
+    return get("index.json").then(function (head) {
+      return head.stemmer ? stemmer(head.stemmer).then(function () { return head; }) : head;
+    });
+  }
+  function stem(head, word) {
+    var f = head.stemmer && stemmers[head.stemmer];
+    return f ? f(word) : word;
+  }
 
   // A word as the index has it: letters and digits, lowercased, 2 to 32 characters.
   var SPLIT = /[^\p{L}\p{N}]+/u;
@@ -59,46 +87,69 @@
       return /[a-z0-9]/.test(c) ? c : "_" + c.codePointAt(0).toString(16);
     }).join("");
   }
+  function starts(text, word) { return text.lastIndexOf(word, 0) === 0; }
 
-  // Each document with a term that starts with `word`, and its best score (a whole-word
-  // match counts twice a prefix's).
+  // Each document with a term that `word` finds, its best score and the block of its text
+  // that has the match; and the words found, to mark in excerpts. A term is found by the
+  // typed word's stem (counting twice), or by the beginning of the stem or of a word
+  // made into it (`light` finds `lighthouse`).
   function postings(head, word) {
-    var name = shard(word);
-    if (head.shards.indexOf(name) < 0) return Promise.resolve({});
-    return get("terms/" + name + ".json").then(function (terms) {
-      var found = {};
-      Object.keys(terms).forEach(function (term) {
-        if (term.lastIndexOf(word, 0) !== 0) return;
-        var list = terms[term], doc = 0, weight = term === word ? 2 : 1;
-        for (var i = 0; i < list.length; i += 2) {
-          doc += list[i];
-          found[doc] = Math.max(found[doc] || 0, list[i + 1] * weight);
-        }
+    var stemmed = stem(head, word), per = head.block_weight;
+    var names = [shard(word), shard(stemmed)].filter(function (n, i, all) {
+      return head.shards.indexOf(n) >= 0 && all.indexOf(n) === i;
+    });
+    return Promise.all(names.map(function (n) { return get("terms/" + n + ".json"); })).then(function (shards) {
+      var found = { docs: {}, words: [] };
+      shards.forEach(function (file) {
+        Object.keys(file.terms).forEach(function (term) {
+          var forms = file.forms[term] || [];
+          var whole = term === stemmed || forms.indexOf(word) >= 0;
+          if (!whole && !starts(term, word) && !forms.some(function (f) { return starts(f, word); })) return;
+          found.words.push(term);
+          found.words.push.apply(found.words, forms);
+          var list = file.terms[term], doc = 0, weight = whole ? 2 : 1;
+          for (var i = 0; i < list.length; i += 2) {
+            doc += list[i];
+            var score = (list[i + 1] % per) * weight, block = Math.floor(list[i + 1] / per);
+            var had = found.docs[doc];
+            if (!had) found.docs[doc] = { score: score, block: block };
+            else { had.score = Math.max(had.score, score); had.block = Math.min(had.block, block); }
+          }
+        });
       });
       return found;
     });
   }
 
-  // The documents with every word, best first.
+  // The documents with every word, best first, each with the block of its earliest match;
+  // and every word found.
   function ranked(head, typed) {
     return Promise.all(typed.map(function (w) { return postings(head, w); })).then(function (each) {
-      var total = each[0];
-      each.slice(1).forEach(function (found) {
+      var total = each[0].docs, found = {};
+      each.slice(1).forEach(function (one) {
         Object.keys(total).forEach(function (d) {
-          if (found[d]) total[d] += found[d]; else delete total[d];
+          var hit = one.docs[d];
+          if (!hit) { delete total[d]; return; }
+          total[d].score += hit.score;
+          total[d].block = Math.min(total[d].block, hit.block);
         });
       });
-      return Object.keys(total).map(Number).sort(function (a, b) { return total[b] - total[a] || a - b; });
+      each.forEach(function (one) { one.words.forEach(function (w) { found[w] = true; }); });
+      var docs = Object.keys(total).map(Number).sort(function (a, b) {
+        return total[b].score - total[a].score || a - b;
+      }).map(function (d) { return { doc: d, block: total[d].block }; });
+      return { docs: docs, words: found };
     });
   }
 
-  function result(head, doc, typed) {
+  function result(head, hit, marks) {
+    var doc = hit.doc, texts = Math.floor(doc / head.text_chunk);
     return Promise.all([
       get("docs/" + Math.floor(doc / head.chunk) + ".json"),
-      get("text/" + Math.floor(doc / head.text_chunk) + ".json")
+      get("text/" + texts + (hit.block ? "-" + hit.block : "") + ".json")
     ]).then(function (got) {
       var data = got[0][doc % head.chunk];
-      data.excerpt = excerpt(got[1][doc % head.text_chunk], typed);
+      data.excerpt = excerpt(got[1][doc % head.text_chunk], marks);
       return data;
     });
   }
@@ -114,12 +165,13 @@
 
   function close() { if (dialog && dialog.open) dialog.close(); }
 
-  // About 24 words of the text around the first typed word, typed words marked.
-  function excerpt(text, typed) {
+  // About 24 words of the text around the first word found, words found marked: those
+  // the index matched (any form of a stem) and those that start with a typed word.
+  function excerpt(text, marks) {
     var parts = text.split(/([^\p{L}\p{N}]+)/u), p = document.createElement("p");
     var hit = function (w) {
       w = w.toLowerCase();
-      return typed.some(function (t) { return w.lastIndexOf(t, 0) === 0; });
+      return marks.words[w] === true || marks.typed.some(function (t) { return starts(w, t); });
     };
     var first = 0;
     for (var i = 0; i < parts.length; i += 2) if (hit(parts[i])) { first = i; break; }
@@ -181,11 +233,12 @@
     // Wait for a pause in typing before fetching.
     timer = setTimeout(function () {
       load().then(function (head) {
-        return ranked(head, typed).then(function (docs) {
+        return ranked(head, typed).then(function (found) {
           if (mine !== query) return;
-          return Promise.all(docs.slice(0, 8).map(function (d) { return result(head, d, typed); })).then(function (data) {
+          var marks = { words: found.words, typed: typed };
+          return Promise.all(found.docs.slice(0, 8).map(function (hit) { return result(head, hit, marks); })).then(function (data) {
             if (mine !== query) return;
-            var n = docs.length;
+            var n = found.docs.length;
             show(data, n ? n + (n === 1 ? " result" : " results") : "No results for “" + text.trim() + "”");
           });
         });

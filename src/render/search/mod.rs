@@ -2,6 +2,7 @@
 //! its title, date, tags, headings and body text, made on the rendering threads as each
 //! page is made, then merged in plan order into small files under `[search] output`
 //! (see [`index`] for the format) that the theme's `search.js` fetches as a search needs.
+//! Words are indexed by their stem in the site's language ([`stem`]).
 //!
 //! Written here rather than with Pagefind's library, which cost three times a whole
 //! build's CPU at 1,000 posts (one page at a time behind a lock, gzip at the best level
@@ -13,6 +14,7 @@
 //! [held](Held) and serve writes the files after it has sent the reload.
 
 pub mod index;
+pub mod stem;
 pub mod text;
 
 use crate::config::Config;
@@ -20,6 +22,7 @@ use crate::content::Document;
 use crate::markdown::{Outline, Rendered};
 use crate::output::OutputFile;
 pub use index::Record;
+use rust_stemmers::Algorithm;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -43,13 +46,14 @@ pub struct Kept {
 pub struct Held {
     /// `[search] output`: the index's files go there.
     pub folder: String,
+    stemmer: Option<Algorithm>,
     records: Vec<Arc<Record>>,
 }
 
 impl Held {
     /// The index's files.
     pub fn finish(self) -> Vec<OutputFile> {
-        index::files(&self.folder, &self.records)
+        index::files(&self.folder, &self.records, self.stemmer)
     }
 }
 
@@ -84,6 +88,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// The index being made while the site renders.
 pub struct Indexer {
     folder: String,
+    stemmer: Option<Algorithm>,
     keep: bool,
     last: HashMap<Key, Arc<Record>>,
     records: Vec<(Key, Arc<Record>)>,
@@ -95,6 +100,7 @@ impl Indexer {
     pub fn start(config: &Config, kept: &Kept, keep: bool) -> Option<Indexer> {
         config.search.enabled.then(|| Indexer {
             folder: config.search.output.clone(),
+            stemmer: stem::algorithm(&config.language),
             keep,
             last: std::mem::take(&mut *lock(&kept.records)),
             records: Vec::new(),
@@ -149,6 +155,7 @@ impl Indexer {
         }
         let held = Held {
             folder: self.folder,
+            stemmer: self.stemmer,
             records,
         };
         if kept.lags {

@@ -24,11 +24,20 @@ const INLINE: &[&str] = &[
 /// How the anchor after a heading's text starts (after its `<`).
 const HEADING_ANCHOR: &str = "a class=\"anchor\"";
 
-/// The text of an HTML fragment: tags taken out, entities decoded, `<script>` and
-/// `<style>` left out. White space is left as it is ([`collapse_spaces`] tidies the part
-/// that is kept).
-pub fn html_to_text(html: &str) -> String {
+/// A body's text, and where in it the code blocks are.
+pub struct BodyText {
+    /// Tags taken out, entities decoded, `<script>` and `<style>` left out, every run of
+    /// ASCII white space one space (none at either end).
+    pub text: String,
+    /// The byte ranges of `text` that come from `<pre>` elements, in order.
+    pub code: Vec<(usize, usize)>,
+}
+
+/// The text of an HTML fragment (see [`BodyText`]).
+pub fn html_to_text(html: &str) -> BodyText {
     let mut text = String::with_capacity(html.len() / 2);
+    let mut code = Vec::new();
+    let mut code_start = None;
     let mut rest = html;
     while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
         push_decoded(&mut text, &rest[..open]);
@@ -39,10 +48,11 @@ pub fn html_to_text(html: &str) -> String {
             rest = "";
             break;
         };
-        let name = tag_name(&tag[1..close]);
+        let inside = &tag[1..close];
+        let name = tag_name(inside);
         rest = &tag[close + 1..];
         // A heading's `#` link (markdown/headings.rs) is not part of its text.
-        if tag[1..close].starts_with(HEADING_ANCHOR) {
+        if inside.starts_with(HEADING_ANCHOR) {
             rest = rest.find("</a>").map_or("", |end| &rest[end + 4..]);
         }
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
@@ -53,12 +63,86 @@ pub fn html_to_text(html: &str) -> String {
                 None => "",
             };
         }
-        if !is_inline(name) && !text.ends_with(' ') {
+        if !is_inline(name) && !text.is_empty() && !text.ends_with(' ') {
             text.push(' ');
+        }
+        if name.eq_ignore_ascii_case("pre") {
+            match (inside.starts_with('/'), code_start) {
+                (false, None) => code_start = Some(text.len()),
+                (true, Some(start)) => {
+                    code.push((start, text.len()));
+                    code_start = None;
+                }
+                _ => {}
+            }
         }
     }
     push_decoded(&mut text, rest);
-    text
+    if text.ends_with(' ') {
+        text.pop();
+    }
+    if let Some(start) = code_start {
+        code.push((start, text.len()));
+    }
+    for range in &mut code {
+        range.1 = range.1.min(text.len());
+    }
+    BodyText { text, code }
+}
+
+/// What is left of a [`BodyText`] without its code blocks: the text, and where each
+/// piece of it was in the whole.
+pub struct Prose {
+    pub text: String,
+    /// For each piece kept: its start in the whole text, its start here, its length.
+    pieces: Vec<(usize, usize, usize)>,
+}
+
+impl BodyText {
+    /// The text without its code blocks (one space where each was).
+    pub fn prose(&self) -> Prose {
+        let mut text = String::with_capacity(self.text.len());
+        let mut pieces = Vec::with_capacity(self.code.len() + 1);
+        let mut from = 0;
+        let all = self.text.len();
+        for &(start, end) in self.code.iter().chain([(all, all)].iter()) {
+            let piece = &self.text[from..start.max(from)];
+            let lead = piece.len() - piece.trim_start_matches(' ').len();
+            let piece = piece.trim_matches(' ');
+            if !piece.is_empty() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                pieces.push((from + lead, text.len(), piece.len()));
+                text.push_str(piece);
+            }
+            from = end.max(from);
+        }
+        Prose { text, pieces }
+    }
+
+    /// Whether the byte at `at` of the text is in a code block; `cursor` is where the
+    /// last question left off (questions come in increasing `at`).
+    pub fn in_code(&self, at: usize, cursor: &mut usize) -> bool {
+        while self.code.get(*cursor).is_some_and(|&(_, end)| end <= at) {
+            *cursor += 1;
+        }
+        self.code
+            .get(*cursor)
+            .is_some_and(|&(start, _)| start <= at)
+    }
+}
+
+impl Prose {
+    /// Where the byte at `at` of the whole text is in the prose: the same word, or for a
+    /// word of a code block, the place the block was.
+    pub fn offset(&self, at: usize) -> usize {
+        let n = self.pieces.partition_point(|&(whole, _, _)| whole <= at);
+        match n.checked_sub(1).map(|n| self.pieces[n]) {
+            Some((whole, here, len)) => here + (at - whole).min(len),
+            None => 0,
+        }
+    }
 }
 
 fn is_inline(name: &str) -> bool {
@@ -82,32 +166,53 @@ fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
 
 fn push_decoded(out: &mut String, text: &str) {
     if text.contains('&') {
-        html_escape::decode_html_entities_to_string(text, out);
+        let mut decoded = String::with_capacity(text.len());
+        html_escape::decode_html_entities_to_string(text, &mut decoded);
+        push_collapsed(out, &decoded);
     } else {
-        out.push_str(text);
+        push_collapsed(out, text);
     }
 }
 
-/// `text` with every run of white space made one space, and none at either end.
-pub fn collapse_spaces(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
+/// Pushes `text` with each run of ASCII white space made one space, and none where `out`
+/// is empty or already ends with one.
+fn push_collapsed(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < bytes.len() && bytes[end].is_ascii_whitespace() {
+            end += 1;
+        }
+        // A lone space after a word is already as it should be.
+        if end == i + 1 && bytes[i] == b' ' && i > from {
+            i = end;
+            continue;
+        }
+        out.push_str(&text[from..i]);
+        if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
         }
-        out.push_str(word);
+        from = end;
+        i = end;
     }
-    out
+    out.push_str(&text[from..]);
 }
 
-/// Each term of `text`, in order, lowercased (repeats included): borrowed from `text`
-/// when it is already lowercase ASCII, as most words are.
-pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>)) {
+/// Each term of `text`, in order, lowercased (repeats included), with the byte offset
+/// where its word starts: borrowed from `text` when it is already lowercase ASCII, as
+/// most words are.
+pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>, usize)) {
     let bytes = text.as_bytes();
-    let mut emit = |word: &'t str, plain: bool| {
+    let mut emit = |word: &'t str, at: usize, plain: bool| {
         if plain {
             if word.len() >= MIN_TERM {
-                each(Cow::Borrowed(&word[..word.len().min(MAX_TERM)]));
+                each(Cow::Borrowed(&word[..word.len().min(MAX_TERM)]), at);
             }
             return;
         }
@@ -118,9 +223,10 @@ pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>)) {
             Some((cut, _)) => &word[..cut],
             None => word,
         };
-        each(Cow::Owned(
-            word.chars().flat_map(char::to_lowercase).collect(),
-        ));
+        each(
+            Cow::Owned(word.chars().flat_map(char::to_lowercase).collect()),
+            at,
+        );
     };
     // The start of the word being read, and whether it is lowercase ASCII so far.
     let mut start = None;
@@ -141,12 +247,12 @@ pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>)) {
             }
             plain &= lower;
         } else if let Some(s) = start.take() {
-            emit(&text[s..i], plain);
+            emit(&text[s..i], s, plain);
         }
         i += width;
     }
     if let Some(s) = start {
-        emit(&text[s..], plain);
+        emit(&text[s..], s, plain);
     }
 }
 
@@ -172,18 +278,41 @@ mod tests {
 
     fn all_terms(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        terms(text, |t| out.push(t.into_owned()));
+        terms(text, |t, _| out.push(t.into_owned()));
         out
     }
 
     #[test]
     fn html_becomes_text() {
-        let html = "<h2 id=\"x\">The <em>lamp</em>room<a class=\"anchor\" href=\"#x\">#</a></h2><p>Tom &amp; Jerry&#39;s &lt;b&gt;</p>\
-                    <script>var hidden = 1;</script><STYLE>p{}</STYLE><pre><code><span>let</span> x</code></pre>a < b";
-        assert_eq!(
-            collapse_spaces(&html_to_text(html)),
-            "The lamproom Tom & Jerry's <b> let x a < b"
+        let html = "<h2 id=\"x\">The <em>lamp</em>room<a class=\"anchor\" href=\"#x\">#</a></h2>\n<p>Tom &amp; Jerry&#39;s \n\t &lt;b&gt;</p>\
+                    <script>var hidden = 1;</script><STYLE>p{}</STYLE><pre><code><span>let</span>  x</code></pre>a < b ";
+        let body = html_to_text(html);
+        assert_eq!(body.text, "The lamproom Tom & Jerry's <b> let x a < b");
+        let (start, end) = body.code[0];
+        assert_eq!(body.code.len(), 1);
+        assert_eq!(body.text[start..end].trim(), "let x");
+    }
+
+    #[test]
+    fn prose_leaves_code_out_and_maps_places() {
+        let body = html_to_text(
+            "<p>one two</p><pre><code>fn three()</code></pre><p>four</p><pre>five</pre>",
         );
+        assert_eq!(body.text, "one two fn three() four five");
+        let prose = body.prose();
+        assert_eq!(prose.text, "one two four");
+        let at = |word: &str| body.text.find(word).unwrap();
+        assert_eq!(prose.offset(at("two")), prose.text.find("two").unwrap());
+        assert_eq!(prose.offset(at("four")), prose.text.find("four").unwrap());
+        // A word of a code block: where the block was (after "two", before "four").
+        assert_eq!(prose.offset(at("three")), "one two".len());
+        assert_eq!(prose.offset(at("five")), prose.text.len());
+        let mut cursor = 0;
+        let code: Vec<bool> = ["one", "three", "four", "five"]
+            .iter()
+            .map(|w| body.in_code(at(w), &mut cursor))
+            .collect();
+        assert_eq!(code, [false, true, false, true]);
     }
 
     #[test]

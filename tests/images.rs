@@ -307,3 +307,45 @@ fn at_phone_width_nothing_shifts_and_the_browser_fetches_a_narrower_copy() {
         "{chosen}"
     );
 }
+
+#[test]
+fn feeds_carry_every_image_url_absolute_srcset_included() {
+    let site = TestSite::fixture("images");
+    // Under a path, as a project's GitHub Pages site: root-relative URLs carry `/repo/`.
+    site.build(&["--base-url", "https://example.org/repo/"])
+        .assert_ok();
+    let xml = site.read("public/atom.xml");
+    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("atom.xml parses");
+    let content = |title: &str| -> String {
+        let entry = feed
+            .entries
+            .iter()
+            .find(|e| e.title.as_ref().is_some_and(|t| t.content == title))
+            .unwrap_or_else(|| panic!("no entry {title}"));
+        entry.content.as_ref().and_then(|c| c.body.clone()).unwrap()
+    };
+    let origin = "https://example.org/repo/";
+    for title in ["Photos", "Bundled"] {
+        let html = content(title);
+        let tags = img_tags(&html);
+        assert!(!tags.is_empty(), "{title}: {html}");
+        let mut variants = 0;
+        for tag in tags {
+            let src = attr(tag, "src").unwrap();
+            assert!(src.starts_with("https://"), "{title}: {tag}");
+            for candidate in attr(tag, "srcset").unwrap_or_default().split(", ") {
+                let Some(url) = candidate.split(' ').next().filter(|u| !u.is_empty()) else {
+                    continue;
+                };
+                // Every candidate is a file of this site, at the URL the feed gives.
+                let rel = url
+                    .strip_prefix(origin)
+                    .unwrap_or_else(|| panic!("{title}: {url} is not absolute on {origin}"));
+                assert!(site.exists(&format!("public/{rel}")), "{title}: {url}");
+                variants += 1;
+            }
+        }
+        assert!(variants >= 2, "{title}: no srcset in the feed: {html}");
+    }
+    assert!(content("Bundled").contains(&format!("src=\"{origin}blog/bundled/chart.png\"")));
+}

@@ -349,3 +349,20 @@ fn feeds_carry_every_image_url_absolute_srcset_included() {
     }
     assert!(content("Bundled").contains(&format!("src=\"{origin}blog/bundled/chart.png\"")));
 }
+
+#[test]
+fn check_keeps_its_copies_in_the_cache_and_a_second_check_decodes_nothing() {
+    let site = TestSite::fixture("images");
+    let first = site.run(&["-v", "check"]);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    // landscape, portrait, the PNG and the bundle's chart.
+    assert_eq!(decoded(&first), 4, "{}", first.stdout);
+    assert!(!site.exists("public"), "check wrote the site");
+    let second = site.run(&["-v", "check"]);
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    assert_eq!(decoded(&second), 0, "{}", second.stdout);
+    // The build after them finds every copy made.
+    let build = site.build(&["-v"]);
+    build.assert_ok();
+    assert_eq!(decoded(&build), 0, "{}", build.stdout);
+}

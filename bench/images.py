@@ -3,11 +3,12 @@
 photos (bench/photos.rs, the same bytes every run), built with `[images] process` on and
 off, runs paired (on, off, on, off, ...) so that a busy machine slows both alike.
 
-  bench/images.py --binary target/release/inkpress [--runs 5]
+  bench/images.py --binary target/release/inkpress [--runs 5] [--clean-runs 5]
 
 Prints, for each setting, the median clean build (no output, no cache: every photo is
 decoded and resized), the median warm build (output and cache kept, nothing changed),
-peak RSS of each; and the bytes a reader at phone width (360 CSS px, 2x screen: it
+wall and CPU (user+sys: steadier than wall on a busy machine) and peak RSS of each, every
+run as it ends; and the bytes a reader at phone width (360 CSS px, 2x screen: it
 picks the narrowest candidate at least 720 px wide) downloads for the post with five
 photos, with and without processing.
 """
@@ -58,7 +59,7 @@ def build(binary, root):
     code, wall, user, sys_, rss = one([binary, "--root", str(root), "build", "-q"])
     if code != 0:
         sys.exit(f"build failed in {root}")
-    return wall, rss
+    return wall, user + sys_, rss
 
 
 def clean(root):
@@ -85,28 +86,39 @@ def phone_bytes(root, post_html):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=5, help="warm pairs")
+    ap.add_argument("--clean-runs", type=int, default=None, help="clean pairs (default: --runs)")
     a = ap.parse_args()
     roots = {s: site(s) for s in ("on", "off")}
-    times = {(s, k): [] for s in roots for k in ("clean", "warm")}
-    rss = {(s, k): [] for s in roots for k in ("clean", "warm")}
-    for _ in range(a.runs):
+    runs = {(s, k): [] for s in roots for k in ("clean", "warm")}
+    clean_runs = a.runs if a.clean_runs is None else a.clean_runs
+    # The warm builds start from the last clean one's output and cache.
+    for i in range(max(clean_runs, 1)):
         for s, root in roots.items():
             clean(root)
-            wall, peak = build(a.binary, root)
-            times[(s, "clean")].append(wall)
-            rss[(s, "clean")].append(peak)
+            run = build(a.binary, root)
+            if i < clean_runs:
+                runs[(s, "clean")].append(run)
+                print(f"clean {s:3} wall {run[0]:7.3f} s  cpu {run[1]:7.3f} s  peak {run[2]:.0f} MiB",
+                      flush=True)
+    for _ in range(a.runs):
         for s, root in roots.items():
-            wall, peak = build(a.binary, root)
-            times[(s, "warm")].append(wall)
-            rss[(s, "warm")].append(peak)
+            run = build(a.binary, root)
+            runs[(s, "warm")].append(run)
+            print(f"warm  {s:3} wall {run[0]:7.3f} s  cpu {run[1]:7.3f} s  peak {run[2]:.0f} MiB",
+                  flush=True)
     med = statistics.median
     for kind in ("clean", "warm"):
-        on, off = times[("on", kind)], times[("off", kind)]
-        ratios = [x / y for x, y in zip(on, off)]
-        print(f"{kind:5} on {med(on):7.3f} s  off {med(off):7.3f} s  on/off {med(ratios):.2f}x "
-              f"(pairs {', '.join(f'{r:.2f}' for r in ratios)})  peak RSS on "
-              f"{med(rss[('on', kind)]):.0f} MiB off {med(rss[('off', kind)]):.0f} MiB")
+        on, off = runs[("on", kind)], runs[("off", kind)]
+        if not on:
+            continue
+        for col, name in ((0, "wall"), (1, "cpu ")):
+            a_, b_ = [r[col] for r in on], [r[col] for r in off]
+            ratios = [x / y for x, y in zip(a_, b_)]
+            print(f"{kind:5} {name} on {med(a_):7.3f} s  off {med(b_):7.3f} s  on/off "
+                  f"{med(ratios):.2f}x (pairs {', '.join(f'{r:.2f}' for r in ratios)})")
+        print(f"{kind:5} peak RSS on {med([r[2] for r in on]):.0f} MiB "
+              f"off {med([r[2] for r in off]):.0f} MiB")
     first = sorted((roots["on"] / "content" / "blog").glob("*.md"))[0].stem
     page = Path("public") / "blog" / first / "index.html"
     on, off = phone_bytes(roots["on"], roots["on"] / page), phone_bytes(roots["off"], roots["off"] / page)

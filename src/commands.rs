@@ -169,11 +169,16 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
         &config,
         &BuildOptions {
             drafts: args.drafts,
-            cache_dir: None,
+            // The cache is no output: a check fills it and reads it as a build does, so
+            // a second check (and the build after it) decodes no image.
+            cache_dir: Some(config.root.join(crate::build::CACHE_DIR)),
             external_links: args.external,
             every_problem: true,
         },
     )?;
+    if cli.verbose {
+        println!("images decoded: {}", built.images_decoded);
+    }
     for w in &built.site.warnings {
         eprintln!("warning: {w}");
     }
@@ -211,8 +216,12 @@ fn run_deploy(cli: &Cli, args: &DeployArgs) -> Result<()> {
     };
     let config = Config::load(&cli.root, &overrides)?;
     output::check_output_dir(&config.output_dir, &config.root)?;
-    // Drafts are never published.
-    let built = build(&config, &BuildOptions::default())?;
+    // Drafts are never published; images come from the cache a build filled.
+    let options = BuildOptions {
+        cache_dir: Some(config.root.join(crate::build::CACHE_DIR)),
+        ..BuildOptions::default()
+    };
+    let built = build(&config, &options)?;
     built.print_warnings();
     let target = deploy::Target {
         branch: args.branch.clone().unwrap_or(config.deploy.branch.clone()),

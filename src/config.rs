@@ -91,6 +91,7 @@ struct RawImages {
     widths: Option<Vec<u32>>,
     quality: Option<u8>,
     column: Option<u32>,
+    formats: Option<Vec<String>>,
 }
 
 /// What the build does to the images posts show (`[images]`), resolved.
@@ -104,6 +105,32 @@ pub struct ImageSettings {
     pub quality: u8,
     /// The widest the theme shows an image, in CSS pixels: the `sizes` a browser picks by.
     pub column: u32,
+    /// The formats resized copies are made in, each once (WebP, and AVIF when built with it).
+    pub formats: Vec<CopyFormat>,
+}
+
+/// A format resized copies are made in (`[images] formats`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CopyFormat {
+    Webp,
+    /// Only in an inkpress built with the `avif` cargo feature (its encoder, rav1e, is large).
+    Avif,
+}
+
+impl CopyFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            CopyFormat::Webp => "webp",
+            CopyFormat::Avif => "avif",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            CopyFormat::Webp => "image/webp",
+            CopyFormat::Avif => "image/avif",
+        }
+    }
 }
 
 /// `[check]` as written.
@@ -410,11 +437,41 @@ fn resolve_images(raw: RawImages, path: &Path) -> Result<ImageSettings> {
             "80 keeps photos sharp at a third of a JPEG's bytes",
         );
     }
+    let mut formats = Vec::new();
+    for name in raw.formats.unwrap_or_else(|| vec!["webp".to_owned()]) {
+        let format = match name.as_str() {
+            "webp" => CopyFormat::Webp,
+            "avif" if cfg!(feature = "avif") => CopyFormat::Avif,
+            "avif" => {
+                return bad(
+                    "formats: \"avif\" needs an inkpress built with the `avif` feature",
+                    "install it with `cargo install inkpress --features avif`, or write formats = [\"webp\"]",
+                )
+            }
+            other => {
+                return bad(
+                    &format!("formats: {other:?} is not a format inkpress makes copies in"),
+                    "the formats are \"webp\" and (built with the `avif` feature) \"avif\"",
+                )
+            }
+        };
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+    }
+    if formats.is_empty() {
+        return bad(
+            "formats = [] names no format",
+            "to make no resized copies at all, write widths = []",
+        );
+    }
+    formats.sort_unstable();
     Ok(ImageSettings {
         process: raw.process.unwrap_or(true),
         widths,
         quality,
         column: raw.column.unwrap_or(736).max(1),
+        formats,
     })
 }
 

@@ -324,3 +324,151 @@ fn at_phone_width_nothing_shifts_and_the_browser_fetches_a_narrower_copy() {
         "{chosen}"
     );
 }
+
+#[test]
+fn feeds_carry_every_image_url_absolute_srcset_included() {
+    let site = TestSite::fixture("images");
+    // Under a path, as a project's GitHub Pages site: root-relative URLs carry `/repo/`.
+    site.build(&["--base-url", "https://example.org/repo/"])
+        .assert_ok();
+    let xml = site.read("public/atom.xml");
+    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("atom.xml parses");
+    let content = |title: &str| -> String {
+        let entry = feed
+            .entries
+            .iter()
+            .find(|e| e.title.as_ref().is_some_and(|t| t.content == title))
+            .unwrap_or_else(|| panic!("no entry {title}"));
+        entry.content.as_ref().and_then(|c| c.body.clone()).unwrap()
+    };
+    let origin = "https://example.org/repo/";
+    for title in ["Photos", "Bundled"] {
+        let html = content(title);
+        let tags = img_tags(&html);
+        assert!(!tags.is_empty(), "{title}: {html}");
+        let mut variants = 0;
+        for tag in tags {
+            let src = attr(tag, "src").unwrap();
+            assert!(src.starts_with("https://"), "{title}: {tag}");
+            for candidate in attr(tag, "srcset").unwrap_or_default().split(", ") {
+                let Some(url) = candidate.split(' ').next().filter(|u| !u.is_empty()) else {
+                    continue;
+                };
+                // Every candidate is a file of this site, at the URL the feed gives.
+                let rel = url
+                    .strip_prefix(origin)
+                    .unwrap_or_else(|| panic!("{title}: {url} is not absolute on {origin}"));
+                assert!(site.exists(&format!("public/{rel}")), "{title}: {url}");
+                variants += 1;
+            }
+        }
+        assert!(variants >= 2, "{title}: no srcset in the feed: {html}");
+    }
+    assert!(content("Bundled").contains(&format!("src=\"{origin}blog/bundled/chart.png\"")));
+}
+
+const AVIF_CONFIG: &str =
+    "title = \"Images\"\nbase_url = \"https://example.org/\"\n[images]\nformats = [\"webp\", \"avif\"]\n";
+
+#[cfg(not(feature = "avif"))]
+#[test]
+fn avif_without_the_avif_feature_is_a_config_error() {
+    let site = TestSite::fixture("images");
+    site.write("inkpress.toml", AVIF_CONFIG);
+    for command in ["build", "check"] {
+        let run = site.run(&[command]);
+        assert_eq!(run.status, 1, "{command}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "inkpress.toml: [images] formats: \"avif\" needs an inkpress built with the `avif` feature"
+            ) && run.stderr.contains("--features avif"),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+    assert!(!site.exists("public"));
+}
+
+/// Width and height of an AVIF file of the output, from its header (`ispe`): the image
+/// crate here encodes AVIF but does not decode it.
+#[cfg(feature = "avif")]
+fn avif_size(site: &TestSite, rel: &str) -> (usize, usize) {
+    let bytes =
+        std::fs::read(site.path().join("public").join(rel.trim_start_matches('/'))).unwrap();
+    assert_eq!(&bytes[4..12], b"ftypavif", "{rel} is no AVIF file");
+    let size = imagesize::blob_size(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    (size.width, size.height)
+}
+
+#[cfg(feature = "avif")]
+#[test]
+fn avif_copies_of_photos_sit_in_a_picture_before_the_webp_ones() {
+    let site = TestSite::fixture("images");
+    site.write("inkpress.toml", AVIF_CONFIG);
+    let run = site.build(&["-v"]);
+    run.assert_ok();
+    let page = site.read("public/blog/photos/index.html");
+    let picture = page
+        .split("<picture>")
+        .nth(1)
+        .and_then(|rest| rest.split("</picture>").next())
+        .expect("a <picture>");
+    // The landscape JPEG: AVIF copies for the browsers that show them, WebP for the others.
+    let source = &picture[..picture.find("<img ").unwrap()];
+    assert!(
+        source.starts_with("<source type=\"image/avif\" srcset=\""),
+        "{source}"
+    );
+    let avif_set: Vec<&str> = attr(source, "srcset").unwrap().split(", ").collect();
+    assert_eq!(avif_set.len(), 3, "{avif_set:?}");
+    assert!(avif_set[0].ends_with("-480.avif 480w"), "{avif_set:?}");
+    assert_eq!(avif_set[2], "/images/landscape.jpg 1000w");
+    assert_eq!(
+        attr(source, "sizes"),
+        Some("(max-width: 736px) 100vw, 736px")
+    );
+    let url = |candidate: &str| candidate.split(' ').next().unwrap().to_owned();
+    assert_eq!(avif_size(&site, &url(avif_set[0])), (480, 288));
+    assert_eq!(avif_size(&site, &url(avif_set[1])), (960, 576));
+    let img = img_tags(picture)[0];
+    assert_eq!(attr(img, "src"), Some("/images/landscape.jpg"));
+    assert!(
+        attr(img, "srcset").unwrap().contains("-480.webp 480w"),
+        "{img}"
+    );
+    // The rotated portrait's AVIF copies stand up too.
+    let portrait = page
+        .split("<picture>")
+        .nth(2)
+        .expect("the portrait's <picture>");
+    let portrait_set = attr(portrait, "srcset").unwrap();
+    assert!(portrait_set.contains(".avif 480w"), "{portrait_set}");
+    assert_eq!(avif_size(&site, &url(portrait_set)), (480, 600));
+    // A PNG (a diagram, a screenshot) keeps lossless WebP alone: AVIF would blur it.
+    assert_eq!(page.matches("<picture>").count(), 2, "{page}");
+    assert!(!site
+        .files("public/resized")
+        .iter()
+        .any(|f| f.starts_with("alpha-") && f.ends_with(".avif")));
+    // Cached like any copy: the next build decodes nothing.
+    let again = site.build(&["-v"]);
+    again.assert_ok();
+    assert_eq!(decoded(&again), 0, "{}", again.stdout);
+}
+
+#[test]
+fn check_keeps_its_copies_in_the_cache_and_a_second_check_decodes_nothing() {
+    let site = TestSite::fixture("images");
+    let first = site.run(&["-v", "check"]);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    // landscape, portrait, the PNG and the bundle's chart.
+    assert_eq!(decoded(&first), 4, "{}", first.stdout);
+    assert!(!site.exists("public"), "check wrote the site");
+    let second = site.run(&["-v", "check"]);
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    assert_eq!(decoded(&second), 0, "{}", second.stdout);
+    // The build after them finds every copy made.
+    let build = site.build(&["-v"]);
+    build.assert_ok();
+    assert_eq!(decoded(&build), 0, "{}", build.stdout);
+}

@@ -17,7 +17,7 @@ mod variants;
 
 pub use probe::{Format, Info};
 
-use crate::config::ImageSettings;
+use crate::config::{CopyFormat, ImageSettings};
 use crate::content::permalink::page_dir;
 use crate::output::{Body, OutputFile};
 use probe::Manifest;
@@ -57,7 +57,7 @@ pub struct Place<'a> {
 /// One variant file a page refers to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Variant {
-    Width(u32),
+    Width(u32, CopyFormat),
     Card,
 }
 
@@ -67,9 +67,10 @@ pub struct Image {
     pub info: Arc<Info>,
     /// The revision of the document that shows it.
     revision: u64,
-    /// `srcset` candidates (URL with the base path, width), narrowest first, the original
-    /// last; empty when the image is shown as it is.
-    pub srcset: Vec<(String, u32)>,
+    /// For each format copies are made in, its `srcset` candidates (URL with the base
+    /// path, width), narrowest first, the original last (its URL left empty: it is the
+    /// `src`'s); empty when the image is shown as it is.
+    pub srcsets: Vec<(CopyFormat, Vec<(String, u32)>)>,
     /// The original's URL, with the base path.
     pub site_url: String,
     source: PathBuf,
@@ -217,31 +218,39 @@ impl Images {
                 .collect(),
             false => Vec::new(),
         };
-        let mut srcset: Vec<(String, u32)> = widths
-            .iter()
-            .map(|&w| {
-                (
-                    self.url(&self.output_path(&source, &info, &Variant::Width(w))),
-                    w,
-                )
-            })
-            .collect();
-        if !srcset.is_empty() {
-            srcset.push((String::new(), info.width));
-            self.want(
-                place.revision,
-                &source,
-                &info,
-                widths.into_iter().map(Variant::Width),
-            );
+        let mut srcsets = Vec::new();
+        if !widths.is_empty() {
+            for format in self.copy_formats(info.format) {
+                let mut srcset: Vec<(String, u32)> = widths
+                    .iter()
+                    .map(|&w| {
+                        let variant = Variant::Width(w, format);
+                        (self.url(&self.output_path(&source, &info, &variant)), w)
+                    })
+                    .collect();
+                srcset.push((String::new(), info.width));
+                srcsets.push((format, srcset));
+                let variants = widths.iter().map(|&w| Variant::Width(w, format));
+                self.want(place.revision, &source, &info, variants);
+            }
         }
         Some(Image {
             revision: place.revision,
             info,
-            srcset,
+            srcsets,
             site_url: self.url(&site_path),
             source,
         })
+    }
+
+    /// The formats an image of `format` gets copies in: AVIF only for photos (JPEG
+    /// sources), since its encoder has no lossless mode and would blur a diagram's edges.
+    fn copy_formats(&self, format: Format) -> impl Iterator<Item = CopyFormat> + '_ {
+        self.settings
+            .formats
+            .iter()
+            .copied()
+            .filter(move |f| *f != CopyFormat::Avif || format == Format::Jpeg)
     }
 
     /// The site path of `image`'s social card, which this build will make.
@@ -389,7 +398,7 @@ impl Images {
             .unwrap_or_default();
         let key = &info.key[..16];
         match variant {
-            Variant::Width(w) => format!("{OUTPUT_FOLDER}/{stem}-{key}-{w}.webp"),
+            Variant::Width(w, f) => format!("{OUTPUT_FOLDER}/{stem}-{key}-{w}.{}", f.name()),
             Variant::Card => format!("{OUTPUT_FOLDER}/{stem}-{key}-card.jpg"),
         }
     }
@@ -400,7 +409,7 @@ impl Images {
             format!("{VARIANTS_VERSION} {}", self.settings.quality).as_bytes(),
         ));
         match variant {
-            Variant::Width(w) => format!("{}-{}-{w}.webp", info.key, &settings[..8]),
+            Variant::Width(w, f) => format!("{}-{}-{w}.{}", info.key, &settings[..8], f.name()),
             Variant::Card => format!("{}-{}-card.jpg", info.key, &settings[..8]),
         }
     }

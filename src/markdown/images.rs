@@ -6,6 +6,7 @@
 //! then rewritten like any other (the base path, `/static/`), and the `srcset` it writes
 //! already has the base path.
 
+use crate::config::CopyFormat;
 use crate::html::escape;
 use crate::images::{Image, Images, Place};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
@@ -84,7 +85,9 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Sized<'a, '_, I> {
                         }
                         tag.push_str(&self.attributes(&image, eager, |_| false));
                         tag.push_str(" />");
-                        Some(Event::InlineHtml(CowStr::from(tag)))
+                        Some(Event::InlineHtml(CowStr::from(
+                            self.in_picture(&image, tag),
+                        )))
                     }
                     None => {
                         self.queued.extend(inner);
@@ -137,30 +140,41 @@ impl<'a, I: Iterator<Item = Event<'a>>> Sized<'a, '_, I> {
             add("loading", "lazy");
         }
         add("decoding", "async");
-        if !image.srcset.is_empty() && !has("srcset") {
-            let candidates: Vec<String> = image
-                .srcset
-                .iter()
-                .map(|(url, w)| match url.is_empty() {
-                    // The original, under whatever URL the `src` has.
-                    true => format!("{} {w}w", self.original_url(image)),
-                    false => format!("{url} {w}w"),
-                })
-                .collect();
-            add("srcset", &escape(&candidates.join(", ")));
-            let column = self.images.settings().column;
-            add(
-                "sizes",
-                &format!("(max-width: {column}px) 100vw, {column}px"),
-            );
+        let webp = image.srcsets.iter().find(|(f, _)| *f == CopyFormat::Webp);
+        if let Some((_, srcset)) = webp.filter(|_| !has("srcset")) {
+            add("srcset", &srcset_value(image, srcset));
+            add("sizes", &self.sizes());
         }
         out
     }
 
-    /// The original file's site URL, for its place in `srcset` (which links.rs leaves as
-    /// it is): the URL resolved against the page, with the base path.
-    fn original_url(&self, image: &Image) -> String {
-        image.site_url.clone()
+    /// `(max-width: 736px) 100vw, 736px`: as wide as the screen, up to the column.
+    fn sizes(&self) -> String {
+        let column = self.images.settings().column;
+        format!("(max-width: {column}px) 100vw, {column}px")
+    }
+
+    /// The `<img>` `tag` alone, or in a `<picture>` after a `<source>` for each format
+    /// of copies an `<img>` cannot name (AVIF, which some browsers cannot show): those
+    /// that can take it, others fall through to the `<img>`'s WebP `srcset`.
+    fn in_picture(&self, image: &Image, tag: String) -> String {
+        let sources: Vec<String> = image
+            .srcsets
+            .iter()
+            .filter(|(format, _)| *format != CopyFormat::Webp)
+            .map(|(format, srcset)| {
+                format!(
+                    "<source type=\"{}\" srcset=\"{}\" sizes=\"{}\" />",
+                    format.mime(),
+                    srcset_value(image, srcset),
+                    self.sizes()
+                )
+            })
+            .collect();
+        if sources.is_empty() {
+            return tag;
+        }
+        format!("<picture>{}{tag}</picture>", sources.concat())
     }
 
     /// Raw HTML with each complete `<img …>` tag that names a local image given its
@@ -181,12 +195,15 @@ impl<'a, I: Iterator<Item = Event<'a>>> Sized<'a, '_, I> {
             let found = attribute(tag, "src").and_then(|src| self.found(&src));
             match found {
                 Some((image, eager)) => {
-                    let body = tag.trim_end_matches('/').trim_end();
-                    out.push_str(body);
-                    out.push_str(
-                        &self.attributes(&image, eager, |name| attribute(tag, name).is_some()),
-                    );
-                    out.push_str(if tag.ends_with('/') { " />" } else { ">" });
+                    let has = |name: &str| attribute(tag, name).is_some();
+                    let mut sized = tag.trim_end_matches('/').trim_end().to_owned();
+                    sized.push_str(&self.attributes(&image, eager, has));
+                    sized.push_str(if tag.ends_with('/') { " />" } else { ">" });
+                    // A writer's own `srcset` is theirs: no other sources beside it.
+                    match has("srcset") {
+                        true => out.push_str(&sized),
+                        false => out.push_str(&self.in_picture(&image, sized)),
+                    }
                     changed = true;
                 }
                 None => {
@@ -202,6 +219,20 @@ impl<'a, I: Iterator<Item = Event<'a>>> Sized<'a, '_, I> {
         out.push_str(rest);
         CowStr::from(out)
     }
+}
+
+/// A `srcset` attribute's value, escaped: the copies, then the original under its site
+/// URL (the URL resolved against the page, with the base path: links.rs rewrites the
+/// `src`, never a `srcset`).
+fn srcset_value(image: &Image, srcset: &[(String, u32)]) -> String {
+    let candidates: Vec<String> = srcset
+        .iter()
+        .map(|(url, w)| match url.is_empty() {
+            true => format!("{} {w}w", image.site_url),
+            false => format!("{url} {w}w"),
+        })
+        .collect();
+    escape(&candidates.join(", "))
 }
 
 /// The text an event adds to an alt attribute.

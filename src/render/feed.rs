@@ -450,7 +450,8 @@ fn entry(
 }
 
 /// Feed readers show a post far from its site, where `/about/` or `img.png` lead nowhere:
-/// every `href`/`src` in feed HTML is made absolute, against the post's own URL.
+/// every `href`/`src` in feed HTML, and each candidate of a `srcset`, is made absolute,
+/// against the post's own URL.
 fn absolute_links(html: &str, page_url: &str, config: &Config) -> String {
     // `https://host` from `https://host/prefix/`: root-relative links already carry the prefix.
     let origin = config
@@ -468,27 +469,71 @@ fn absolute_links(html: &str, page_url: &str, config: &Config) -> String {
         let after = &rest[value_start..];
         let end = after.find(quote).unwrap_or(after.len());
         let value = &after[..end];
-        let has_scheme = value
-            .split(['/', '?', '#'])
-            .next()
-            .is_some_and(|first| first.contains(':'));
-        if has_scheme || value.starts_with("//") || value.is_empty() {
-            out.push_str(value);
-        } else if value.starts_with('/') {
-            out.push_str(origin);
-            out.push_str(value);
-        } else if value.starts_with('#') {
-            out.push_str(page_url);
-            out.push_str(value);
+        if rest[at..].starts_with("srcset=") {
+            absolute_candidates(
+                value,
+                |url, out| absolute_url(url, origin, page_url, out),
+                &mut out,
+            );
         } else {
-            // Relative to the page's folder (`2019/05/04/` for `2019/05/04/x.html`).
-            out.push_str(crate::content::permalink::page_dir(page_url));
-            out.push_str(value.trim_start_matches("./"));
+            absolute_url(value, origin, page_url, &mut out);
         }
         rest = &after[end..];
     }
     out.push_str(rest);
     out
+}
+
+/// `url` made absolute onto `out`: a root-relative one on `origin`, any other relative
+/// one on the page's URL; a URL with a scheme, `//host/…` and an empty one as written.
+fn absolute_url(url: &str, origin: &str, page_url: &str, out: &mut String) {
+    let has_scheme = url
+        .split(['/', '?', '#'])
+        .next()
+        .is_some_and(|first| first.contains(':'));
+    if has_scheme || url.starts_with("//") || url.is_empty() {
+        out.push_str(url);
+    } else if url.starts_with('/') {
+        out.push_str(origin);
+        out.push_str(url);
+    } else if url.starts_with('#') {
+        out.push_str(page_url);
+        out.push_str(url);
+    } else {
+        // Relative to the page's folder (`2019/05/04/` for `2019/05/04/x.html`).
+        out.push_str(crate::content::permalink::page_dir(page_url));
+        out.push_str(url.trim_start_matches("./"));
+    }
+}
+
+/// A `srcset` value (`a.webp 480w, b.jpg 1000w`) onto `out`, each candidate's URL given
+/// to `url` and the rest kept as written. As HTML parses it: a URL runs to the next space
+/// (a comma inside it is part of it, one at its end ends the candidate), its descriptors
+/// to the next comma.
+fn absolute_candidates(srcset: &str, mut url: impl FnMut(&str, &mut String), out: &mut String) {
+    let mut rest = srcset;
+    loop {
+        let gap = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c == ',' || c.is_whitespace())
+                .len();
+        out.push_str(&rest[..gap]);
+        rest = &rest[gap..];
+        if rest.is_empty() {
+            return;
+        }
+        let url_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let candidate_url = rest[..url_end].trim_end_matches(',');
+        url(candidate_url, out);
+        rest = &rest[candidate_url.len()..];
+        if url_end > candidate_url.len() {
+            // The URL ended with a comma: no descriptors.
+            continue;
+        }
+        let descriptors_end = rest.find(',').unwrap_or(rest.len());
+        out.push_str(&rest[..descriptors_end]);
+        rest = &rest[descriptors_end..];
+    }
 }
 
 /// Drops the characters XML 1.0 forbids (most C0 controls): one stray byte pasted into a
@@ -506,15 +551,15 @@ fn xml_escaped(html: &str) -> String {
     crate::html::escape(&xml_text(html))
 }
 
-/// Byte offset and length of the next ` href="` / ` src='`-style attribute start (up to
-/// and including `=`), when a quote follows.
+/// Byte offset and length of the next ` href="` / ` src='` / ` srcset="`-style attribute
+/// start (up to and including `=`), when a quote follows.
 fn next_url_attribute(html: &str) -> Option<(usize, usize)> {
     // One pass over the text: searching for each name from every candidate again made
     // a long post with many links quadratic (most of serve's rebuild time at 1,000 posts).
     let mut from = 0;
     loop {
         let i = from + html[from..].find(['h', 's'])?;
-        let Some(name) = ["href=", "src="]
+        let Some(name) = ["href=", "src=", "srcset="]
             .into_iter()
             .find(|n| html[i..].starts_with(n))
         else {
@@ -539,8 +584,8 @@ mod tests {
         assert_eq!(xml_text("a\u{1}b\tc\u{7f}é"), "ab\tc\u{7f}é");
     }
 
-    #[test]
-    fn links_in_feed_html_become_absolute() {
+    /// A site published under a path, as GitHub Pages serves a project's.
+    fn project_site_config() -> (tempfile::TempDir, Config) {
         let overrides = crate::config::Overrides {
             base_url: Some("https://u.github.io/repo/".into()),
             output_dir: None,
@@ -548,11 +593,28 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let config = Config::load(dir.path(), &overrides).unwrap();
+        (dir, config)
+    }
+
+    #[test]
+    fn links_in_feed_html_become_absolute() {
+        let (_dir, config) = project_site_config();
         let page = "https://u.github.io/repo/blog/x/";
         let html = r##"<a href="/repo/about/">a</a> <img src='pic.png'> <a href="#h">it's</a> <a href="https://o.example/">o</a> <a href="mailto:a@b.c">m</a> <p title="/not/a/link">"##;
         assert_eq!(
             absolute_links(html, page, &config),
             r##"<a href="https://u.github.io/repo/about/">a</a> <img src='https://u.github.io/repo/blog/x/pic.png'> <a href="https://u.github.io/repo/blog/x/#h">it's</a> <a href="https://o.example/">o</a> <a href="mailto:a@b.c">m</a> <p title="/not/a/link">"##
+        );
+    }
+
+    #[test]
+    fn every_candidate_of_a_srcset_becomes_absolute() {
+        let (_dir, config) = project_site_config();
+        let page = "https://u.github.io/repo/blog/x/";
+        let html = r#"<img src="/repo/a.jpg" srcset="/repo/resized/a-480.webp 480w, b.jpg 2x,c,d.png, https://cdn.example/e.png 3x" sizes="100vw"><source srcset='f.webp'>"#;
+        assert_eq!(
+            absolute_links(html, page, &config),
+            r#"<img src="https://u.github.io/repo/a.jpg" srcset="https://u.github.io/repo/resized/a-480.webp 480w, https://u.github.io/repo/blog/x/b.jpg 2x,https://u.github.io/repo/blog/x/c,d.png, https://cdn.example/e.png 3x" sizes="100vw"><source srcset='https://u.github.io/repo/blog/x/f.webp'>"#
         );
     }
 

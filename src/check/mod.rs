@@ -7,6 +7,7 @@
 //! while it is made (no extra parse); they are judged once every path is known
 //! ([`LinkCheck::problems`]).
 
+pub mod alt_text;
 pub mod external;
 
 use crate::content::Document;

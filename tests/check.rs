@@ -403,3 +403,81 @@ fn build_names_the_first_images_without_alt_text_and_counts_the_rest() {
     run.assert_ok();
     assert_eq!(reported(&run.stderr).len(), 12, "{}", run.stderr);
 }
+
+#[test]
+fn front_matter_urls_are_checked_as_body_links_are_at_their_line() {
+    // Under a base path (`/sub/`), as the fixture has it.
+    let site = TestSite::fixture("projects");
+    let projects = site
+        .read("content/projects.md")
+        .replace("image: /images/beta.svg", "image: /images/beat.svg")
+        .replace("url: /beta/", "url: /beta/#team");
+    site.write("content/projects.md", &projects);
+    site.write(
+        "content/authors/ann.md",
+        "---\nname: Ann\navatar: /static/images/ann.png\nlinks:\n  - {name: Home, url: /projects/}\n  - {name: Old, url: /old/}\n---\nAnn.\n",
+    );
+    site.write(
+        "content/blog/post.md",
+        "---\ntitle: Post\ndate: 2025-01-01\nauthors: [ann]\nimages:\n  - /images/alpha.svg\n  - cover.png\ncanonicalUrl: https://example.com/sub/blog/first/\n---\nBody.\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(
+        reported(&run.stderr),
+        [
+            "content/authors/ann.md:3:9: `/static/images/ann.png` (front matter `avatar`) points at /images/ann.png, which the site does not have",
+            "content/authors/ann.md:6:22: `/old/` (front matter `links`) points at /old/, which the site does not have",
+            "content/blog/post.md:7:5: `cover.png` (front matter `images`) points at /blog/post/cover.png, which the site does not have",
+            "content/blog/post.md:8:15: `https://example.com/sub/blog/first/` (front matter `canonicalUrl`) points at /blog/first/, which the site does not have",
+            "content/projects.md:10:12: `/images/beat.svg` (front matter `projects`) points at /images/beat.svg, which the site does not have",
+            "content/projects.md:11:10: `/beta/#team` (front matter `projects`): /beta/ has no element with id `team`",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: did you mean /images/beta.svg?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("3 | avatar: /static/images/ann.png"),
+        "the front matter line is shown: {}",
+        run.stderr
+    );
+
+    // `build` warns about the same, and writes the site.
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert_eq!(reported(&run.stderr).len(), 6, "{}", run.stderr);
+}
+
+#[test]
+fn check_external_asks_front_matter_urls_too() {
+    let server = LinkServer::start();
+    let site = TestSite::empty();
+    site.write("inkpress.toml", "[check]\nexternal_timeout = 1\n");
+    let at = |path: &str| format!("http://127.0.0.1:{}{path}", server.port);
+    site.post(
+        "post",
+        &format!(
+            "title: Post\ndate: 2025-01-01\nimages: ['{}']\ncanonicalUrl: {}",
+            at("/gone"),
+            at("/ok")
+        ),
+        "Body.",
+    );
+    let run = site.run(&["check", "--external"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(
+        reported(&run.stderr),
+        [format!(
+            "content/blog/post.md:4:11: `{}` answered 404",
+            at("/gone")
+        )],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.times_asked("/ok"), 1);
+}

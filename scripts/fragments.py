@@ -107,6 +107,8 @@ def main():
     if not base.endswith("/"):
         base += "/"
     broken, pages = broken_fragments(root, base)
+    if pages == 0:
+        sys.exit(f"fragments: no HTML page under {root}: is the site built there?")
     for b in broken:
         print(b)
     if broken:

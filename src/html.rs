@@ -23,5 +23,15 @@ pub fn attribute_value(text: &str, ends: impl Fn(char) -> bool) -> (&str, &str) 
     }
 }
 
+/// `mailto:`, `https:`, `data:`…: a scheme is letters, digits, `+-.` before the first `:`.
+pub fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
 /// The name and version every generated page and feed names as its generator.
 pub const GENERATOR: &str = concat!("inkpress ", env!("CARGO_PKG_VERSION"));

@@ -385,7 +385,7 @@ pub fn resolve(url: &str, page: &str, base_url: &str) -> Option<(String, Option<
         page.to_owned()
     } else if let Some(under) = strip_base(rest, base_url, base_host) {
         under.to_owned()
-    } else if rest.starts_with("//") || has_scheme(rest) {
+    } else if rest.starts_with("//") || crate::html::has_scheme(rest) {
         return None;
     } else if let Some(root) = rest.strip_prefix('/') {
         // `/static/x` is `/x`: static/ is copied to the root (see markdown/links.rs).
@@ -409,16 +409,6 @@ fn strip_base<'a>(url: &'a str, base_url: &str, base_host: &str) -> Option<&'a s
         })
         .or_else(|| (url == bare).then_some(""))?;
     Some(under)
-}
-
-/// `mailto:`, `https:`, `data:`…: a scheme is letters, digits, `+-.` before the first `:`.
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(s, _)| {
-        !s.is_empty()
-            && s.starts_with(|c: char| c.is_ascii_alphabetic())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    })
 }
 
 /// Resolves `.` and `..` segments (never above the root, as browsers do), keeping a

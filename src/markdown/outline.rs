@@ -138,11 +138,7 @@ fn finish(
 fn from_elsewhere<'a>(events: Vec<Event<'a>>, base_path: &str, place: Place) -> Vec<Event<'a>> {
     let page = place.images.page;
     let anchored = |url: &CowStr<'a>| -> Option<CowStr<'a>> {
-        let has_scheme = url
-            .split(['/', '?', '#'])
-            .next()
-            .is_some_and(|first| first.contains(':'));
-        if url.is_empty() || url.starts_with('/') || has_scheme {
+        if url.is_empty() || url.starts_with('/') || crate::html::has_scheme(url) {
             return None;
         }
         let folder = match url.starts_with(['#', '?']) {

@@ -58,6 +58,8 @@ pub struct Built {
     /// (then the build fails instead); `check` fails on them. With
     /// `BuildOptions::every_problem`, missing images too.
     pub broken_links: Vec<Diagnostic>,
+    /// Images without a text alternative, sorted by file: warnings in every command.
+    pub images_without_alt: Vec<Diagnostic>,
     /// Links to other sites, when the options asked for them.
     pub external_links: Vec<ExternalLink>,
     /// Images that could not be read or resized (each is published as it is).
@@ -78,17 +80,8 @@ impl Built {
         for w in self.site.warnings.iter().chain(&self.image_warnings) {
             eprintln!("warning: {w}");
         }
-        for d in self.broken_links.iter().take(LINKS_SHOWN) {
-            eprintln!("warning: {d}");
-        }
-        if let Some(more) = self
-            .broken_links
-            .len()
-            .checked_sub(LINKS_SHOWN)
-            .filter(|&n| n > 0)
-        {
-            eprintln!("warning: … and {more} more broken links: `inkpress check` lists them all");
-        }
+        print_first(&self.broken_links, "broken links");
+        print_first(&self.images_without_alt, "images without alt text");
     }
 
     /// `3 posts, 8 tags, 25 pages`, for the closing line of a command.
@@ -99,6 +92,17 @@ impl Built {
             counted(self.site.tags.len(), "tag"),
             counted(self.html_pages(), "page")
         )
+    }
+}
+
+/// Prints the first [`LINKS_SHOWN`] of some warnings on one line each, and how many
+/// more there are (a site can have thousands; `inkpress check` lists them all).
+fn print_first(warnings: &[Diagnostic], what: &str) {
+    for d in warnings.iter().take(LINKS_SHOWN) {
+        eprintln!("warning: {d}");
+    }
+    if let Some(more) = warnings.len().checked_sub(LINKS_SHOWN).filter(|&n| n > 0) {
+        eprintln!("warning: … and {more} more {what}: `inkpress check` lists them all");
     }
 }
 
@@ -357,6 +361,8 @@ fn stages(
         true => external::links(&site, &config.base_url, &outline),
         false => Vec::new(),
     };
+    let mut images_without_alt =
+        Diagnostics::sorted(crate::check::alt_text::images_without_alt(&site, &outline)).0;
     let mut broken_links = Diagnostics::sorted(links).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
         crate::check::add_source_lines(&config.root, &mut broken_links);
@@ -364,11 +370,14 @@ fn stages(
     }
     let shown = broken_links.len().min(LINKS_SHOWN);
     crate::check::add_source_lines(&config.root, &mut broken_links[..shown]);
+    let shown = images_without_alt.len().min(LINKS_SHOWN);
+    crate::check::add_source_lines(&config.root, &mut images_without_alt[..shown]);
     Ok(Built {
         files: made.kept,
         paths: made.paths,
         site,
         broken_links,
+        images_without_alt,
         external_links,
         image_warnings,
         images_decoded,

@@ -182,6 +182,13 @@ fn run_check(cli: &Cli, args: &CheckArgs) -> Result<()> {
     for w in &built.site.warnings {
         eprintln!("warning: {w}");
     }
+    // Every one, with its line: check is where a writer goes to fix them all.
+    let mut without_alt = std::mem::take(&mut built.images_without_alt);
+    crate::check::add_source_lines(&config.root, &mut without_alt);
+    let styled = stderr_is_styled();
+    for d in &without_alt {
+        eprintln!("{}\n", d.render_warning(styled));
+    }
     let mut reports = std::mem::take(&mut built.broken_links);
     if args.external {
         let cache = config

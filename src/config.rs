@@ -290,7 +290,8 @@ impl Config {
     /// A URL as a writer gives it (an image in front matter) made absolute: full URLs are
     /// kept, `/static/x` and `/x` are site paths, anything else is relative to `page`.
     pub fn absolute_url(&self, url: &str, page: &str) -> String {
-        if url.starts_with("http://") || url.starts_with("https://") {
+        // `https://…`, and `mailto:` in an author's links.
+        if crate::html::has_scheme(url) {
             return url.to_owned();
         }
         if let Some(rest) = url.strip_prefix("//") {

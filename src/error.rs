@@ -115,17 +115,31 @@ impl Diagnostic {
     /// Renders the diagnostic rustc-style, `path:line:col: message` first, then the source
     /// line with a caret and the hint; `styled` adds colour (only for terminals).
     pub fn render(&self, styled: bool) -> String {
-        if self.is_plain() {
-            return format!("error: {}", self.message);
-        }
+        self.render_as(styled, annotate_snippets::Level::Error)
+    }
+
+    /// [`Diagnostic::render`] for what does not fail the command: `warning: …`.
+    pub fn render_warning(&self, styled: bool) -> String {
+        self.render_as(styled, annotate_snippets::Level::Warning)
+    }
+
+    fn render_as(&self, styled: bool, level: annotate_snippets::Level) -> String {
         use annotate_snippets::{Level, Renderer, Snippet};
+        if self.is_plain() {
+            let word = if level == Level::Warning {
+                "warning"
+            } else {
+                "error"
+            };
+            return format!("{word}: {}", self.message);
+        }
         let title = format!("{}: {}", self.location(), self.message);
         let renderer = if styled {
             Renderer::styled()
         } else {
             Renderer::plain()
         };
-        let mut message = Level::Error.title(&title);
+        let mut message = level.title(&title);
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
             let column = self.column.unwrap_or(1);
             let start: usize = text
@@ -145,7 +159,7 @@ impl Diagnostic {
             message = message.snippet(
                 Snippet::source(text)
                     .line_start(line)
-                    .annotation(Level::Error.span(start..end).label("here")),
+                    .annotation(level.span(start..end).label("here")),
             );
         }
         if let Some(hint) = &self.hint {

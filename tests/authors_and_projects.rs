@@ -129,6 +129,25 @@ fn the_projects_page_renders_its_front_matter_as_cards() {
 }
 
 #[test]
+fn an_authors_links_keep_working_under_a_base_path() {
+    let site = TestSite::fixture("projects");
+    site.write(
+        "content/authors/ann.md",
+        "---\nname: Ann\nlinks:\n  - {name: Projects, url: /projects/}\n  - {name: Mail, url: 'mailto:ann@example.com'}\n  - {name: Site, url: 'https://ann.example'}\n---\nAnn.\n",
+    );
+    site.build(&[]).assert_ok();
+    let html = site.read("public/authors/ann/index.html");
+    assert!(
+        html.contains(
+            "<li><a href=\"https://example.com/sub/projects/\" rel=\"me\">Projects</a></li>\
+             <li><a href=\"mailto:ann@example.com\" rel=\"me\">Mail</a></li>\
+             <li><a href=\"https://ann.example\" rel=\"me\">Site</a></li>"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
 fn dates_are_written_in_the_sites_language() {
     let site = TestSite::fixture("authors");
     site.write("inkpress.toml", "title = \"A\"\nlanguage = \"fr\"\n");

@@ -317,3 +317,167 @@ fn check_external_asks_each_link_once_retries_what_may_pass_and_remembers_good_a
     site.run(&["check", "--external"]).assert_ok();
     assert_eq!(server.times_asked("/ok"), 2);
 }
+
+/// The images of `tests/fixtures/alt-text` that give a reader who cannot see them nothing
+/// to read; every other image there has alt text, or `alt=""` by choice, or a label.
+const WITHOUT_ALT: &[&str] = &[
+    "content/blog/gallery.md:5:58: image `/images/pixel.png` has no alt text",
+    "content/blog/gallery.md:7:8: image `/images/pixel.png` has no alt text",
+    "content/blog/gallery.md:9:139: <img> `/images/pixel.png` has no alt attribute",
+    "content/blog/gallery.md:14:8: <img> `/images/pixel.png` has no alt attribute",
+    "content/blog/gallery.md:26:15: image `/images/pixel.png` has no alt text",
+];
+
+#[test]
+fn images_without_alt_text_are_warnings_in_check_and_build_and_decorative_ones_are_not() {
+    let site = TestSite::fixture("alt-text");
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    assert_eq!(reported(&run.stderr), WITHOUT_ALT, "{}", run.stderr);
+    assert!(run.stdout.starts_with("ok: "), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "help: say what it shows between the brackets: ![what it shows](/images/pixel.png); \
+             if it is only decoration, write <img src=\"/images/pixel.png\" alt=\"\">"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("5 | Described: ![A red pixel]"),
+        "check shows the line: {}",
+        run.stderr
+    );
+
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert_eq!(reported(&run.stderr), WITHOUT_ALT, "{}", run.stderr);
+    let page = site.read("public/blog/gallery/index.html");
+    assert!(
+        page.contains("<img src=\"/images/pixel.png\" alt=\"\" width=\"2\""),
+        "{page}"
+    );
+
+    // Described, every one of them: nothing to say.
+    let fixed = site
+        .read("content/blog/gallery.md")
+        .replace("![]", "![A pixel]")
+        .replace("![  ]", "![A pixel]")
+        .replace("title=\"\"", "alt=\"A pixel\"")
+        .replace("class=\"wide\"", "class=\"wide\" alt=\"A wide pixel\"");
+    site.write("content/blog/gallery.md", &fixed);
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    assert_eq!(
+        reported(&run.stderr),
+        Vec::<String>::new(),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn build_names_the_first_images_without_alt_text_and_counts_the_rest() {
+    let site = TestSite::fixture("alt-text");
+    site.remove("content/blog/gallery.md");
+    for i in 0..12 {
+        site.write(
+            &format!("content/blog/p{i:02}.md"),
+            &format!(
+                "---\ntitle: P{i}\ndate: 2025-01-{:02}\n---\n![](/images/pixel.png)\n",
+                i + 1
+            ),
+        );
+    }
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert_eq!(reported(&run.stderr).len(), 11, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: … and 2 more images without alt text: `inkpress check` lists them all"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    assert_eq!(reported(&run.stderr).len(), 12, "{}", run.stderr);
+}
+
+#[test]
+fn front_matter_urls_are_checked_as_body_links_are_at_their_line() {
+    // Under a base path (`/sub/`), as the fixture has it.
+    let site = TestSite::fixture("projects");
+    let projects = site
+        .read("content/projects.md")
+        .replace("image: /images/beta.svg", "image: /images/beat.svg")
+        .replace("url: /beta/", "url: /beta/#team");
+    site.write("content/projects.md", &projects);
+    site.write(
+        "content/authors/ann.md",
+        "---\nname: Ann\navatar: /static/images/ann.png\nlinks:\n  - {name: Home, url: /projects/}\n  - {name: Old, url: /old/}\n---\nAnn.\n",
+    );
+    site.write(
+        "content/blog/post.md",
+        "---\ntitle: Post\ndate: 2025-01-01\nauthors: [ann]\nimages:\n  - /images/alpha.svg\n  - cover.png\ncanonicalUrl: https://example.com/sub/blog/first/\n---\nBody.\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(
+        reported(&run.stderr),
+        [
+            "content/authors/ann.md:3:9: `/static/images/ann.png` (front matter `avatar`) points at /images/ann.png, which the site does not have",
+            "content/authors/ann.md:6:22: `/old/` (front matter `links`) points at /old/, which the site does not have",
+            "content/blog/post.md:7:5: `cover.png` (front matter `images`) points at /blog/post/cover.png, which the site does not have",
+            "content/blog/post.md:8:15: `https://example.com/sub/blog/first/` (front matter `canonicalUrl`) points at /blog/first/, which the site does not have",
+            "content/projects.md:10:12: `/images/beat.svg` (front matter `projects`) points at /images/beat.svg, which the site does not have",
+            "content/projects.md:11:10: `/beta/#team` (front matter `projects`): /beta/ has no element with id `team`",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: did you mean /images/beta.svg?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("3 | avatar: /static/images/ann.png"),
+        "the front matter line is shown: {}",
+        run.stderr
+    );
+
+    // `build` warns about the same, and writes the site.
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert_eq!(reported(&run.stderr).len(), 6, "{}", run.stderr);
+}
+
+#[test]
+fn check_external_asks_front_matter_urls_too() {
+    let server = LinkServer::start();
+    let site = TestSite::empty();
+    site.write("inkpress.toml", "[check]\nexternal_timeout = 1\n");
+    let at = |path: &str| format!("http://127.0.0.1:{}{path}", server.port);
+    site.post(
+        "post",
+        &format!(
+            "title: Post\ndate: 2025-01-01\nimages: ['{}']\ncanonicalUrl: {}",
+            at("/gone"),
+            at("/ok")
+        ),
+        "Body.",
+    );
+    let run = site.run(&["check", "--external"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(
+        reported(&run.stderr),
+        [format!(
+            "content/blog/post.md:4:11: `{}` answered 404",
+            at("/gone")
+        )],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.times_asked("/ok"), 1);
+}

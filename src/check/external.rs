@@ -36,7 +36,7 @@ pub struct ExternalLink {
     pub column: usize,
 }
 
-/// Every `http(s)` link of the site's documents that is not under `base_url` (those are
+/// Every `http(s)` link of the site's documents (bodies and front matter) that is not under `base_url` (those are
 /// internal, and checked as such), in document order.
 pub fn links(
     site: &Site,
@@ -45,14 +45,14 @@ pub fn links(
 ) -> Vec<ExternalLink> {
     let mut found = Vec::new();
     for doc in site.posts.iter().chain(&site.pages) {
-        let Some(o) = outline(doc) else { continue };
-        for link in &o.links {
+        let o = outline(doc);
+        for link in super::written_links(doc, o.as_deref()) {
             let url = link.url.trim();
             let is_web = url.starts_with("http://") || url.starts_with("https://");
             if !is_web || super::resolve(url, &doc.path, base_url).is_some() {
                 continue;
             }
-            let (line, column) = doc.in_file((link.line, link.column));
+            let (line, column) = link.at;
             found.push(ExternalLink {
                 url: url.to_owned(),
                 file: doc.source.display.clone(),

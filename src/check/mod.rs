@@ -7,10 +7,13 @@
 //! while it is made (no extra parse); they are judged once every path is known
 //! ([`LinkCheck::problems`]).
 
+pub mod alt_text;
 pub mod external;
 
+use crate::content::meta_links::MetaLink;
 use crate::content::Document;
 use crate::error::Diagnostic;
+use crate::markdown::link_places::LinkPlace;
 use crate::markdown::Outline;
 use crate::memo::{FastMap, Kept, Retention};
 use crate::site::Site;
@@ -25,12 +28,73 @@ pub type Drafts = HashMap<String, PathBuf>;
 /// One internal link, resolved to a site path.
 struct Resolved<'s> {
     from: &'s Document,
-    outline: Arc<Outline>,
-    /// Index in `outline.links`.
-    link: usize,
+    link: Source,
     /// Site path without a leading slash (`blog/x/`, `images/a.png`, `` for the home page).
     path: String,
     fragment: Option<String>,
+}
+
+/// Which link of a document: one of its body's (in its outline) or its front matter's.
+enum Source {
+    Body(Arc<Outline>, usize),
+    FrontMatter(usize),
+}
+
+/// A link as it is written, in a document's body or its front matter.
+pub struct Written<'a> {
+    pub url: &'a str,
+    /// Line and column in the file.
+    pub at: (usize, usize),
+    pub image: bool,
+    /// The front matter field it is written in (`None` in the body).
+    pub key: Option<&'static str>,
+}
+
+impl<'a> Written<'a> {
+    fn in_body(doc: &Document, link: &'a LinkPlace) -> Self {
+        Written {
+            url: &link.url,
+            at: doc.in_file((link.line, link.column)),
+            image: link.image,
+            key: None,
+        }
+    }
+
+    fn in_front_matter(link: &'a MetaLink) -> Self {
+        Written {
+            url: &link.url,
+            at: (link.line, link.column),
+            image: link.image,
+            key: Some(link.key),
+        }
+    }
+
+    /// The link as a report names it: its URL, and its field when in the front matter.
+    fn shown(&self) -> String {
+        match self.key {
+            None => format!("`{}`", self.url),
+            Some(key) => format!("`{}` (front matter `{key}`)", self.url),
+        }
+    }
+}
+
+/// Every link of a document, its body's (from its outline) then its front matter's.
+pub fn written_links<'a>(
+    doc: &'a Document,
+    outline: Option<&'a Outline>,
+) -> impl Iterator<Item = Written<'a>> {
+    let body = outline.into_iter().flat_map(|o| &o.links);
+    body.map(|l| Written::in_body(doc, l))
+        .chain(doc.meta_links.iter().map(Written::in_front_matter))
+}
+
+impl Resolved<'_> {
+    fn written(&self) -> Written<'_> {
+        match &self.link {
+            Source::Body(outline, i) => Written::in_body(self.from, &outline.links[*i]),
+            Source::FrontMatter(i) => Written::in_front_matter(&self.from.meta_links[*i]),
+        }
+    }
 }
 
 /// The ids of one page, in one string (`\0a\0b\0`): one allocation a page, for the
@@ -79,15 +143,21 @@ fn resolve_all<'s>(
 ) -> Vec<Resolved<'s>> {
     let mut links = Vec::new();
     for doc in site.posts.iter().chain(&site.pages) {
-        let Some(o) = outline(doc) else { continue };
-        for (i, link) in o.links.iter().enumerate() {
-            let Some((path, fragment)) = resolve(&link.url, &doc.path, base_url) else {
+        let o = outline(doc);
+        let body = o.iter().flat_map(|o| {
+            let urls = o.links.iter().map(|l| l.url.as_str());
+            urls.enumerate()
+                .map(|(i, url)| (Source::Body(Arc::clone(o), i), url))
+        });
+        let front = doc.meta_links.iter().enumerate();
+        let front = front.map(|(i, l)| (Source::FrontMatter(i), l.url.as_str()));
+        for (link, url) in body.chain(front) {
+            let Some((path, fragment)) = resolve(url, &doc.path, base_url) else {
                 continue;
             };
             links.push(Resolved {
                 from: doc,
-                outline: Arc::clone(&o),
-                link: i,
+                link,
                 path,
                 fragment,
             });
@@ -164,20 +234,21 @@ impl<'m> LinkCheck<'m> {
         // of times.
         let mut suggestions_left = SUGGESTIONS;
         for r in &links {
-            let link = &r.outline.links[r.link];
-            let (line, column) = r.from.in_file((link.line, link.column));
+            let link = r.written();
+            let (line, column) = link.at;
             let at = |message: String, hint: String| {
                 let mut d = Diagnostic::new(&r.from.source.display, message).hint(hint);
                 d.line = Some(line);
                 d.column = Some(column);
                 d
             };
+            let written = link.shown();
             let shown = format!("/{}", r.path);
             if !r.from.meta.draft {
                 let as_folder = format!("{}/", r.path);
                 if let Some(draft) = drafts.get(&r.path).or_else(|| drafts.get(&as_folder)) {
                     problems.push(at(
-                        format!("`{}` links to a draft ({})", link.url, draft.display()),
+                        format!("{written} links to a draft ({})", draft.display()),
                         "the link will not work until that post is published: publish it, or remove the link".into(),
                     ));
                     continue;
@@ -201,34 +272,27 @@ impl<'m> LinkCheck<'m> {
                     }
                     None => None,
                 };
-                if link.image && images_apart {
-                    let hint = match near {
-                        Some(near) => format!("did you mean /{near}?"),
-                        None if link.url.starts_with('/') => {
-                            format!("put the file at static/{} or fix the path", r.path)
-                        }
-                        None => "put the file beside the post (a folder with index.md) or in static/, or fix the path".into(),
-                    };
-                    missing_images.push(at(
-                        format!(
-                            "image `{}` is missing: the site has no file {shown}",
-                            link.url
-                        ),
-                        hint,
-                    ));
-                    continue;
-                }
                 let hint = match near {
                     Some(near) => format!("did you mean /{near}?"),
+                    None if link.image && link.url.starts_with('/') => {
+                        format!("put the file at static/{} or fix the path", r.path)
+                    }
+                    None if link.image => "put the file beside the post (a folder with index.md) or in static/, or fix the path".into(),
                     None => {
                         "link to a page or file the site has: `inkpress build -v` lists them".into()
                     }
                 };
+                // A body's image is sized as the body is made: without its file, the
+                // page cannot be.
+                if link.image && link.key.is_none() && images_apart {
+                    missing_images.push(at(
+                        format!("image {written} is missing: the site has no file {shown}"),
+                        hint,
+                    ));
+                    continue;
+                }
                 problems.push(at(
-                    format!(
-                        "`{}` points at {shown}, which the site does not have",
-                        link.url
-                    ),
+                    format!("{written} points at {shown}, which the site does not have"),
                     hint,
                 ));
                 continue;
@@ -244,8 +308,7 @@ impl<'m> LinkCheck<'m> {
                     .is_some_and(|t| t.contains(fragment));
                 problems.push(at(
                     format!(
-                        "`{}`: {shown} is a redirect to /{target}, which drops `#{fragment}`",
-                        link.url
+                        "{written}: {shown} is a redirect to /{target}, which drops `#{fragment}`"
                     ),
                     match target_has {
                         true => format!("link to /{target}#{fragment}"),
@@ -266,10 +329,7 @@ impl<'m> LinkCheck<'m> {
                     None => "link to a heading's id (its slug, or its own {#id})".into(),
                 };
                 problems.push(at(
-                    format!(
-                        "`{}`: {shown} has no element with id `{fragment}`",
-                        link.url
-                    ),
+                    format!("{written}: {shown} has no element with id `{fragment}`"),
                     hint,
                 ));
             }
@@ -325,7 +385,7 @@ pub fn resolve(url: &str, page: &str, base_url: &str) -> Option<(String, Option<
         page.to_owned()
     } else if let Some(under) = strip_base(rest, base_url, base_host) {
         under.to_owned()
-    } else if rest.starts_with("//") || has_scheme(rest) {
+    } else if rest.starts_with("//") || crate::html::has_scheme(rest) {
         return None;
     } else if let Some(root) = rest.strip_prefix('/') {
         // `/static/x` is `/x`: static/ is copied to the root (see markdown/links.rs).
@@ -349,16 +409,6 @@ fn strip_base<'a>(url: &'a str, base_url: &str, base_host: &str) -> Option<&'a s
         })
         .or_else(|| (url == bare).then_some(""))?;
     Some(under)
-}
-
-/// `mailto:`, `https:`, `data:`…: a scheme is letters, digits, `+-.` before the first `:`.
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(s, _)| {
-        !s.is_empty()
-            && s.starts_with(|c: char| c.is_ascii_alphabetic())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    })
 }
 
 /// Resolves `.` and `..` segments (never above the root, as browsers do), keeping a

@@ -59,6 +59,35 @@ impl Split {
     }
 }
 
+impl Split {
+    /// The 1-based (line, column) in the file where `value` is written under `key` (at
+    /// `key`'s line or after it), searching from `after` (a line and column found before,
+    /// so that a list's equal values each get their own place); else `key`'s place.
+    pub fn value_position(
+        &self,
+        key: &str,
+        value: &str,
+        after: Option<(usize, usize)>,
+    ) -> Option<(usize, usize)> {
+        let key_at = self.key_position(key);
+        let from = after.max(key_at.map(|(line, _)| (line, 1)));
+        let found = self.raw.lines().enumerate().find_map(|(i, line)| {
+            let line_no = self.raw_first_line + i;
+            let skip = match from {
+                Some((l, _)) if line_no < l => return None,
+                Some((l, c)) if line_no == l => line
+                    .char_indices()
+                    .nth(c - 1)
+                    .map_or(line.len(), |(b, _)| b),
+                _ => 0,
+            };
+            let at = skip + line.get(skip..)?.find(value)?;
+            Some((line_no, line[..at].chars().count() + 1))
+        });
+        found.or(key_at)
+    }
+}
+
 /// Splits `text` (the whole file) into front matter and body.
 pub fn split(path: &Path, text: &str) -> Result<Split, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -487,6 +516,18 @@ x");
     fn an_empty_file_says_so() {
         assert_eq!(err("").message, "the file is empty");
         assert_eq!(err("\u{feff}\n  \n").message, "the file is empty");
+    }
+
+    #[test]
+    fn value_position_finds_each_of_equal_values_under_its_key() {
+        let s = ok("---\ntitle: A\nimages: [/a.png, /a.png]\nprojects:\n  - url: /a.png\n---\n");
+        let first = s.value_position("images", "/a.png", None);
+        assert_eq!(first, Some((3, 10)));
+        let second = s.value_position("images", "/a.png", first.map(|(l, c)| (l, c + 1)));
+        assert_eq!(second, Some((3, 18)));
+        assert_eq!(s.value_position("projects", "/a.png", None), Some((5, 10)));
+        // Written in a way the search does not see (escaped): the key's place.
+        assert_eq!(s.value_position("title", "B", None), Some((2, 8)));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod front_matter;
 pub mod keys;
 pub mod load;
 pub mod meta;
+pub mod meta_links;
 pub mod permalink;
 pub mod slug;
 
@@ -40,6 +41,8 @@ pub struct Document {
     pub body_at: (usize, usize),
     /// Front matter keys that look like misspelt known ones, for a warning.
     pub misspelt: Vec<keys::Misspelt>,
+    /// The URLs of the front matter that pages link to, where each is written.
+    pub meta_links: Vec<meta_links::MetaLink>,
     /// What of the body a page cannot show as written (an unknown MDX component or
     /// shortcode, a formula that cannot be converted), by place in the body.
     pub body_warnings: Vec<markdown::BodyWarning>,
@@ -173,6 +176,7 @@ pub fn parse(
     let split = front_matter::split(&source.display, text).map_err(|d| vec![d])?;
     let meta = meta::parse_meta(&source.display, text, &split, source.kind)?;
     let misspelt = keys::misspelt_keys(&split);
+    let meta_links = meta_links::meta_links(&meta, &split);
     let slug = match &meta.slug {
         Some(s) => s.trim_matches('/').to_owned(),
         None => {
@@ -210,6 +214,7 @@ pub fn parse(
         tag_slugs: meta.tags.iter().map(|t| slug::tag_slug(t)).collect(),
         body_at,
         misspelt,
+        meta_links,
         body_warnings: prepared.warnings,
         meta,
     };

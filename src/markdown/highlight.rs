@@ -86,17 +86,7 @@ impl FenceOptions {
             rest = &rest[key_end..];
             let value = match rest.strip_prefix('=') {
                 Some(after) => {
-                    let (value, after) = match after.chars().next() {
-                        Some(q @ ('"' | '\'')) => {
-                            let body = &after[1..];
-                            let end = body.find(q).unwrap_or(body.len());
-                            (&body[..end], body.get(end + 1..).unwrap_or(""))
-                        }
-                        _ => {
-                            let end = after.find(is_separator).unwrap_or(after.len());
-                            (&after[..end], &after[end..])
-                        }
-                    };
+                    let (value, after) = crate::html::attribute_value(after, is_separator);
                     rest = after;
                     Some(value)
                 }

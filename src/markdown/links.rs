@@ -60,6 +60,18 @@ pub fn rewrite_links<'a>(
     let url = move |dest: CowStr<'a>| rewrite_url(&dest, base_path).map_or(dest, CowStr::from);
     let html = move |h: CowStr<'a>| rewrite_html(&h, base_path).map_or(h, CowStr::from);
     events.map(move |event| match event {
+        Event::Html(h) => Event::Html(html(h)),
+        Event::InlineHtml(h) => Event::InlineHtml(html(h)),
+        other => with_dest_url(other, url),
+    })
+}
+
+/// `event` with `new` applied to its URL if it starts a link or an image.
+pub fn with_dest_url<'a>(
+    event: Event<'a>,
+    new: impl FnOnce(CowStr<'a>) -> CowStr<'a>,
+) -> Event<'a> {
+    match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -67,7 +79,7 @@ pub fn rewrite_links<'a>(
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: url(dest_url),
+            dest_url: new(dest_url),
             title,
             id,
         }),
@@ -78,14 +90,12 @@ pub fn rewrite_links<'a>(
             id,
         }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: url(dest_url),
+            dest_url: new(dest_url),
             title,
             id,
         }),
-        Event::Html(h) => Event::Html(html(h)),
-        Event::InlineHtml(h) => Event::InlineHtml(html(h)),
         other => other,
-    })
+    }
 }
 
 #[cfg(test)]

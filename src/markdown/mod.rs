@@ -167,7 +167,8 @@ fn render_events(
         _ => None,
     };
     let mut toc = Vec::new();
-    let outline = with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new()));
+    let outline =
+        with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new(), options, place));
     let mut events = headings::anchor_headings(highlighted, &mut toc);
     if body.contains(mdx::TOC_MARKER) {
         inline_toc(&mut events, &toc);
@@ -292,6 +293,36 @@ mod tests {
         let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["twins-fr", "setup", "setup-1", "mine"]);
         assert_eq!(r.toc[3].level, 3);
+    }
+
+    #[test]
+    fn a_summarys_relative_links_point_at_the_post_from_any_page() {
+        let options = MarkdownOptions {
+            base_path: "/repo/".into(),
+            ..options()
+        };
+        let place = Place {
+            images: crate::images::Place {
+                page: "blog/x/",
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let body = "[Notes](#notes), [pic](img/a.png), [up](../), [home](/), [out](https://x.org/a#b).\n\n## Notes\n";
+        let alone = outline(body, &options, place);
+        let (rendered, together) = render_with_outline(body, &options, place);
+        assert_eq!(alone, together);
+        assert_eq!(
+            alone.summary_html,
+            "<p><a href=\"/repo/blog/x/#notes\">Notes</a>, <a href=\"/repo/blog/x/img/a.png\">pic</a>, \
+             <a href=\"/repo/blog/x/../\">up</a>, <a href=\"/repo/\">home</a>, <a href=\"https://x.org/a#b\">out</a>.</p>"
+        );
+        // The post's own page keeps them as written.
+        assert!(
+            rendered.html.contains("<a href=\"#notes\">"),
+            "{}",
+            rendered.html
+        );
     }
 
     #[test]

@@ -83,6 +83,7 @@ pub fn outline(body: &str, options: &MarkdownOptions, place: Place) -> Outline {
         )
         .collect();
         let links = link_places::places(body, found);
+        let summary_events = from_elsewhere(summary_events, &options.base_path, place);
         Outline {
             links,
             ..finish(&summary_events, more_at.is_some(), toc, words.total)
@@ -92,7 +93,12 @@ pub fn outline(body: &str, options: &MarkdownOptions, place: Place) -> Outline {
 
 /// The outline of a body from the events [`super::render_with_outline`] has at hand
 /// anyway: the whole body, links rewritten and code highlighted, and its headings.
-pub(super) fn of_highlighted(events: &[Event], toc: Vec<TocEntry>) -> Outline {
+pub(super) fn of_highlighted(
+    events: &[Event],
+    toc: Vec<TocEntry>,
+    options: &MarkdownOptions,
+    place: Place,
+) -> Outline {
     let mut words = Words::default();
     events.iter().for_each(|e| words.count(e));
     let more_at = events.iter().position(is_more_marker);
@@ -100,12 +106,9 @@ pub(super) fn of_highlighted(events: &[Event], toc: Vec<TocEntry>) -> Outline {
         Some(i) => &events[..i],
         None => first_paragraph(events),
     };
-    finish(
-        &without_footnotes(summary_events),
-        more_at.is_some(),
-        toc,
-        words.total,
-    )
+    let summary_events =
+        from_elsewhere(without_footnotes(summary_events), &options.base_path, place);
+    finish(&summary_events, more_at.is_some(), toc, words.total)
 }
 
 /// The outline, from the summary's events (highlighted, without footnotes). The summary
@@ -127,6 +130,29 @@ fn finish(
         word_count: words,
         links: Vec::new(),
     }
+}
+
+/// A summary's relative links and images made root-relative, to the post's page: shown
+/// on a list or the home page, `#notes` or `chart.png` would otherwise point into that
+/// page instead of the post's.
+fn from_elsewhere<'a>(events: Vec<Event<'a>>, base_path: &str, place: Place) -> Vec<Event<'a>> {
+    let page = place.images.page;
+    let anchored = |url: &CowStr<'a>| -> Option<CowStr<'a>> {
+        if url.is_empty() || url.starts_with('/') || crate::html::has_scheme(url) {
+            return None;
+        }
+        let folder = match url.starts_with(['#', '?']) {
+            true => page,
+            false => crate::content::permalink::page_dir(page),
+        };
+        let url = url.trim_start_matches("./");
+        Some(CowStr::from(format!("{base_path}{folder}{url}")))
+    };
+    let anchor = |url: CowStr<'a>| anchored(&url).unwrap_or(url);
+    events
+        .into_iter()
+        .map(|event| super::links::with_dest_url(event, anchor))
+        .collect()
 }
 
 /// Words of prose: the text of code blocks does not count.

@@ -269,7 +269,8 @@ pub struct AuthorView<'a> {
     /// Absolute URL of the avatar image.
     pub avatar: Option<String>,
     pub bio: Option<&'a str>,
-    pub links: &'a [Link],
+    /// Each link with its URL made absolute (a site path would miss the base path).
+    pub links: Vec<Link>,
     /// How many posts name this author (0 for a plain name).
     pub count: usize,
 }
@@ -285,7 +286,7 @@ impl<'a> AuthorView<'a> {
                 url: None,
                 avatar: None,
                 bio: None,
-                links: &[],
+                links: Vec::new(),
                 count: 0,
             },
         }
@@ -302,7 +303,15 @@ impl<'a> AuthorView<'a> {
                 .and_then(|p| p.avatar.as_ref())
                 .map(|a| config.absolute_url(a, &doc.path)),
             bio: profile.and_then(|p| p.bio.as_deref()),
-            links: profile.map_or(&[], |p| &p.links),
+            links: profile.map_or_else(Vec::new, |p| {
+                p.links
+                    .iter()
+                    .map(|l| Link {
+                        name: l.name.clone(),
+                        url: config.absolute_url(&l.url, &doc.path),
+                    })
+                    .collect()
+            }),
             count: author.posts.len(),
         }
     }

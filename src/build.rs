@@ -500,6 +500,33 @@ mod tests {
         post(root, "a", "Alpha retitled", "two", "First, with new words.");
         memo.changed_only([root.join("content/blog/a.md")]);
         assert!(!assert_same_as_fresh(root, &mut memo));
+        // A broken edit fails the build; the fix after it is read, and the model is
+        // assembled again from what the failed build loaded.
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        std::fs::write(root.join("content/blog/a.md"), "---\ntitle: [x\n---\n").unwrap();
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert!(build_with(&config, &BuildOptions::default(), &mut memo, &InMemory).is_err());
+        post(root, "a", "Alpha retitled", "two", "Fixed.");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert!(!assert_same_as_fresh(root, &mut memo));
+        // A page's edit, in place too.
+        std::fs::write(
+            root.join("content/about.md"),
+            "---\ntitle: About\n---\nMe.\n",
+        )
+        .unwrap();
+        memo.changed_only([root.join("content/about.md")]);
+        assert!(
+            !assert_same_as_fresh(root, &mut memo),
+            "a new file: listed again"
+        );
+        std::fs::write(
+            root.join("content/about.md"),
+            "---\ntitle: About us\n---\nUs.\n",
+        )
+        .unwrap();
+        memo.changed_only([root.join("content/about.md")]);
+        assert!(assert_same_as_fresh(root, &mut memo));
         // Told about one edit; a second is told before a build that never came (its
         // configuration was broken, say): the next build must see both.
         post(root, "a", "Alpha edited", "one", "First, edited.");

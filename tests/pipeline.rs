@@ -532,7 +532,7 @@ fn serve_is_never_stale_through_random_edits() {
         for _ in 0..edits {
             let what = site.edit();
             history.push(what.clone());
-            wait_for_rebuild(&server, &what);
+            wait_for_rebuild(&server, &format!("{what} (seed {seed}, after {history:?})"));
             let built = serves_the_build_and_nothing_else(&site.site, &server, &mut ever_served);
             assert!(
                 built.is_ok(),

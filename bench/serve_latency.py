@@ -54,6 +54,8 @@ def main():
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--bin", default="target/release/inkpress")
     ap.add_argument("--edit", choices=["body", "title", "tags", "new"], default="body")
+    ap.add_argument("--log", help="write serve's output here (with -v: each rebuild's stage times)")
+    ap.add_argument("--perf", help="record the edits (not the first build) with `perf record -g` into this file")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="inkpress-serve-bench-")
@@ -108,6 +110,11 @@ def main():
         with cond:
             cond.wait_for(lambda: arrivals, timeout=10)
         generation = arrivals[-1][0]
+        perf = None
+        if args.perf:
+            perf = subprocess.Popen(["perf", "record", "-g", "-o", args.perf, "-p", str(proc.pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1)
         client = []
         for i in range(args.edits):
             path = os.path.join(posts_dir, posts[(i * 37) % len(posts)])
@@ -127,11 +134,17 @@ def main():
             client.append((arrived - written) * 1e3)
             time.sleep(0.3)
         time.sleep(0.2)
+        if perf:
+            perf.send_signal(2)
+            perf.wait(timeout=60)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
 
+    if args.log:
+        with open(args.log, "w") as f:
+            f.writelines(lines)
     server, rebuild = [], []
     for line in lines:
         m = re.search(r"latency: change to reload message ([\d.]+) ms .* rebuild ([\d.]+) ms", line)

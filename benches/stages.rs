@@ -166,14 +166,19 @@ fn render_templates(bencher: Bencher, n: usize) {
         std::sync::Arc::new(inkpress::render::Templates::load(site.dir.path()).unwrap());
     let mut memo = RenderMemo::new(Retention::Forget);
     bencher.bench_local(|| {
+        let model = inkpress::render::Model {
+            site: &model,
+            config: &site.config,
+            templates: &templates,
+            bodies: &loaded.bodies,
+            markdown: &markdown,
+        };
         inkpress::render::render(
             &model,
-            &site.config,
-            &templates,
-            &loaded.bodies,
-            &markdown,
             &mut memo,
+            None,
             &output::InMemory,
+            &mut inkpress::timing::StageTimes::default(),
         )
         .unwrap()
     });

@@ -24,9 +24,14 @@ use crate::output::{Destination, InMemory, OutputFile};
 use crate::render::{self, templates::TemplateMemo, RenderMemo};
 use crate::site::Site;
 use crate::static_files;
+use crate::timing::StageTimes;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// How many edited documents a rebuild swaps into the last site model in place at most;
+/// past that, assembling the model again is as quick.
+const EDITS_IN_PLACE: usize = 64;
 
 /// How many broken links `build` and `serve` print (`check` prints them all).
 pub const LINKS_SHOWN: usize = 10;
@@ -53,7 +58,7 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     /// Every file's site path, written or kept.
     pub paths: Vec<String>,
-    pub site: Site,
+    pub site: Arc<Site>,
     /// Broken internal links, sorted by file: warnings unless `[check] links = "error"`
     /// (then the build fails instead); `check` fails on them. With
     /// `BuildOptions::every_problem`, missing images too.
@@ -66,6 +71,11 @@ pub struct Built {
     pub image_warnings: Vec<String>,
     /// Images this build decoded to make variants (none when the cache had them all).
     pub images_decoded: usize,
+    /// How long each stage took (`-v` shows them).
+    pub times: StageTimes,
+    /// Whether the last build's site model was updated in place (a session's edit that
+    /// moved nothing) rather than assembled again.
+    pub model_in_place: bool,
 }
 
 impl Built {
@@ -115,6 +125,9 @@ pub struct Memo {
     ids: IdsMemo,
     highlight: Option<Arc<HighlightCache>>,
     images: Option<Arc<Images>>,
+    /// The site model of the last build, if it succeeded (a session only): an edit that
+    /// moves nothing updates it in place instead of assembling it again.
+    site: Option<Arc<Site>>,
 }
 
 impl Memo {
@@ -140,6 +153,7 @@ impl Memo {
             ids: IdsMemo::new(retention),
             highlight: None,
             images: None,
+            site: None,
         }
     }
 
@@ -257,18 +271,25 @@ fn stages(
     dest: &dyn Destination,
     markdown: &MarkdownOptions,
 ) -> Result<Built> {
+    let mut times = StageTimes::default();
+    // Taken now and kept again only if this build succeeds: a failed build's loaded
+    // documents are what the next build's edits are counted from.
+    let last_site = memo.site.take();
     let root = &config.root;
     let sources = match memo.documents.sources_if_unchanged(root) {
         Some(sources) => sources,
         None => Arc::new(content::discover(root).map_err(Diagnostics::sorted)?),
     };
     let statics = static_files::list(root)?;
+    times.mark("discover");
     // Templates and content are independent: check both so that one run shows every error.
+    let memo_keeps = memo.retention == Retention::Keep;
     let Memo {
         templates,
         documents,
         render: render_memo,
         ids,
+        site: kept_site,
         ..
     } = memo;
     let (templates, loaded) = rayon::join(
@@ -281,6 +302,7 @@ fn stages(
     let (Some(templates), Some(loaded)) = (templates, loaded) else {
         return Err(Diagnostics::sorted(errors));
     };
+    times.mark("load");
     // Assembling drops unbuilt drafts; the link check still needs to know them.
     let drafts: Drafts = loaded
         .documents
@@ -288,10 +310,30 @@ fn stages(
         .filter(|d| d.meta.draft)
         .map(|d| (d.path.clone(), d.source.display.clone()))
         .collect();
-    let mut site =
-        Site::assemble(loaded.documents, options.drafts, config).map_err(Diagnostics::sorted)?;
+    let in_place = last_site
+        .filter(|_| loaded.same_sources && loaded.remade.len() <= EDITS_IN_PLACE)
+        .and_then(|last| {
+            let edited = last.with_edits(&loaded.remade, options.drafts)?;
+            let replaced = loaded
+                .remade
+                .iter()
+                .filter_map(|new| last.document_of(&new.source))
+                .map(|old| old.revision)
+                .collect();
+            Some((edited, replaced))
+        });
+    let (mut site, replaced) = match in_place {
+        Some((site, replaced)) => (site, Some(replaced)),
+        None => (
+            Site::assemble(loaded.documents, options.drafts, config)
+                .map_err(Diagnostics::sorted)?,
+            None,
+        ),
+    };
     let missing_layouts = templates.missing_layouts(&site);
     site.warnings.extend(missing_layouts);
+    let site = Arc::new(site);
+    times.mark("assemble");
     let links = LinkCheck::new(ids);
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
@@ -301,16 +343,15 @@ fn stages(
         dest,
         links: &links,
     };
-    let mut made = render::render(
-        &site,
+    let model = render::Model {
+        site: &site,
         config,
-        &templates,
-        &loaded.bodies,
+        templates: &templates,
+        bodies: &loaded.bodies,
         markdown,
-        render_memo,
-        &except,
-    )
-    .map_err(Diagnostics::sorted)?;
+    };
+    let mut made = render::render(&model, render_memo, replaced.as_ref(), &except, &mut times)
+        .map_err(Diagnostics::sorted)?;
     let revisions: HashSet<u64> = site
         .posts
         .iter()
@@ -335,6 +376,7 @@ fn stages(
     }
     made.paths.sort_unstable();
     made.paths.dedup();
+    times.mark("images and static files");
     // Every page's own render made its document's outline, which says where its links are.
     let outline = |doc: &Document| {
         let body = loaded.bodies.get(doc.revision)?;
@@ -349,6 +391,7 @@ fn stages(
         markdown.images.is_some(),
     );
     ids.finish();
+    times.mark("link check");
     let mut links = problems.links;
     if options.every_problem {
         links.extend(problems.missing_images);
@@ -372,6 +415,9 @@ fn stages(
     crate::check::add_source_lines(&config.root, &mut broken_links[..shown]);
     let shown = images_without_alt.len().min(LINKS_SHOWN);
     crate::check::add_source_lines(&config.root, &mut images_without_alt[..shown]);
+    if memo_keeps {
+        *kept_site = Some(Arc::clone(&site));
+    }
     Ok(Built {
         files: made.kept,
         paths: made.paths,
@@ -381,6 +427,8 @@ fn stages(
         external_links,
         image_warnings,
         images_decoded,
+        times,
+        model_in_place: replaced.is_some(),
     })
 }
 
@@ -423,13 +471,15 @@ mod tests {
         files
     }
 
-    /// A session's build and a fresh one agree, file for file.
-    fn assert_same_as_fresh(root: &Path, memo: &mut Memo) {
+    /// A session's build and a fresh one agree, file for file; whether the session's
+    /// updated its model in place.
+    fn assert_same_as_fresh(root: &Path, memo: &mut Memo) -> bool {
         let config = Config::load(root, &Overrides::default()).unwrap();
         let options = BuildOptions::default();
         let session = build_with(&config, &options, memo, &InMemory).unwrap();
         let fresh = build(&config, &options).unwrap();
         assert_eq!(files_of(&session), files_of(&fresh));
+        session.model_in_place
     }
 
     fn post(root: &Path, name: &str, title: &str, tag: &str, body: &str) {
@@ -454,6 +504,45 @@ mod tests {
         let mut memo = Memo::session();
         memo.follow_watcher();
         assert_same_as_fresh(root, &mut memo);
+        // The body alone, then the title alone: the model is updated in place, and the
+        // pages that show the post (its own, the lists, its neighbour's) follow.
+        post(root, "a", "Alpha", "one", "First, with new words.");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert!(assert_same_as_fresh(root, &mut memo));
+        post(root, "a", "Alpha retitled", "one", "First, with new words.");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert!(assert_same_as_fresh(root, &mut memo));
+        // A new tag changes the tags' lists: the model is assembled again.
+        post(root, "a", "Alpha retitled", "two", "First, with new words.");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert!(!assert_same_as_fresh(root, &mut memo));
+        // A broken edit fails the build; the fix after it is read, and the model is
+        // assembled again from what the failed build loaded.
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        std::fs::write(root.join("content/blog/a.md"), "---\ntitle: [x\n---\n").unwrap();
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert!(build_with(&config, &BuildOptions::default(), &mut memo, &InMemory).is_err());
+        post(root, "a", "Alpha retitled", "two", "Fixed.");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert!(!assert_same_as_fresh(root, &mut memo));
+        // A page's edit, in place too.
+        std::fs::write(
+            root.join("content/about.md"),
+            "---\ntitle: About\n---\nMe.\n",
+        )
+        .unwrap();
+        memo.changed_only([root.join("content/about.md")]);
+        assert!(
+            !assert_same_as_fresh(root, &mut memo),
+            "a new file: listed again"
+        );
+        std::fs::write(
+            root.join("content/about.md"),
+            "---\ntitle: About us\n---\nUs.\n",
+        )
+        .unwrap();
+        memo.changed_only([root.join("content/about.md")]);
+        assert!(assert_same_as_fresh(root, &mut memo));
         // Told about one edit; a second is told before a build that never came (its
         // configuration was broken, say): the next build must see both.
         post(root, "a", "Alpha edited", "one", "First, edited.");

@@ -29,3 +29,4 @@ pub mod site;
 pub mod spelling;
 pub mod static_files;
 pub mod theme;
+pub mod timing;

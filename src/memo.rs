@@ -79,8 +79,25 @@ impl<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static> Kept<K, V> {
 
     /// Ends a build: its values become the ones the next build can take.
     pub fn finish(&mut self) {
-        let current = std::mem::take(self.current.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let current = self.current.get_mut().unwrap_or_else(|e| e.into_inner());
+        // The next build most likely asks for as many values: room for them now spares
+        // growing the map step by step while its threads wait on the lock.
+        let room = FastMap::with_capacity_and_hasher(current.len(), Default::default());
+        let current = std::mem::replace(current, room);
         drop_in_background(std::mem::replace(&mut self.previous, current));
+    }
+
+    /// Makes `value` the one the next build can take for `key`, as if the last build
+    /// had made it, keeping the last build's other values (`None` forgets the key's):
+    /// for a build that took every other value as it was without asking for each.
+    pub fn update(&mut self, key: K, value: Option<V>) {
+        if self.retention == Retention::Forget {
+            return;
+        }
+        match value {
+            Some(value) => self.previous.insert(key, value),
+            None => self.previous.remove(&key),
+        };
     }
 
     /// Forgets every value (the inputs all values share changed).
@@ -180,7 +197,7 @@ impl Body {
 }
 
 /// The body of every document of a build, by revision.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Bodies(FastMap<u64, Arc<Body>>);
 
 impl FromIterator<(u64, Arc<Body>)> for Bodies {
@@ -193,6 +210,12 @@ impl Bodies {
     /// The body of a document's revision; see [`Body::get`].
     pub fn get(&self, revision: u64) -> Option<&Body> {
         self.0.get(&revision).map(|b| b.as_ref())
+    }
+
+    /// The body of revision `new` in place of that of `old`.
+    pub fn replace(&mut self, old: u64, new: u64, body: Arc<Body>) {
+        self.0.remove(&old);
+        self.0.insert(new, body);
     }
 }
 

@@ -49,6 +49,8 @@ pub struct Site {
     author_numbers: FastMap<String, usize>,
     /// The folder of the tag pages, and the tag index: `tags/`.
     pub tag_index: String,
+    /// The warnings about tags' spellings, which only the tags change.
+    tag_warnings: Vec<String>,
 }
 
 impl Site {
@@ -63,16 +65,9 @@ impl Site {
             .partition(|d| d.source.kind == Kind::Post);
         let tag_index = config.permalinks.tags.index().to_owned();
         check_unique_paths(&posts, &pages, &tag_index, config)?;
-        posts.sort_by(|a, b| {
-            b.meta
-                .date
-                .cmp(&a.meta.date)
-                .then_with(|| a.meta.title.cmp(&b.meta.title))
-                .then_with(|| a.path.cmp(&b.path))
-        });
-        let (tags, mut warnings) = collect_tags(&posts, config);
-        warnings.extend(misspelt_keys(posts.iter().chain(&pages)));
-        warnings.extend(body_warnings(posts.iter().chain(&pages)));
+        posts.sort_by(|a, b| newest_first(a, b));
+        let (tags, tag_warnings) = collect_tags(&posts, config);
+        let warnings = document_warnings(&tag_warnings, &posts, &pages);
         let tag_numbers = tags
             .iter()
             .enumerate()
@@ -85,10 +80,52 @@ impl Site {
             warnings,
             tag_numbers,
             tag_index,
+            tag_warnings,
             ..Site::default()
         };
         site.find_authors();
         Ok(site)
+    }
+
+    /// This site with each of `edits` (a document loaded again, each from a different
+    /// file) in the place of the document of the same file, if that is all that changes:
+    /// every edited post stays where it is in the order, keeps its path, tags, aliases,
+    /// authors and draft flag, and no edit is of an author's page. `None` when the model
+    /// must be assembled again. The result equals what [`Site::assemble`] makes of the
+    /// same documents.
+    pub fn with_edits(&self, edits: &[Arc<Document>], include_drafts: bool) -> Option<Site> {
+        let mut site = self.clone();
+        for new in edits {
+            if new.source.kind == Kind::Author || (new.meta.draft && !include_drafts) {
+                return None;
+            }
+            let list = match new.source.kind {
+                Kind::Post => &mut site.posts,
+                _ => &mut site.pages,
+            };
+            let i = list.iter().position(|d| d.source == new.source)?;
+            let old = &list[i];
+            let same_shape = old.path == new.path
+                && old.slug == new.slug
+                && old.tag_slugs == new.tag_slugs
+                && old.meta.tags == new.meta.tags
+                && old.meta.aliases == new.meta.aliases
+                && old.meta.authors == new.meta.authors
+                && old.meta.draft == new.meta.draft;
+            let in_order = new.source.kind != Kind::Post
+                || (i
+                    .checked_sub(1)
+                    .is_none_or(|j| newest_first(&list[j], new) == std::cmp::Ordering::Less)
+                    && list
+                        .get(i + 1)
+                        .is_none_or(|next| newest_first(new, next) == std::cmp::Ordering::Less));
+            if !same_shape || !in_order {
+                return None;
+            }
+            list[i] = Arc::clone(new);
+        }
+        site.warnings = document_warnings(&site.tag_warnings, &site.posts, &site.pages);
+        Some(site)
     }
 
     /// Fills `authors` from the pages under `content/authors/`, with the posts that name
@@ -159,6 +196,15 @@ impl Site {
             .filter_map(|name| self.author(name))
             .map(|a| (self.pages[a.page].revision, a.posts.len()))
             .collect()
+    }
+
+    /// The post or page loaded from `source`, if it is in the site.
+    pub fn document_of(&self, source: &crate::content::SourceFile) -> Option<&Arc<Document>> {
+        let list = match source.kind {
+            Kind::Post => &self.posts,
+            _ => &self.pages,
+        };
+        list.iter().find(|d| d.source == *source)
     }
 
     /// The author whose page is `site.pages[page]`.
@@ -353,6 +399,27 @@ pub fn aliases_over_generated(site: &Site, sorted_paths: &[String]) -> Vec<Diagn
     errors
 }
 
+/// The order of posts: newest first, then by title, then by path (which is unique).
+fn newest_first(a: &Document, b: &Document) -> std::cmp::Ordering {
+    b.meta
+        .date
+        .cmp(&a.meta.date)
+        .then_with(|| a.meta.title.cmp(&b.meta.title))
+        .then_with(|| a.path.cmp(&b.path))
+}
+
+/// The site's warnings: about tags, then about each document's front matter and body.
+fn document_warnings(
+    tag_warnings: &[String],
+    posts: &[Arc<Document>],
+    pages: &[Arc<Document>],
+) -> Vec<String> {
+    let mut warnings = tag_warnings.to_vec();
+    warnings.extend(misspelt_keys(posts.iter().chain(pages)));
+    warnings.extend(body_warnings(posts.iter().chain(pages)));
+    warnings
+}
+
 /// One warning for each misspelt front matter key (`tittle`), naming the first file that
 /// has it and how many others do: a blog moved from elsewhere may have it in every post.
 fn misspelt_keys<'d>(documents: impl Iterator<Item = &'d Arc<Document>>) -> Vec<String> {
@@ -472,4 +539,89 @@ fn collect_tags(posts: &[Arc<Document>], config: &Config) -> (Vec<Tag>, Vec<Stri
     });
     warnings.sort();
     (tags, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    /// A site of three posts, as `(config, documents)`, each document read from its file.
+    fn load(root: &Path) -> (Config, Vec<Arc<Document>>) {
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        let documents = crate::content::discover(root)
+            .unwrap()
+            .into_iter()
+            .map(|source| {
+                let text = std::fs::read_to_string(&source.path).unwrap();
+                let parsed = crate::content::parse(source, &text, &config.permalinks).unwrap();
+                Arc::new(parsed.document)
+            })
+            .collect();
+        (config, documents)
+    }
+
+    fn post(root: &Path, name: &str, front: &str) {
+        std::fs::write(
+            root.join(format!("content/blog/{name}.md")),
+            format!("---\n{front}\n---\nBody of {name}.\n"),
+        )
+        .unwrap();
+    }
+
+    /// What of a site shows on its pages, besides the documents' own revisions.
+    fn shape(site: &Site) -> Vec<String> {
+        let docs = site.posts.iter().chain(&site.pages);
+        let mut shape: Vec<String> = docs
+            .map(|d| d.source.display.display().to_string())
+            .collect();
+        shape.extend(site.tags.iter().map(|t| format!("{t:?}")));
+        shape.extend(site.warnings.iter().cloned());
+        shape
+    }
+
+    #[test]
+    fn edits_that_move_nothing_are_swapped_in_place_as_assembling_would() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        post(root, "a", "title: A\ndate: 2024-01-03\ntags: [x, y]");
+        post(root, "b", "title: B\ndate: 2024-01-02\ntags: [x]");
+        post(
+            root,
+            "c",
+            "title: C\ndate: 2024-01-01\ntags: [y]\ntittle: misspelt",
+        );
+        let (config, documents) = load(root);
+        let site = Site::assemble(documents, false, &config).unwrap();
+
+        let edited = |front: &str| {
+            post(root, "b", front);
+            let (_, documents) = load(root);
+            let b = documents.iter().find(|d| d.meta.title.starts_with('B'));
+            let b = Arc::clone(b.unwrap());
+            (site.with_edits(&[Arc::clone(&b)], false), documents, b)
+        };
+        // A new title, a new date between its neighbours' dates: swapped in place.
+        for front in [
+            "title: B retitled\ndate: 2024-01-02\ntags: [x]",
+            "title: B\ndate: 2024-01-02T12:00:00\ntags: [x]\ntittle: misspelt too",
+        ] {
+            let (swapped, documents, b) = edited(front);
+            let swapped = swapped.expect("swapped in place");
+            let assembled = Site::assemble(documents, false, &config).unwrap();
+            assert_eq!(shape(&swapped), shape(&assembled));
+            assert!(Arc::ptr_eq(&swapped.posts[1], &b));
+        }
+        // A date that moves the post, new tags, a draft: assembled again.
+        for front in [
+            "title: B\ndate: 2024-01-09\ntags: [x]",
+            "title: B\ndate: 2024-01-02\ntags: [x, z]",
+            "title: B\ndate: 2024-01-02\ntags: [X]",
+            "title: B\ndate: 2024-01-02\ntags: [x]\ndraft: true",
+            "title: B\ndate: 2024-01-02\ntags: [x]\nslug: elsewhere",
+        ] {
+            assert!(edited(front).0.is_none(), "{front}");
+        }
+    }
 }

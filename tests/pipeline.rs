@@ -435,7 +435,7 @@ impl RandomSite {
         };
         let (front, body) = self.parts(&name);
         let path = format!("content/blog/{name}.md");
-        match self.rng.u8(..10) {
+        match self.rng.u8(..11) {
             0 => {
                 let body = self.body();
                 self.write_post(&name, &front, &body);
@@ -493,6 +493,14 @@ impl RandomSite {
                 self.site.write("templates/post.html", &template);
                 "the post template".into()
             }
+            9 => {
+                let about = format!(
+                    "---\ntitle: About {}\n---\nThis blog is [generated](/blog/{name}/).\n",
+                    self.rng.u32(..1000)
+                );
+                self.site.write("content/about.md", &about);
+                "the about page".into()
+            }
             _ => {
                 let config = self.config();
                 self.site.write("inkpress.toml", &config);
@@ -502,7 +510,7 @@ impl RandomSite {
     }
 }
 
-/// Random edits of every kind on a generated 300-post site; after each, `serve` serves
+/// Random edits of every kind (a page's too) on a generated 300-post site; after each, `serve` serves
 /// exactly what a fresh `build` writes, and nothing the build no longer has. CI runs a
 /// few edits of one seed; `INKPRESS_STALE_SEEDS=1..50 INKPRESS_STALE_EDITS=40` runs more.
 #[test]
@@ -524,7 +532,7 @@ fn serve_is_never_stale_through_random_edits() {
         for _ in 0..edits {
             let what = site.edit();
             history.push(what.clone());
-            wait_for_rebuild(&server, &what);
+            wait_for_rebuild(&server, &format!("{what} (seed {seed}, after {history:?})"));
             let built = serves_the_build_and_nothing_else(&site.site, &server, &mut ever_served);
             assert!(
                 built.is_ok(),

@@ -20,6 +20,19 @@ pub struct DocumentMemo {
     changes: KnownChanges,
     /// The sources the last build found (a session only).
     found: Option<Arc<Vec<SourceFile>>>,
+    /// What the last build loaded, if it loaded every source without an error (a
+    /// session only): the next one, told of edits in place, starts from it.
+    last: Option<Last>,
+}
+
+/// The documents a build loaded, and what from.
+struct Last {
+    sources: Arc<Vec<SourceFile>>,
+    options: MarkdownOptions,
+    permalinks: Permalinks,
+    /// One for each source, in the same order.
+    documents: Vec<Arc<Document>>,
+    bodies: Arc<Bodies>,
 }
 
 /// A loaded file with everything it was made from.
@@ -31,6 +44,9 @@ struct Loaded {
     document: Arc<Document>,
     body: Arc<Body>,
 }
+
+/// A loaded file, and whether this build parsed it (rather than took it as it was).
+type LoadedNow = (Arc<Loaded>, bool);
 
 /// Which sources may have changed since the documents were last loaded.
 #[derive(Debug)]
@@ -58,6 +74,7 @@ impl DocumentMemo {
             kept: Kept::new(retention),
             changes: KnownChanges::Unknown,
             found: None,
+            last: None,
         }
     }
 
@@ -122,7 +139,13 @@ impl DocumentMemo {
 /// The site's documents, and the bodies of their revisions.
 pub struct LoadedDocuments {
     pub documents: Vec<Arc<Document>>,
-    pub bodies: Bodies,
+    pub bodies: Arc<Bodies>,
+    /// The documents parsed by this build rather than taken from the last one (a
+    /// session only: a one-off build has no last one).
+    pub remade: Vec<Arc<Document>>,
+    /// Whether the sources are the very list the last build loaded (no file added,
+    /// removed or moved since).
+    pub same_sources: bool,
 }
 
 /// Reads and parses every source, in parallel; all errors of all files come back together.
@@ -137,9 +160,17 @@ pub fn load(
         _ => KnownChanges::Within(Vec::new()),
     };
     let changes = std::mem::replace(&mut memo.changes, after);
+    let last = memo.last.take().filter(|last| {
+        Arc::ptr_eq(&last.sources, &sources)
+            && last.options == *options
+            && last.permalinks == *permalinks
+    });
+    if let (Some(last), KnownChanges::Within(_)) = (last, &changes) {
+        return load_edits(last, &changes, memo);
+    }
     let kept = &memo.kept;
     let retention = kept.retention();
-    let results: Vec<Result<Arc<Loaded>, Vec<Diagnostic>>> = sources
+    let results: Vec<Result<LoadedNow, Vec<Diagnostic>>> = sources
         .par_iter()
         .map(|source| {
             let previous = kept.previous(&source.path).filter(|p| {
@@ -151,13 +182,13 @@ pub fn load(
                 _ => Some(read_source(source)?),
             };
             let unchanged = previous.is_some_and(|p| text.as_ref().is_none_or(|t| *t == p.text));
-            kept.get_or_make(
+            let made = kept.get_or_make(
                 source.path.clone(),
                 |_| unchanged,
                 || {
                     let text = text.unwrap_or_default();
                     let parsed = parse(source.clone(), &text, permalinks)?;
-                    Ok(Arc::new(Loaded {
+                    Ok::<_, Vec<Diagnostic>>(Arc::new(Loaded {
                         // A one-off build compares with nothing: the text need not stay.
                         text: match retention {
                             Retention::Keep => text,
@@ -170,18 +201,113 @@ pub fn load(
                         body: Body::new(parsed.markdown, retention),
                     }))
                 },
-            )
+            )?;
+            let remade = retention == Retention::Keep && !unchanged;
+            Ok((made, remade))
         })
         .collect();
     memo.kept.finish();
+    let same_sources = memo
+        .found
+        .as_ref()
+        .is_some_and(|found| Arc::ptr_eq(found, &sources));
     if retention == Retention::Keep {
         memo.found = Some(sources);
     }
     let loaded = super::all_or_every_error(results)?;
-    let bodies = loaded
+    let bodies: Arc<Bodies> = Arc::new(
+        loaded
+            .iter()
+            .map(|(l, _)| (l.document.revision, Arc::clone(&l.body)))
+            .collect(),
+    );
+    let documents: Vec<Arc<Document>> = loaded
         .iter()
-        .map(|l| (l.document.revision, Arc::clone(&l.body)))
+        .map(|(l, _)| Arc::clone(&l.document))
         .collect();
-    let documents = loaded.iter().map(|l| Arc::clone(&l.document)).collect();
-    Ok(LoadedDocuments { documents, bodies })
+    if retention == Retention::Keep {
+        memo.last = memo.found.as_ref().map(|sources| Last {
+            sources: Arc::clone(sources),
+            options: options.clone(),
+            permalinks: permalinks.clone(),
+            documents: documents.clone(),
+            bodies: Arc::clone(&bodies),
+        });
+    }
+    let remade = loaded
+        .iter()
+        .filter(|(_, remade)| *remade)
+        .map(|(l, _)| Arc::clone(&l.document))
+        .collect();
+    Ok(LoadedDocuments {
+        documents,
+        bodies,
+        remade,
+        same_sources,
+    })
+}
+
+/// [`load`] of a session told that only files at or under some paths changed, with the
+/// same sources, Markdown options and permalink patterns as the last build: the last
+/// build's documents, with those files read again (and parsed again when their text
+/// changed). Its work is proportional to the files told, not to the site.
+fn load_edits(
+    mut last: Last,
+    changes: &KnownChanges,
+    memo: &mut DocumentMemo,
+) -> Result<LoadedDocuments, Vec<Diagnostic>> {
+    let mut edits: Vec<(usize, Arc<Loaded>)> = Vec::new();
+    let mut errors = Vec::new();
+    for (i, source) in last.sources.iter().enumerate() {
+        if !changes.may_have_changed(&source.path) {
+            continue;
+        }
+        let previous = memo.kept.previous(&source.path);
+        let made = read_source(source).and_then(|text| {
+            if previous.is_some_and(|p| p.text == text) {
+                return Ok(None);
+            }
+            let parsed = parse(source.clone(), &text, &last.permalinks)?;
+            Ok(Some(Arc::new(Loaded {
+                text,
+                source: source.clone(),
+                options: last.options.clone(),
+                permalinks: last.permalinks.clone(),
+                document: Arc::new(parsed.document),
+                body: Body::new(parsed.markdown, Retention::Keep),
+            })))
+        });
+        match made {
+            Ok(Some(loaded)) => edits.push((i, loaded)),
+            Ok(None) => {}
+            Err(e) => {
+                // Read again (and reported again) by the next build, which loads all.
+                memo.kept.update(source.path.clone(), None);
+                errors.extend(e);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let bodies = Arc::make_mut(&mut last.bodies);
+    let mut remade = Vec::with_capacity(edits.len());
+    for (i, loaded) in edits {
+        let old = std::mem::replace(&mut last.documents[i], Arc::clone(&loaded.document));
+        bodies.replace(
+            old.revision,
+            loaded.document.revision,
+            Arc::clone(&loaded.body),
+        );
+        remade.push(Arc::clone(&loaded.document));
+        memo.kept.update(loaded.source.path.clone(), Some(loaded));
+    }
+    let loaded = LoadedDocuments {
+        documents: last.documents.clone(),
+        bodies: Arc::clone(&last.bodies),
+        remade,
+        same_sources: true,
+    };
+    memo.last = Some(last);
+    Ok(loaded)
 }

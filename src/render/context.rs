@@ -83,16 +83,17 @@ pub fn page_values<'a>(
         }
         Page::Post(i) => {
             let doc = &site.posts[i];
+            read_with_authors(values, doc, site);
             insert_full_view(values, "post", doc);
-            let link = |d: &'a Document| PostLink::of(d, config);
             // The list is newest first: the previous (older) post comes after this one.
-            values.insert("previous", &site.posts.get(i + 1).map(|d| link(d)));
-            values.insert(
-                "next",
-                &i.checked_sub(1)
-                    .and_then(|j| site.posts.get(j))
-                    .map(|d| link(d)),
-            );
+            let previous = site.posts.get(i + 1);
+            let next = i.checked_sub(1).and_then(|j| site.posts.get(j));
+            for neighbour in previous.iter().chain(&next) {
+                values.read(neighbour.revision);
+            }
+            let link = |d: &'a Arc<Document>| PostLink::of(d, config);
+            values.insert("previous", &previous.map(link));
+            values.insert("next", &next.map(link));
             if related {
                 let related = site.related(i, config.related_posts);
                 insert_summaries(values, "related", inputs, &related)?;
@@ -102,9 +103,13 @@ pub fn page_values<'a>(
         }
         Page::Document(i) => {
             let doc = &site.pages[i];
+            read_with_authors(values, doc, site);
             insert_full_view(values, "page", doc);
             let mut default = "page.html";
             if let Some(author) = site.author_of_page(i) {
+                for &j in &author.posts {
+                    values.read(site.posts[j].revision);
+                }
                 values.insert("author", &AuthorView::of(author, site, config));
                 let posts: Vec<PostLink> = author
                     .posts
@@ -180,6 +185,9 @@ fn insert_summaries(
     indices: &[usize],
 ) -> Result<(), Diagnostic> {
     let site = inputs.site;
+    for &i in indices {
+        read_with_authors(values, &site.posts[i], site);
+    }
     if !values.for_template() {
         let keys: Vec<SummaryKey> = indices
             .iter()
@@ -199,6 +207,15 @@ fn insert_summaries(
         .collect();
     values.insert(key, &summaries);
     Ok(())
+}
+
+/// Notes that the values show `doc`, and with it its authors' pages (their names and
+/// profiles show beside it).
+fn read_with_authors(values: &mut impl PageValues, doc: &Document, site: &Site) {
+    values.read(doc.revision);
+    for author in doc.meta.authors.iter().filter_map(|name| site.author(name)) {
+        values.read(site.pages[author.page].revision);
+    }
 }
 
 /// A page's head tags: made here for generated pages, or from a document (made only

@@ -32,6 +32,11 @@ pub trait PageValues {
     /// Whether the values go to a template, which needs documents' outlines and bodies
     /// made; a fingerprint stands for them with each document's revision.
     fn for_template(&self) -> bool;
+
+    /// Notes that the values show something of the document of this revision (its
+    /// title, link, summary, HTML): a fingerprint keeps the list, so that a session
+    /// knows which pages an edit of the document can change.
+    fn read(&mut self, revision: u64);
 }
 
 impl PageValues for tera::Context {
@@ -50,11 +55,14 @@ impl PageValues for tera::Context {
     fn for_template(&self) -> bool {
         true
     }
+
+    fn read(&mut self, _: u64) {}
 }
 
-/// The fingerprint of a page's context values, in the order they were inserted.
+/// The fingerprint of a page's context values, in the order they were inserted, and
+/// the documents they show something of.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Fingerprint(Vec<u8>);
+pub struct Fingerprint(Vec<u8>, Vec<u64>);
 
 impl PageValues for Fingerprint {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
@@ -79,9 +87,19 @@ impl PageValues for Fingerprint {
     fn for_template(&self) -> bool {
         false
     }
+
+    fn read(&mut self, revision: u64) {
+        self.1.push(revision);
+    }
 }
 
 impl Fingerprint {
+    /// The revisions of the documents the values show something of (see
+    /// [`PageValues::read`]).
+    pub fn reads(&self) -> &[u64] {
+        &self.1
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

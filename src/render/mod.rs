@@ -24,6 +24,7 @@ use crate::markdown::{MarkdownOptions, Outline, Rendered};
 use crate::memo::{Bodies, Kept, Retention};
 use crate::output::{Body, Destination, Made, OutputFile};
 use crate::site::Site;
+use crate::timing::StageTimes;
 use bytes::Bytes;
 use context::Inputs;
 use fingerprint::{Fingerprint, PageValues};
@@ -52,6 +53,16 @@ struct MadePage {
     bytes: Bytes,
 }
 
+/// What a build knows of what changed since the pages in the memo were made.
+enum Since<'a> {
+    /// Anything: every page's values are fingerprinted and compared.
+    Unknown,
+    /// The site model is the last one with only these documents (by their last
+    /// revision) swapped for new revisions in place: a page that read none of them is
+    /// made of the same values, and is taken as it is.
+    Replaced(&'a HashSet<u64>),
+}
+
 impl RenderMemo {
     pub fn new(retention: Retention) -> Self {
         RenderMemo {
@@ -62,10 +73,11 @@ impl RenderMemo {
         }
     }
 
-    /// Forgets every page if the templates or the values all pages share changed.
-    fn begin(&mut self, templates: &Arc<Templates>, config: &Config) {
+    /// Forgets every page if the templates or the values all pages share changed; true
+    /// when the pages were kept.
+    fn begin(&mut self, templates: &Arc<Templates>, config: &Config) -> bool {
         if self.pages.retention() == Retention::Forget {
-            return;
+            return false;
         }
         let mut shared = Fingerprint::default();
         shared.insert("site", &SiteView::new(config));
@@ -81,19 +93,32 @@ impl RenderMemo {
             self.search.clear();
             self.shared = Some((Arc::clone(templates), shared));
         }
+        same
     }
 
     /// The bytes of the page at `path`: the last build's if it was rendered from the same
-    /// template and values (`inputs` gives both), else `render`'s.
+    /// template and values (`inputs` gives both, and which documents the values show;
+    /// `since` may tell without them), else `render`'s.
     fn page(
         &self,
         path: &str,
         repeatable: bool,
+        since: &Since,
         inputs: impl FnOnce() -> Result<(String, Fingerprint), Diagnostic>,
         render: impl FnOnce() -> Result<Bytes, Diagnostic>,
     ) -> Result<Bytes, Diagnostic> {
         if self.pages.retention() == Retention::Forget {
             return render();
+        }
+        if let (Since::Replaced(replaced), true) = (since, repeatable) {
+            let kept = self.pages.get_or_make(
+                path.to_owned(),
+                |p| !p.fingerprint.reads().iter().any(|r| replaced.contains(r)),
+                || Err(()),
+            );
+            if let Ok(kept) = kept {
+                return Ok(kept.bytes.clone());
+            }
         }
         let (template, fingerprint) = inputs()?;
         let made = self.pages.get_or_make(
@@ -117,33 +142,52 @@ impl RenderMemo {
 }
 
 /// Renders every page, feed and generated file of the site, in parallel, handing each to
-/// `dest`. Identical template errors (one broken template fails every page that uses it)
+/// `dest`. `replaced`, when given, are the revisions of the documents swapped for new
+/// ones since the last build of the session, which was of the same site model
+/// otherwise. Identical template errors (one broken template fails every page that uses it)
 /// are reported once.
 pub fn render(
-    site: &Site,
-    config: &Config,
-    templates: &Arc<Templates>,
-    bodies: &Bodies,
-    markdown: &MarkdownOptions,
+    model: &Model,
     memo: &mut RenderMemo,
+    replaced: Option<&HashSet<u64>>,
     dest: &dyn Destination,
+    times: &mut StageTimes,
 ) -> Result<Made, Vec<Diagnostic>> {
-    memo.begin(templates, config);
-    let made = render_with(site, config, templates, bodies, markdown, memo, dest);
+    let kept_all = memo.begin(model.templates, model.config);
+    let since = match replaced {
+        Some(replaced) if kept_all => Since::Replaced(replaced),
+        _ => Since::Unknown,
+    };
+    let made = render_with(model, memo, &since, dest, times);
     memo.finish();
     made
 }
 
+/// What rendering makes the site's files from.
+pub struct Model<'a> {
+    pub site: &'a Site,
+    pub config: &'a Config,
+    pub templates: &'a Arc<Templates>,
+    pub bodies: &'a Bodies,
+    pub markdown: &'a MarkdownOptions,
+}
+
 fn render_with(
-    site: &Site,
-    config: &Config,
-    templates: &Arc<Templates>,
-    bodies: &Bodies,
-    markdown: &MarkdownOptions,
+    model: &Model,
     memo: &RenderMemo,
+    since: &Since,
     dest: &dyn Destination,
+    times: &mut StageTimes,
 ) -> Result<Made, Vec<Diagnostic>> {
+    let Model {
+        site,
+        config,
+        templates,
+        bodies,
+        markdown,
+    } = *model;
     let plan = plan::plan(site, config);
+    times.mark("plan");
     dest.expect_pages(plan.len());
     let carried = feed::carried(site, config);
     // A body is read by its own page and, when a feed carries the post whole, by the
@@ -190,6 +234,7 @@ fn render_with(
         let bytes = memo.page(
             &path,
             repeatable,
+            since,
             || {
                 let mut fingerprint = Fingerprint::default();
                 let template = context::page_values(page, &inputs, &mut fingerprint)?;
@@ -237,7 +282,9 @@ fn render_with(
             }));
         }
     }
+    times.mark("own pages");
     results.par_extend(generated.par_iter().map(make_page));
+    times.mark("lists and tags");
 
     let entries = feed::entries(site, config, &carried, &memo.entries, &outline, &body);
     match entries
@@ -247,9 +294,11 @@ fn render_with(
         Ok(Ok(jobs)) => {
             results.par_extend(jobs.par_iter().map(|job| {
                 let template = job.format.template();
+                // Feeds note no reads: their values are always compared.
                 let bytes = memo.page(
                     &job.path,
                     repeatable,
+                    &Since::Unknown,
                     || {
                         let mut fingerprint = Fingerprint::default();
                         let view = job.view(site, config, &fingerprint);
@@ -270,6 +319,7 @@ fn render_with(
         Err(e) => results.push(Err(e.clone())),
     }
 
+    times.mark("feeds");
     let generated = redirects::files(site, config)
         .into_iter()
         .chain(sitemap::files(site, config, &plan))
@@ -280,6 +330,7 @@ fn render_with(
         made.send(dest, file)?;
         Ok(made)
     }));
+    times.mark("sitemap, redirects, search");
 
     let mut made = Made::default();
     let mut errors: Vec<Diagnostic> = Vec::new();

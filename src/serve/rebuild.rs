@@ -102,6 +102,8 @@ impl Rebuilder {
         };
         built.print_warnings();
         let summary = built.counts();
+        let mut times = built.times.clone();
+        let built_in_place = built.model_in_place;
         let Built { mut files, .. } = built;
         let previous = self.shared.current_site();
         // Until this build's search index is made, the last one stays served.
@@ -109,6 +111,7 @@ impl Rebuilder {
             files.extend(previous.files_under(&folder).cloned());
         }
         let changed = previous.as_ref().map(|site| site.changes(&files, touched));
+        times.mark("changes");
         let had_errors = !self.shared.live.borrow().errors.is_empty();
         let (generation, css_only) = match &changed {
             // Nothing to reload; pages only drop an overlay they may be showing.
@@ -135,6 +138,7 @@ impl Rebuilder {
             errors: Vec::new(),
         });
         let sent = Instant::now();
+        times.mark("swap and reload");
         if self.quiet {
             return true;
         }
@@ -170,6 +174,11 @@ impl Rebuilder {
                 waited.as_secs_f64() * 1e3,
                 (total - waited).as_secs_f64() * 1e3
             );
+            let model = match built_in_place {
+                true => "model updated in place",
+                false => "model assembled",
+            };
+            println!("  {model}; stages: {}", times.summary());
         }
         true
     }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 /// How long the sources must stay quiet before a rebuild starts. Editors' saves (a
 /// backup, a temporary file, a rename) come within a millisecond or two; the wait is
 /// part of every edit's latency, so it is kept short.
-pub const QUIET: Duration = Duration::from_millis(15);
+pub const QUIET: Duration = Duration::from_millis(5);
 /// A rebuild starts at the latest this long after the first event, even if events go on.
 const MAX_WAIT: Duration = Duration::from_millis(500);
 

@@ -43,7 +43,9 @@ fn site_with_remote(tmp: &Path) -> (TestSite, std::path::PathBuf) {
     git(&remote, &["init", "--quiet", "--bare"]);
     let site = TestSite::fixture("publish");
     let dir = site.path();
-    site.write(".gitignore", "/public\n");
+    // As `inkpress init` writes it: deploy, like build, keeps its caches (highlighted code,
+    // images) in .inkpress-cache/, which is never published.
+    site.write(".gitignore", "/public\n/.inkpress-cache\n");
     let toml = site.read("inkpress.toml");
     site.write(
         "inkpress.toml",

@@ -445,6 +445,22 @@ const CASES: &[Case] = &[
         ],
         then: nothing_more,
     },
+    Case {
+        name: "javascript: URLs in an author's profile and a page's projects",
+        mutate: |s| {
+            s.write("content/authors/jo.md", "---\nname: Jo\navatar: \"javascript:alert(1)\"\nlinks:\n  - {name: Mail, url: \"mailto:jo@example.org\"}\n  - {name: Bad, url: \"javascript:alert(2)\"}\n---\nJo.\n");
+            s.write("content/work.md", "---\ntitle: Work\nprojects:\n  - {title: A, url: \"javascript:alert(3)\", image: \"data:image/png;base64,AA\"}\n  - {title: B, url: \"https://example.org/b\", image: /images/b.png}\n---\nx\n");
+        },
+        args: BUILD,
+        status: 1,
+        reports: &[
+            "content/authors/jo.md:3:9: `avatar` holds a `javascript:` URL, which inkpress does not link to",
+            "content/authors/jo.md:4:1: `links` holds a `javascript:` URL, which inkpress does not link to",
+            "content/work.md:3:1: `projects` holds a `data:` URL, which inkpress does not link to",
+            "content/work.md:3:1: `projects` holds a `javascript:` URL, which inkpress does not link to",
+        ],
+        then: nothing_more,
+    },
     // Output folders: refused before anything is written or deleted.
     Case {
         name: "--output at the site's root",

@@ -96,7 +96,6 @@ pub fn parse_meta(
     if let Some(s) = &slug {
         check_slug(&mut f, s);
     }
-    check_link_schemes(&mut f, &images, canonical_url.as_deref());
     let permalink = permalink(&mut f);
     let aliases = aliases(&mut f);
     let (profile, projects) = {
@@ -108,6 +107,24 @@ pub fn parse_meta(
             (kind == Kind::Author).then(|| cards::profile(f.all, &error_at, &mut f.errors));
         (profile, cards::projects(f.all, &error_at, &mut f.errors))
     };
+    let canonical_key = canonical_key(f.all);
+    let web = ["http", "https"].as_slice();
+    let or_mail = ["http", "https", "mailto"].as_slice();
+    let linked = images
+        .iter()
+        .map(|u| ("images", u, web))
+        .chain(canonical_url.iter().map(|u| (canonical_key, u, web)))
+        .chain(profile.iter().flat_map(|p| {
+            let avatar = p.avatar.iter().map(|u| ("avatar", u, web));
+            avatar.chain(p.links.iter().map(|l| ("links", &l.url, or_mail)))
+        }))
+        .chain(projects.iter().flat_map(|p| {
+            let image = p.image.iter().map(|u| ("projects", u, web));
+            image.chain(p.url.iter().map(|u| ("projects", u, or_mail)))
+        }));
+    for (key, url, schemes) in linked {
+        check_link_scheme(&mut f, key, url, schemes);
+    }
     let extra = extra(f.all, kind);
 
     if !f.errors.is_empty() {
@@ -231,22 +248,16 @@ fn check_slug(f: &mut Fields, slug: &str) {
 }
 
 /// Links we write into pages from the front matter: an author's `javascript:` there
-/// would run in every reader's browser.
-fn check_link_schemes(f: &mut Fields, images: &[String], canonical_url: Option<&str>) {
-    let canonical_key = canonical_key(f.all);
-    let urls = images
-        .iter()
-        .map(|u| ("images", u.as_str()))
-        .chain(canonical_url.map(|u| (canonical_key, u)));
-    for (key, url) in urls {
-        if let Some(scheme) = url_scheme(url).filter(|s| !matches!(s.as_str(), "http" | "https")) {
-            f.error_at(
-                key,
-                format!("`{key}` holds a `{scheme}:` URL, which inkpress does not link to"),
-                "use an https:// URL or a path on this site, such as /images/cover.png",
-            );
-        }
-    }
+/// would run in every reader's browser. A path on the site has no scheme and passes.
+fn check_link_scheme(f: &mut Fields, key: &str, url: &str, allowed: &[&str]) {
+    let Some(scheme) = url_scheme(url).filter(|s| !allowed.contains(&s.as_str())) else {
+        return;
+    };
+    f.error_at(
+        key,
+        format!("`{key}` holds a `{scheme}:` URL, which inkpress does not link to"),
+        "use an https:// URL or a path on this site, such as /images/cover.png",
+    );
 }
 
 /// The document's own site path, from `permalink`, `url` or `path`.

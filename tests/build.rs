@@ -449,6 +449,26 @@ fn template_errors_name_the_template_and_line() {
     );
 }
 
+/// A build killed half-way leaves its staging folder; the next build removes it, and
+/// leaves alone the one of a build that is still running.
+#[cfg(unix)]
+#[test]
+fn a_killed_build_s_staging_folder_is_removed_by_the_next() {
+    let site = TestSite::fixture("tags");
+    let mut gone = std::process::Command::new("true")
+        .spawn()
+        .expect("run true");
+    gone.wait().unwrap();
+    let dead = format!(".public.inkpress-new-{}", gone.id());
+    let alive = format!(".public.inkpress-new-{}", std::process::id());
+    for folder in [&dead, &alive] {
+        site.write(&format!("{folder}/index.html"), "half a site");
+    }
+    site.build(&[]).assert_ok();
+    assert!(!site.exists(&dead), "the killed build's folder is left");
+    assert!(site.exists(&alive), "a running build's folder was taken");
+}
+
 #[test]
 fn refuses_output_folders_it_must_not_replace() {
     let site = TestSite::fixture("drafts");

@@ -7,6 +7,39 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// Removes the staging folders of builds that were killed before they could clean up
+/// (`.public.inkpress-new-PID` whose process is gone); a running build's is left alone.
+fn remove_abandoned_staging(parent: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix)?.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !process_is_running(pid)) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_is_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+    let found = unsafe { libc::kill(pid, 0) } == 0;
+    found || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Elsewhere a process cannot be asked about cheaply: keep every staging folder.
+#[cfg(not(unix))]
+fn process_is_running(_pid: u32) -> bool {
+    true
+}
+
 /// The output folder, while a build writes it. Dropped unfinished (a failed build), it
 /// removes what it wrote and leaves the previous output as it was.
 pub struct OutputWriter {
@@ -43,7 +76,9 @@ impl OutputWriter {
         let name = out
             .file_name()
             .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let staging = parent.join(format!(".{name}.inkpress-new-{}", std::process::id()));
+        let prefix = format!(".{name}.inkpress-new-");
+        remove_abandoned_staging(parent, &prefix);
+        let staging = parent.join(format!("{prefix}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging)
             .map_err(|e| Diagnostic::io(&staging, "create the folder", &e))?;

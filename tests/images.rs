@@ -225,6 +225,29 @@ fn a_missing_image_fails_build_and_check_naming_its_file_and_line() {
 }
 
 #[test]
+fn an_unreadable_image_shown_three_times_is_warned_about_once() {
+    let site = TestSite::fixture("images");
+    site.write("static/images/fake.png", "not a png");
+    let body = "![One](/images/fake.png)\n\n![Two](/images/fake.png)\n";
+    site.post("fake-a", "title: A\ndate: 2025-01-01", body);
+    site.post(
+        "fake-b",
+        "title: B\ndate: 2025-01-02",
+        "![Three](/images/fake.png)\n",
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert_eq!(
+        run.stderr
+            .matches("static/images/fake.png: is not an image inkpress can read")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn process_false_leaves_images_as_written() {
     let site = TestSite::fixture("images");
     site.write(

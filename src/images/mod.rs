@@ -425,8 +425,12 @@ impl Images {
             .to_string()
     }
 
+    /// Notes a warning once: an image several pages show is looked up once for each.
     fn warn(&self, message: String) {
-        lock(&self.warnings).push(message);
+        let mut warnings = lock(&self.warnings);
+        if !warnings.contains(&message) {
+            warnings.push(message);
+        }
     }
 }
 

@@ -231,3 +231,21 @@ fn chromium_lays_out_every_formula() {
     let png = std::fs::read(&file).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000);
 }
+
+/// An MDX file on which markdown-rs 1.0 panics (`to_mdast`, found by fuzzing) is built as
+/// plain Markdown with a warning, instead of ending the build with a panic.
+#[test]
+fn an_mdx_file_that_makes_the_mdx_parser_panic_builds_with_a_warning() {
+    let site = TestSite::fixture("mdx-starter");
+    let crash = include_str!("fixtures/fuzz-crashes/markdown-rs-to-mdast-panic.mdx");
+    site.write("content/blog/crash.mdx", crash);
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("crash.mdx:5:1: this MDX could not be read (the MDX parser failed on it)"),
+        "{}",
+        run.stderr
+    );
+}

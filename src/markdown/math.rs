@@ -21,36 +21,13 @@ fn converter() -> &'static LatexToMathML {
 /// reject (`a^&` in a matrix, found by fuzzing): that panic is caught and made an error
 /// like the others, without its message on stderr, so the formula is shown as code.
 fn convert(latex: &str, display: MathDisplay) -> Result<String, String> {
-    quiet_panics();
-    CONVERTING.with(|c| c.set(true));
-    let converted = std::panic::catch_unwind(|| {
+    let converted = super::caught::caught(|| {
         converter()
             .convert_with_local_state(latex, display)
             .map(|result| result.mathml)
             .map_err(|e| e.error_message())
     });
-    CONVERTING.with(|c| c.set(false));
-    converted.unwrap_or_else(|_| Err("math-core failed on it".to_owned()))
-}
-
-thread_local! {
-    /// Whether this thread is converting a formula, whose panics [`quiet_panics`] silences.
-    static CONVERTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Installs, once, a panic hook that says nothing of a panic while a formula is being
-/// converted (it is caught and reported as a warning) and passes every other panic to
-/// the hook there was before.
-fn quiet_panics() {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
-        let before = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !CONVERTING.with(std::cell::Cell::get) {
-                before(info);
-            }
-        }));
-    });
+    converted.unwrap_or_else(|| Err("math-core failed on it".to_owned()))
 }
 
 /// Event adapter: each formula becomes its MathML (a display formula a block of its own),

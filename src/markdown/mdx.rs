@@ -57,9 +57,17 @@ pub fn to_markdown(body: &str) -> (String, Vec<BodyWarning>) {
     // before reading again. Each round removes one `<!--`, so the rounds are bounded.
     let mut text = std::borrow::Cow::Borrowed(body);
     let tree = loop {
-        let message = match to_mdast(&text, &parse_options()) {
-            Ok(tree) => break tree,
-            Err(message) => message,
+        let parsed = super::caught::caught(|| to_mdast(&text, &parse_options()));
+        let message = match parsed {
+            Some(Ok(tree)) => break tree,
+            Some(Err(message)) => message,
+            None => {
+                let warning = BodyWarning {
+                    at: (1, 1),
+                    message: "this MDX could not be read (the MDX parser failed on it): the file is rendered as plain Markdown".to_owned(),
+                };
+                return (without_module_lines(&text), vec![warning]);
+            }
         };
         let point = match message.place.as_deref() {
             Some(markdown_rs::message::Place::Point(p)) => Some(p),

@@ -4,6 +4,7 @@
 //! generators' shortcodes rewritten to Markdown, with warnings for what cannot be shown.
 
 pub mod alerts;
+mod caught;
 pub mod headings;
 pub mod highlight;
 pub mod highlight_cache;

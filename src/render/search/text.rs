@@ -84,7 +84,9 @@ pub fn html_to_text(html: &str) -> BodyText {
     if let Some(start) = code_start {
         code.push((start, text.len()));
     }
+    // A `<pre>` opened just after the trailing space popped above starts past the end.
     for range in &mut code {
+        range.0 = range.0.min(text.len());
         range.1 = range.1.min(text.len());
     }
     BodyText { text, code }
@@ -280,6 +282,14 @@ mod tests {
         let mut out = Vec::new();
         terms(text, |t, _| out.push(t.into_owned()));
         out
+    }
+
+    #[test]
+    fn an_unclosed_pre_at_the_end_stays_in_bounds() {
+        // Found by fuzzing: the space before `<pre>` is popped, its start was past the end.
+        let body = html_to_text("<p>x</p><pre>");
+        assert_eq!(body.text, "x");
+        assert_eq!(body.prose().text, "x");
     }
 
     #[test]

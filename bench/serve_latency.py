@@ -112,7 +112,7 @@ def main():
         generation = arrivals[-1][0]
         perf = None
         if args.perf:
-            perf = subprocess.Popen(["perf", "record", "-g", "-o", args.perf, "-p", str(proc.pid)],
+            perf = subprocess.Popen(["perf", "record", "--call-graph", os.environ.get("PERF_CG", "fp"), "-o", args.perf, "-p", str(proc.pid)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1)
         client = []

@@ -12,7 +12,7 @@
 //! [`Destination`].
 
 use crate::check::external::{self, ExternalLink};
-use crate::check::{Drafts, IdsMemo, LinkCheck};
+use crate::check::{CheckMemo, Drafts, LinkCheck};
 use crate::config::{Config, Severity};
 use crate::content::{self, load::DocumentMemo, Document};
 use crate::error::{counted, Diagnostic, Diagnostics, Result};
@@ -20,7 +20,7 @@ use crate::images::Images;
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
 use crate::memo::Retention;
-use crate::output::{Destination, InMemory, OutputFile};
+use crate::output::{Destination, InMemory, OutputFile, Scope};
 use crate::render::{self, templates::TemplateMemo, RenderMemo};
 use crate::site::Site;
 use crate::static_files;
@@ -76,6 +76,10 @@ pub struct Built {
     /// Whether the last build's site model was updated in place (a session's edit that
     /// moved nothing) rather than assembled again.
     pub model_in_place: bool,
+    /// Whether `files` are all of the site's, or only those that may differ from the last
+    /// build of the session (then `removed` are that build's files this one did not make).
+    pub scope: Scope,
+    pub removed: Vec<String>,
 }
 
 impl Built {
@@ -122,7 +126,10 @@ pub struct Memo {
     templates: TemplateMemo,
     documents: DocumentMemo,
     render: RenderMemo,
-    ids: IdsMemo,
+    check: CheckMemo,
+    /// The last successful build's file paths, sorted: image variants apart from the
+    /// rest, which an edit of a source in place does not change (a session only).
+    paths: Option<LastPaths>,
     highlight: Option<Arc<HighlightCache>>,
     images: Option<Arc<Images>>,
     /// The site model of the last build, if it succeeded (a session only): an edit that
@@ -150,7 +157,8 @@ impl Memo {
             templates: TemplateMemo::default(),
             documents: DocumentMemo::new(retention),
             render: RenderMemo::new(retention),
-            ids: IdsMemo::new(retention),
+            check: CheckMemo::new(retention),
+            paths: None,
             highlight: None,
             images: None,
             site: None,
@@ -228,6 +236,12 @@ impl Memo {
     }
 }
 
+/// The paths of a build's files.
+struct LastPaths {
+    images: Vec<String>,
+    others: Vec<String>,
+}
+
 /// Builds the whole site in memory. Every broken file is reported, not only the first.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Built> {
     build_with(config, options, &mut Memo::one_off(), &InMemory)
@@ -275,7 +289,11 @@ fn stages(
     // Taken now and kept again only if this build succeeds: a failed build's loaded
     // documents are what the next build's edits are counted from.
     let last_site = memo.site.take();
+    let last_paths = memo.paths.take();
     let root = &config.root;
+    // Told of nothing but edits of sources in place, a build can leave out every file
+    // they cannot change (see `render::InPlace::patch`).
+    let told_only_sources = memo.documents.told_only_sources(root);
     let sources = match memo.documents.sources_if_unchanged(root) {
         Some(sources) => sources,
         None => Arc::new(content::discover(root).map_err(Diagnostics::sorted)?),
@@ -288,12 +306,13 @@ fn stages(
         templates,
         documents,
         render: render_memo,
-        ids,
+        check: check_memo,
         site: kept_site,
+        paths: kept_paths,
         ..
     } = memo;
     let (templates, loaded) = rayon::join(
-        || templates.load(root),
+        || templates.load(root, told_only_sources),
         || content::load::load(sources, markdown, &config.permalinks, documents),
     );
     let mut errors: Vec<Diagnostic> = Vec::new();
@@ -314,16 +333,23 @@ fn stages(
         .filter(|_| loaded.same_sources && loaded.remade.len() <= EDITS_IN_PLACE)
         .and_then(|last| {
             let edited = last.with_edits(&loaded.remade, options.drafts)?;
-            let replaced = loaded
-                .remade
-                .iter()
-                .filter_map(|new| last.document_of(&new.source))
-                .map(|old| old.revision)
-                .collect();
-            Some((edited, replaced))
+            let mut replaced = HashSet::new();
+            let mut same_sitemap = true;
+            for new in &loaded.remade {
+                if let Some(old) = last.document_of(&new.source) {
+                    replaced.insert(old.revision);
+                    same_sitemap &= render::sitemap::same_entry(old, new);
+                }
+            }
+            let in_place = render::InPlace {
+                replaced,
+                patch: told_only_sources && last_paths.is_some(),
+                same_sitemap,
+            };
+            Some((edited, in_place))
         });
-    let (mut site, replaced) = match in_place {
-        Some((site, replaced)) => (site, Some(replaced)),
+    let (mut site, in_place) = match in_place {
+        Some((site, in_place)) => (site, Some(in_place)),
         None => (
             Site::assemble(loaded.documents, options.drafts, config)
                 .map_err(Diagnostics::sorted)?,
@@ -334,7 +360,8 @@ fn stages(
     site.warnings.extend(missing_layouts);
     let site = Arc::new(site);
     times.mark("assemble");
-    let links = LinkCheck::new(ids);
+    let patch = in_place.as_ref().is_some_and(|i| i.patch);
+    let links = LinkCheck::new(check_memo, patch);
     // A site's own static file wins over a generated one at the same path (its own
     // robots.txt, say): otherwise both would be written and the last one would win.
     let own: HashSet<String> = statics.iter().map(|f| f.path.clone()).collect();
@@ -350,7 +377,11 @@ fn stages(
         bodies: &loaded.bodies,
         markdown,
     };
-    let mut made = render::render(&model, render_memo, replaced.as_ref(), &except, &mut times)
+    let render::Files {
+        mut made,
+        scope,
+        mut removed,
+    } = render::render(&model, render_memo, in_place.as_ref(), &except, &mut times)
         .map_err(Diagnostics::sorted)?;
     let revisions: HashSet<u64> = site
         .posts
@@ -363,19 +394,59 @@ fn stages(
         Some(f) => (f.files, f.warnings, f.decoded),
         None => Default::default(),
     };
-    made.paths.sort_unstable();
-    let shadowing = crate::site::aliases_over_generated(&site, &made.paths);
-    if !shadowing.is_empty() {
-        return Err(Diagnostics::sorted(shadowing));
-    }
-    let bundled = static_files::bundled(&site);
-    for file in statics.into_iter().chain(bundled).chain(image_files) {
-        // The site's own HTML files have fragments to link to, too.
-        links.note(&file);
-        made.send(dest, file).map_err(Diagnostics::from)?;
-    }
-    made.paths.sort_unstable();
-    made.paths.dedup();
+    let mut image_paths: Vec<String> = image_files.iter().map(|f| f.path.clone()).collect();
+    image_paths.sort_unstable();
+    image_paths.dedup();
+    let (this_paths, same_targets, paths) = match (scope, last_paths) {
+        // Only documents' sources changed, in place: every page and copied file is at
+        // the last build's path. Image variants may come and go.
+        (Scope::Changes, Some(last)) => {
+            for file in image_files {
+                made.send(dest, file).map_err(Diagnostics::from)?;
+            }
+            let same_images = image_paths == last.images;
+            if !same_images {
+                removed.extend(
+                    last.images
+                        .iter()
+                        .filter(|p| image_paths.binary_search(p).is_err())
+                        .cloned(),
+                );
+            }
+            let paths = joined(&last.others, &image_paths);
+            let last = LastPaths {
+                images: image_paths,
+                others: last.others,
+            };
+            (last, same_images, paths)
+        }
+        _ => {
+            made.paths.sort_unstable();
+            let shadowing = crate::site::aliases_over_generated(&site, &made.paths);
+            if !shadowing.is_empty() {
+                return Err(Diagnostics::sorted(shadowing));
+            }
+            let bundled = static_files::bundled(&site);
+            for file in statics.into_iter().chain(bundled) {
+                // The site's own HTML files have fragments to link to, too.
+                links.note(&file);
+                made.send(dest, file).map_err(Diagnostics::from)?;
+            }
+            let mut others = std::mem::take(&mut made.paths);
+            others.sort_unstable();
+            others.dedup();
+            others.retain(|p| image_paths.binary_search(p).is_err());
+            for file in image_files {
+                made.send(dest, file).map_err(Diagnostics::from)?;
+            }
+            let paths = joined(&others, &image_paths);
+            let last = LastPaths {
+                images: image_paths,
+                others,
+            };
+            (last, false, paths)
+        }
+    };
     times.mark("images and static files");
     // Every page's own render made its document's outline, which says where its links are.
     let outline = |doc: &Document| {
@@ -386,11 +457,12 @@ fn stages(
         &site,
         &config.base_url,
         &outline,
-        &made.paths,
+        &paths,
         &drafts,
         markdown.images.is_some(),
+        same_targets,
     );
-    ids.finish();
+    check_memo.finish(patch, problems.judged);
     times.mark("link check");
     let mut links = problems.links;
     if options.every_problem {
@@ -417,10 +489,11 @@ fn stages(
     crate::check::add_source_lines(&config.root, &mut images_without_alt[..shown]);
     if memo_keeps {
         *kept_site = Some(Arc::clone(&site));
+        *kept_paths = Some(this_paths);
     }
     Ok(Built {
         files: made.kept,
-        paths: made.paths,
+        paths,
         site,
         broken_links,
         images_without_alt,
@@ -428,8 +501,20 @@ fn stages(
         image_warnings,
         images_decoded,
         times,
-        model_in_place: replaced.is_some(),
+        model_in_place: in_place.is_some(),
+        scope,
+        removed,
     })
+}
+
+/// Two sorted lists of paths as one.
+fn joined(a: &[String], b: &[String]) -> Vec<String> {
+    let mut paths = Vec::with_capacity(a.len() + b.len());
+    paths.extend_from_slice(a);
+    paths.extend_from_slice(b);
+    paths.sort_unstable();
+    paths.dedup();
+    paths
 }
 
 /// A destination that drops the files at paths the site's own static files take, and
@@ -459,6 +544,8 @@ mod tests {
     use super::{build, build_with, BuildOptions, Built, Memo};
     use crate::config::{Config, Overrides};
     use crate::output::InMemory;
+    use crate::output::Scope;
+    use std::collections::BTreeMap;
     use std::path::Path;
 
     fn files_of(built: &Built) -> Vec<(String, Vec<u8>)> {
@@ -471,14 +558,30 @@ mod tests {
         files
     }
 
-    /// A session's build and a fresh one agree, file for file; whether the session's
-    /// updated its model in place.
-    fn assert_same_as_fresh(root: &Path, memo: &mut Memo) -> bool {
+    /// A session's files, as serve keeps them: a build's whole set, then each patch applied.
+    type Served = BTreeMap<String, Vec<u8>>;
+
+    /// A session's build and a fresh one agree, file for file, once the session's files
+    /// are applied to what `served` kept of the last ones; whether the session's updated
+    /// its model in place.
+    fn assert_same_as_fresh(root: &Path, memo: &mut Memo, served: &mut Served) -> bool {
         let config = Config::load(root, &Overrides::default()).unwrap();
         let options = BuildOptions::default();
         let session = build_with(&config, &options, memo, &InMemory).unwrap();
-        let fresh = build(&config, &options).unwrap();
-        assert_eq!(files_of(&session), files_of(&fresh));
+        if session.scope == Scope::Whole {
+            served.clear();
+        }
+        for path in &session.removed {
+            served.remove(path);
+        }
+        served.extend(files_of(&session));
+        let fresh = Served::from_iter(files_of(&build(&config, &options).unwrap()));
+        let differ: Vec<&String> = served
+            .keys()
+            .chain(fresh.keys())
+            .filter(|p| served.get(*p) != fresh.get(*p))
+            .collect();
+        assert!(differ.is_empty(), "{:?}: {differ:?}", session.scope);
         session.model_in_place
     }
 
@@ -502,20 +605,21 @@ mod tests {
         post(root, "a", "Alpha", "one", "First.");
         post(root, "bb", "Beta", "two", "Second.");
         let mut memo = Memo::session();
+        let mut served = Served::new();
         memo.follow_watcher();
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         // The body alone, then the title alone: the model is updated in place, and the
         // pages that show the post (its own, the lists, its neighbour's) follow.
         post(root, "a", "Alpha", "one", "First, with new words.");
         memo.changed_only([root.join("content/blog/a.md")]);
-        assert!(assert_same_as_fresh(root, &mut memo));
+        assert!(assert_same_as_fresh(root, &mut memo, &mut served));
         post(root, "a", "Alpha retitled", "one", "First, with new words.");
         memo.changed_only([root.join("content/blog/a.md")]);
-        assert!(assert_same_as_fresh(root, &mut memo));
+        assert!(assert_same_as_fresh(root, &mut memo, &mut served));
         // A new tag changes the tags' lists: the model is assembled again.
         post(root, "a", "Alpha retitled", "two", "First, with new words.");
         memo.changed_only([root.join("content/blog/a.md")]);
-        assert!(!assert_same_as_fresh(root, &mut memo));
+        assert!(!assert_same_as_fresh(root, &mut memo, &mut served));
         // A broken edit fails the build; the fix after it is read, and the model is
         // assembled again from what the failed build loaded.
         let config = Config::load(root, &Overrides::default()).unwrap();
@@ -524,7 +628,7 @@ mod tests {
         assert!(build_with(&config, &BuildOptions::default(), &mut memo, &InMemory).is_err());
         post(root, "a", "Alpha retitled", "two", "Fixed.");
         memo.changed_only([root.join("content/blog/a.md")]);
-        assert!(!assert_same_as_fresh(root, &mut memo));
+        assert!(!assert_same_as_fresh(root, &mut memo, &mut served));
         // A page's edit, in place too.
         std::fs::write(
             root.join("content/about.md"),
@@ -533,7 +637,7 @@ mod tests {
         .unwrap();
         memo.changed_only([root.join("content/about.md")]);
         assert!(
-            !assert_same_as_fresh(root, &mut memo),
+            !assert_same_as_fresh(root, &mut memo, &mut served),
             "a new file: listed again"
         );
         std::fs::write(
@@ -542,14 +646,14 @@ mod tests {
         )
         .unwrap();
         memo.changed_only([root.join("content/about.md")]);
-        assert!(assert_same_as_fresh(root, &mut memo));
+        assert!(assert_same_as_fresh(root, &mut memo, &mut served));
         // Told about one edit; a second is told before a build that never came (its
         // configuration was broken, say): the next build must see both.
         post(root, "a", "Alpha edited", "one", "First, edited.");
         memo.changed_only([root.join("content/blog/a.md")]);
         post(root, "bb", "Beta edited", "two", "Second, edited.");
         memo.changed_only([root.join("content/blog/bb.md")]);
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         // A change nobody reported is not looked for: that is the watcher's promise.
         let config = Config::load(root, &Overrides::default()).unwrap();
         post(root, "a", "Alpha unreported", "one", "Unseen.");
@@ -563,22 +667,75 @@ mod tests {
         assert!(titles.contains(&"Alpha edited"), "{titles:?}");
         // Named by its folder (a folder moved in place): read again.
         memo.changed_only([root.join("content/blog")]);
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         // A file told that no build has seen is found (the sources are looked for again),
         // and so is the removal of one.
         post(root, "ccc", "Gamma", "one", "New.");
         memo.changed_only([root.join("content/blog/ccc.md")]);
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         // An editor's save: a backup made and removed, a temporary file renamed over the post.
         let backup = root.join("content/blog/ccc.md~");
         std::fs::write(&backup, "old").unwrap();
         std::fs::remove_file(&backup).unwrap();
         post(root, "ccc", "Gamma saved", "two", "Saved.");
         memo.changed_only([backup, root.join("content/blog/ccc.md")]);
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         std::fs::remove_file(root.join("content/blog/a.md")).unwrap();
         memo.changed_only([root.join("content/blog/a.md")]);
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
+    }
+
+    #[test]
+    fn an_edit_in_place_is_a_patch_and_its_links_are_judged_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let root = root.as_path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        post(root, "a", "Alpha", "one", "See [beta](/blog/bb/#usage).");
+        post(root, "bb", "Beta", "two", "## Usage\n\nHow.");
+        let mut memo = Memo::session();
+        memo.follow_watcher();
+        let mut served = Served::new();
+        let broken = |memo: &mut Memo| {
+            let config = Config::load(root, &Overrides::default()).unwrap();
+            let built = build_with(&config, &BuildOptions::default(), memo, &InMemory).unwrap();
+            let messages = built.broken_links.iter().map(|d| d.to_string()).collect();
+            (built.scope, messages)
+        };
+        assert_same_as_fresh(root, &mut memo, &mut served);
+        // The heading a link points at goes: the other post's link is judged again.
+        post(root, "bb", "Beta", "two", "## Use\n\nHow.");
+        memo.changed_only([root.join("content/blog/bb.md")]);
+        let (scope, messages): (_, Vec<String>) = broken(&mut memo);
+        assert_eq!(scope, Scope::Changes);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("a.md") && messages[0].contains("#usage"));
+        assert!(
+            messages[0].contains("no element with id `usage`"),
+            "{messages:?}"
+        );
+        // The link mended in its own post; then broken the other way, to a page.
+        post(root, "a", "Alpha", "one", "See [beta](/blog/bb/#use).");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert_eq!(broken(&mut memo), (Scope::Changes, Vec::new()));
+        post(root, "a", "Alpha", "one", "See [beta](/blog/bx/).");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        let (_, messages) = broken(&mut memo);
+        assert!(
+            messages[0].contains("did you mean /blog/bb/?"),
+            "{messages:?}"
+        );
+        // A template's edit is no patch: every file comes again.
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(root.join("templates/extra.html"), "x").unwrap();
+        memo.changed_only([root.join("templates/extra.html")]);
+        assert_eq!(broken(&mut memo).0, Scope::Whole);
+        post(root, "a", "Alpha", "one", "Mended.");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert_eq!(broken(&mut memo), (Scope::Changes, Vec::new()));
+        served.clear();
+        memo.changed_only([root.join("templates/extra.html")]);
+        assert_same_as_fresh(root, &mut memo, &mut served);
     }
 
     #[test]
@@ -596,39 +753,40 @@ mod tests {
         )
         .unwrap();
         let mut memo = Memo::session();
-        assert_same_as_fresh(root, &mut memo);
-        assert_same_as_fresh(root, &mut memo);
+        let mut served = Served::new();
+        assert_same_as_fresh(root, &mut memo, &mut served);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         std::fs::write(
             &draft,
             "---\ntitle: Draft\ndraft: false\ndate: 2025-03-01\n---\nOut.\n",
         )
         .unwrap();
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
 
         post(root, "a", "Alpha edited", "three", "Edited words.");
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         post(root, "ccc", "Gamma", "one", "New post.");
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         std::fs::remove_file(root.join("content/blog/bb.md")).unwrap();
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         std::fs::rename(
             root.join("content/blog/ccc.md"),
             root.join("content/blog/dddd.md"),
         )
         .unwrap();
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         std::fs::write(
             root.join("templates/post.html"),
             "<h1>{{ post.title }}</h1>{{ post.content | safe }}",
         )
         .unwrap();
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         std::fs::write(
             root.join("inkpress.toml"),
             "base_url = \"https://x.org/sub/\"\n",
         )
         .unwrap();
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         // Feeds that carry some posts whole and others not at all: a one-off build
         // frees the HTML of the latter right after their pages.
         std::fs::write(
@@ -637,7 +795,7 @@ mod tests {
         )
         .unwrap();
         post(root, "eeeee", "Epsilon", "three", "More words.");
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
     }
 
     #[test]
@@ -648,10 +806,11 @@ mod tests {
         post(root, "a", "Alpha", "one", "Words.");
         let config = Config::load(root, &Overrides::default()).unwrap();
         let mut memo = Memo::session();
+        let mut served = Served::new();
         build_with(&config, &BuildOptions::default(), &mut memo, &InMemory).unwrap();
         std::fs::write(root.join("content/blog/a.md"), "---\ntitle: [x\n---\n").unwrap();
         assert!(build_with(&config, &BuildOptions::default(), &mut memo, &InMemory).is_err());
         post(root, "a", "Alpha", "one", "Words again.");
-        assert_same_as_fresh(root, &mut memo);
+        assert_same_as_fresh(root, &mut memo, &mut served);
     }
 }

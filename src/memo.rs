@@ -73,7 +73,11 @@ impl<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static> Kept<K, V> {
     }
 
     /// The last build's value for `key`, whatever it was made from.
-    pub fn previous(&self, key: &K) -> Option<&V> {
+    pub fn previous<Q>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         self.previous.get(key)
     }
 
@@ -85,6 +89,13 @@ impl<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static> Kept<K, V> {
         let room = FastMap::with_capacity_and_hasher(current.len(), Default::default());
         let current = std::mem::replace(current, room);
         drop_in_background(std::mem::replace(&mut self.previous, current));
+    }
+
+    /// Ends a build that asked only for the values that may have changed and took every
+    /// other as it was: its values join the last build's, in place of theirs.
+    pub fn finish_keeping(&mut self) {
+        let current = self.current.get_mut().unwrap_or_else(|e| e.into_inner());
+        self.previous.extend(current.drain());
     }
 
     /// Makes `value` the one the next build can take for `key`, as if the last build

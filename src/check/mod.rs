@@ -9,6 +9,7 @@
 
 pub mod alt_text;
 pub mod external;
+mod links;
 
 use crate::content::meta_links::MetaLink;
 use crate::content::Document;
@@ -116,52 +117,69 @@ impl PageIds {
 pub struct LinkCheck<'m> {
     /// Ids found on each HTML file, by file.
     ids: Mutex<FastMap<String, Arc<PageIds>>>,
-    memo: &'m IdsMemo,
+    /// The files whose ids differ from the last build's (a session only).
+    changed_ids: Mutex<HashSet<String>>,
+    memo: &'m CheckMemo,
+    /// The build hands over only the pages that may have changed: the others have the
+    /// last build's ids.
+    patch: bool,
 }
 
-/// Each page's ids with the bytes they were found in: a session (serve) searches again
-/// only the pages a build made anew, not every page of the site.
-pub struct IdsMemo(Kept<String, (Bytes, Arc<PageIds>)>);
+/// What the link check keeps between the builds of a session: each page's ids with the
+/// bytes they were found in (a session searches again only the pages a build made
+/// anew), and each document's problems (judged again only when the document or the ids
+/// its links point at changed).
+pub struct CheckMemo {
+    ids: Kept<String, (Bytes, Arc<PageIds>)>,
+    judged: FastMap<u64, Arc<links::Judged>>,
+}
 
-impl IdsMemo {
+impl CheckMemo {
     pub fn new(retention: Retention) -> Self {
-        IdsMemo(Kept::new(retention))
+        CheckMemo {
+            ids: Kept::new(retention),
+            judged: FastMap::default(),
+        }
     }
 
-    /// Ends a build: the ids of its pages are the ones the next build can take.
-    pub fn finish(&mut self) {
-        self.0.finish();
+    /// Ends a build: the ids of its pages (with the last build's of pages a patch left
+    /// out) and the documents' problems are the ones the next build can take.
+    pub fn finish(&mut self, patch: bool, judged: FastMap<u64, Arc<links::Judged>>) {
+        match patch {
+            true => self.ids.finish_keeping(),
+            false => self.ids.finish(),
+        }
+        if self.ids.retention() == Retention::Keep {
+            self.judged = judged;
+        }
     }
 }
 
-/// Every internal link of the site's documents, resolved; links out of the site are
-/// left out. `outline` gives a document's outline (made by then for every page).
-fn resolve_all<'s>(
-    site: &'s Site,
+/// Every internal link of one document, resolved; links out of the site are left out.
+/// `outline` is the document's (made by then for every page).
+fn resolve_document<'s>(
+    doc: &'s Document,
     base_url: &str,
-    outline: &dyn Fn(&Document) -> Option<Arc<Outline>>,
+    outline: Option<Arc<Outline>>,
 ) -> Vec<Resolved<'s>> {
     let mut links = Vec::new();
-    for doc in site.posts.iter().chain(&site.pages) {
-        let o = outline(doc);
-        let body = o.iter().flat_map(|o| {
-            let urls = o.links.iter().map(|l| l.url.as_str());
-            urls.enumerate()
-                .map(|(i, url)| (Source::Body(Arc::clone(o), i), url))
+    let body = outline.iter().flat_map(|o| {
+        let urls = o.links.iter().map(|l| l.url.as_str());
+        urls.enumerate()
+            .map(|(i, url)| (Source::Body(Arc::clone(o), i), url))
+    });
+    let front = doc.meta_links.iter().enumerate();
+    let front = front.map(|(i, l)| (Source::FrontMatter(i), l.url.as_str()));
+    for (link, url) in body.chain(front) {
+        let Some((path, fragment)) = resolve(url, &doc.path, base_url) else {
+            continue;
+        };
+        links.push(Resolved {
+            from: doc,
+            link,
+            path,
+            fragment,
         });
-        let front = doc.meta_links.iter().enumerate();
-        let front = front.map(|(i, l)| (Source::FrontMatter(i), l.url.as_str()));
-        for (link, url) in body.chain(front) {
-            let Some((path, fragment)) = resolve(url, &doc.path, base_url) else {
-                continue;
-            };
-            links.push(Resolved {
-                from: doc,
-                link,
-                path,
-                fragment,
-            });
-        }
     }
     links
 }
@@ -173,10 +191,13 @@ impl<'m> LinkCheck<'m> {
     }
 
     /// A check of the pages of one build; `memo` has the ids of the last build's pages.
-    pub fn new(memo: &'m IdsMemo) -> Self {
+    /// With `patch`, the build hands over only pages that may have changed.
+    pub fn new(memo: &'m CheckMemo, patch: bool) -> Self {
         LinkCheck {
             ids: Mutex::default(),
+            changed_ids: Mutex::default(),
             memo,
+            patch,
         }
     }
 
@@ -202,10 +223,16 @@ impl<'m> LinkCheck<'m> {
         let same = |(seen, _): &(Bytes, Arc<PageIds>)| {
             seen.as_ptr() == bytes.as_ptr() && seen.len() == bytes.len()
         };
-        let made = self.memo.0.get_or_make(path.to_owned(), same, || {
+        let previous = self.memo.ids.previous(path).map(|(_, ids)| ids);
+        let made = self.memo.ids.get_or_make(path.to_owned(), same, || {
             Ok::<_, std::convert::Infallible>((bytes.clone(), Arc::new(ids_in(bytes))))
         });
         let Ok((_, ids)) = made;
+        let session = self.memo.ids.retention() == Retention::Keep;
+        if session && previous.is_none_or(|p| !Arc::ptr_eq(p, &ids) && **p != *ids) {
+            let mut changed = self.changed_ids.lock().unwrap_or_else(|e| e.into_inner());
+            changed.insert(path.to_owned());
+        }
         let mut all = self.ids.lock().unwrap_or_else(|e| e.into_inner());
         all.insert(path.to_owned(), ids);
     }
@@ -213,6 +240,10 @@ impl<'m> LinkCheck<'m> {
     /// Every broken link of the site, given each document's outline, the paths of every
     /// file the build made and the site paths of drafts (built or not). Missing images
     /// come apart when `images_apart` (then they fail a build), else among the links.
+    /// With `same_targets` (a session's build whose paths, drafts and redirects are the
+    /// last build's), a document judged by the last build is not judged again unless
+    /// the ids its links point at changed.
+    #[allow(clippy::too_many_arguments)]
     pub fn problems(
         self,
         site: &Site,
@@ -221,123 +252,59 @@ impl<'m> LinkCheck<'m> {
         paths: &[String],
         drafts: &Drafts,
         images_apart: bool,
+        same_targets: bool,
     ) -> Problems {
-        let links = resolve_all(site, base_url, outline);
         let redirects: HashMap<String, String> = crate::render::redirects::targets(site).collect();
         let files: HashSet<&str, foldhash::fast::RandomState> =
             paths.iter().map(String::as_str).collect();
         let ids = self.ids.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut problems = Vec::new();
-        let mut missing_images = Vec::new();
+        let changed_ids = self
+            .changed_ids
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        let memo = self.memo;
+        let patch = self.patch;
+        let ids_of = |file: &str| {
+            ids.get(file)
+                .or_else(|| patch.then(|| memo.ids.previous(file).map(|(_, i)| i))?)
+                .map(Arc::as_ref)
+        };
+        let targets = links::Targets {
+            files: &files,
+            paths,
+            drafts,
+            redirects: &redirects,
+            ids_of: &ids_of,
+            images_apart,
+        };
+        let session = memo.ids.retention() == Retention::Keep;
         // Suggestions compare a link with every page: worth it for the handful of broken
         // links a writer fixes by hand, not for a site that links its old domain thousands
         // of times.
         let mut suggestions_left = SUGGESTIONS;
-        for r in &links {
-            let link = r.written();
-            let (line, column) = link.at;
-            let at = |message: String, hint: String| {
-                let mut d = Diagnostic::new(&r.from.source.display, message).hint(hint);
-                d.line = Some(line);
-                d.column = Some(column);
-                d
-            };
-            let written = link.shown();
-            let shown = format!("/{}", r.path);
-            if !r.from.meta.draft {
-                let as_folder = format!("{}/", r.path);
-                if let Some(draft) = drafts.get(&r.path).or_else(|| drafts.get(&as_folder)) {
-                    problems.push(at(
-                        format!("{written} links to a draft ({})", draft.display()),
-                        "the link will not work until that post is published: publish it, or remove the link".into(),
-                    ));
-                    continue;
+        let mut judged = FastMap::default();
+        let mut found = Problems::default();
+        for doc in site.posts.iter().chain(&site.pages) {
+            let last = memo.judged.get(&doc.revision).filter(|last| {
+                same_targets && !last.fragment_files.iter().any(|f| changed_ids.contains(f))
+            });
+            let now = match last {
+                Some(last) => Arc::clone(last),
+                None => {
+                    let resolved = resolve_document(doc, base_url, outline(doc));
+                    Arc::new(targets.judge(&resolved, &mut suggestions_left))
                 }
-            }
-            let file = if files.contains(r.path.as_str()) {
-                r.path.clone()
-            } else {
-                page_file(&r.path)
             };
-            if !files.contains(file.as_str()) && !r.path.is_empty() {
-                let folder = r.path.split('/').next();
-                let same_folder = |p: &&str| p.split('/').next() == folder;
-                let near = match suggestions_left.checked_sub(1) {
-                    Some(left) => {
-                        suggestions_left = left;
-                        crate::spelling::nearest(
-                            &r.path,
-                            paths.iter().map(|p| page_dir(p)).filter(same_folder),
-                        )
-                    }
-                    None => None,
-                };
-                let hint = match near {
-                    Some(near) => format!("did you mean /{near}?"),
-                    None if link.image && link.url.starts_with('/') => {
-                        format!("put the file at static/{} or fix the path", r.path)
-                    }
-                    None if link.image => "put the file beside the post (a folder with index.md) or in static/, or fix the path".into(),
-                    None => {
-                        "link to a page or file the site has: `inkpress build -v` lists them".into()
-                    }
-                };
-                // A body's image is sized as the body is made: without its file, the
-                // page cannot be.
-                if link.image && link.key.is_none() && images_apart {
-                    missing_images.push(at(
-                        format!("image {written} is missing: the site has no file {shown}"),
-                        hint,
-                    ));
-                    continue;
-                }
-                problems.push(at(
-                    format!("{written} points at {shown}, which the site does not have"),
-                    hint,
-                ));
-                continue;
-            }
-            let Some(fragment) = &r.fragment else {
-                continue;
-            };
-            // A redirect page sends the reader on with a meta refresh, which drops the
-            // fragment: the link must name the page itself.
-            if let Some(target) = redirects.get(file.as_str()) {
-                let target_has = ids
-                    .get(&page_file(target))
-                    .is_some_and(|t| t.contains(fragment));
-                problems.push(at(
-                    format!(
-                        "{written}: {shown} is a redirect to /{target}, which drops `#{fragment}`"
-                    ),
-                    match target_has {
-                        true => format!("link to /{target}#{fragment}"),
-                        false => format!(
-                            "link to /{target}, which has no element with id `{fragment}` either"
-                        ),
-                    },
-                ));
-                continue;
-            }
-            // Files with no ids gathered (not HTML) have no fragments to check.
-            let Some(on_page) = ids.get(&file) else {
-                continue;
-            };
-            if !on_page.contains(fragment) {
-                let hint = match crate::spelling::nearest(fragment, on_page.iter()) {
-                    Some(near) => format!("did you mean #{near}?"),
-                    None => "link to a heading's id (its slug, or its own {#id})".into(),
-                };
-                problems.push(at(
-                    format!("{written}: {shown} has no element with id `{fragment}`"),
-                    hint,
-                ));
+            found.links.extend(now.links.iter().cloned());
+            found
+                .missing_images
+                .extend(now.missing_images.iter().cloned());
+            if session {
+                judged.insert(doc.revision, now);
             }
         }
-        Problems {
-            links: problems,
-            missing_images,
-        }
+        found.judged = judged;
+        found
     }
 }
 
@@ -348,6 +315,8 @@ pub struct Problems {
     pub links: Vec<Diagnostic>,
     /// Images whose file is not there: errors in every command.
     pub missing_images: Vec<Diagnostic>,
+    /// Each document's, for the memo (a session only).
+    pub judged: FastMap<u64, Arc<links::Judged>>,
 }
 
 /// The file a page path is served from: `blog/x/` → `blog/x/index.html`; a path without

@@ -117,6 +117,26 @@ impl DocumentMemo {
             .then(|| Arc::clone(found))
     }
 
+    /// Whether every change told since the last build is to one of its sources, edited
+    /// in place, or to a file made and gone again (an editor's temporary file) under
+    /// `content/` outside page bundles: then nothing but those sources' documents can
+    /// differ from the last build's.
+    pub fn told_only_sources(&self, root: &Path) -> bool {
+        let (KnownChanges::Within(paths), Some(found)) = (&self.changes, &self.found) else {
+            return false;
+        };
+        let content = root.join("content");
+        paths.iter().all(|path| {
+            if found.iter().any(|s| s.path == *path) {
+                return true;
+            }
+            path.starts_with(&content)
+                && !content.starts_with(path)
+                && !super::discover::in_bundle(path, found)
+                && std::fs::symlink_metadata(path).is_err()
+        })
+    }
+
     /// Promises that every change to the sources from now on is told with
     /// [`changed_only`](Self::changed_only) (serve's file watcher): the next builds read
     /// only the files told, and take the others as they were.

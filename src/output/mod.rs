@@ -131,6 +131,16 @@ impl Made {
     }
 }
 
+/// Which of the site's files a build handed to its destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every one.
+    Whole,
+    /// Those that may differ from the last build of the session; every other file of
+    /// that build is the same (a session's destination keeps them).
+    Changes,
+}
+
 /// Keeps every file in memory: serve's site, `check`, tests.
 pub struct InMemory;
 

@@ -22,7 +22,7 @@ use crate::content::Document;
 use crate::error::Diagnostic;
 use crate::markdown::{MarkdownOptions, Outline, Rendered};
 use crate::memo::{Bodies, Kept, Retention};
-use crate::output::{Body, Destination, Made, OutputFile};
+use crate::output::{Body, Destination, Made, OutputFile, Scope};
 use crate::site::Site;
 use crate::timing::StageTimes;
 use bytes::Bytes;
@@ -40,6 +40,11 @@ use views::SiteView;
 /// template and fingerprint they were rendered from, and feed entries' texts.
 pub struct RenderMemo {
     pages: Kept<String, Arc<MadePage>>,
+    /// The last build's plan: each page's site path and output path, in plan order. A
+    /// model updated in place has the same plan, so its paths need not be formatted again.
+    plan_paths: Vec<(String, String)>,
+    /// The last build's search index files (none when serve makes the index apart).
+    index_paths: Vec<String>,
     entries: feed::EntryMemo,
     /// The search index kept for the next build (and, in `serve`, the one still being made).
     pub search: search::Kept,
@@ -54,19 +59,24 @@ struct MadePage {
 }
 
 /// What a build knows of what changed since the pages in the memo were made.
-enum Since<'a> {
-    /// Anything: every page's values are fingerprinted and compared.
-    Unknown,
-    /// The site model is the last one with only these documents (by their last
-    /// revision) swapped for new revisions in place: a page that read none of them is
-    /// made of the same values, and is taken as it is.
-    Replaced(&'a HashSet<u64>),
+#[derive(Clone, Copy)]
+struct Since<'a> {
+    /// `None`: anything; every page's values are fingerprinted and compared. `Some`: the
+    /// site model is the last one with only these documents (by their last revision)
+    /// swapped for new revisions in place: a page that read none of them is made of the
+    /// same values, and is taken as it is.
+    replaced: Option<&'a HashSet<u64>>,
+    /// The destination keeps the last build's files: a page equal to the last build's is
+    /// not handed over again (and one that read none of `replaced`, not even looked up).
+    patch: bool,
 }
 
 impl RenderMemo {
     pub fn new(retention: Retention) -> Self {
         RenderMemo {
             pages: Kept::new(retention),
+            plan_paths: Vec::new(),
+            index_paths: Vec::new(),
             entries: Kept::new(retention),
             search: search::Kept::default(),
             shared: None,
@@ -98,7 +108,8 @@ impl RenderMemo {
 
     /// The bytes of the page at `path`: the last build's if it was rendered from the same
     /// template and values (`inputs` gives both, and which documents the values show;
-    /// `since` may tell without them), else `render`'s.
+    /// `since` may tell without them), else `render`'s. `None` when `since` is a patch and
+    /// the page is the last build's: it need not be handed over again.
     fn page(
         &self,
         path: &str,
@@ -106,21 +117,34 @@ impl RenderMemo {
         since: &Since,
         inputs: impl FnOnce() -> Result<(String, Fingerprint), Diagnostic>,
         render: impl FnOnce() -> Result<Bytes, Diagnostic>,
-    ) -> Result<Bytes, Diagnostic> {
+    ) -> Result<Option<Bytes>, Diagnostic> {
         if self.pages.retention() == Retention::Forget {
-            return render();
+            return render().map(Some);
         }
-        if let (Since::Replaced(replaced), true) = (since, repeatable) {
-            let kept = self.pages.get_or_make(
-                path.to_owned(),
-                |p| !p.fingerprint.reads().iter().any(|r| replaced.contains(r)),
-                || Err(()),
-            );
-            if let Ok(kept) = kept {
-                return Ok(kept.bytes.clone());
+        let unread = |p: &Arc<MadePage>, replaced: &HashSet<u64>| {
+            !p.fingerprint.reads().iter().any(|r| replaced.contains(r))
+        };
+        if let (Some(replaced), true) = (since.replaced, repeatable) {
+            if since.patch {
+                // Left out of this build's values: `finish` keeps it as it was.
+                if self
+                    .pages
+                    .previous(path)
+                    .is_some_and(|p| unread(p, replaced))
+                {
+                    return Ok(None);
+                }
+            } else {
+                let kept =
+                    self.pages
+                        .get_or_make(path.to_owned(), |p| unread(p, replaced), || Err(()));
+                if let Ok(kept) = kept {
+                    return Ok(Some(kept.bytes.clone()));
+                }
             }
         }
         let (template, fingerprint) = inputs()?;
+        let previous = self.pages.previous(path).cloned();
         let made = self.pages.get_or_make(
             path.to_owned(),
             |p| repeatable && p.template == template && p.fingerprint == fingerprint,
@@ -132,35 +156,119 @@ impl RenderMemo {
                 }))
             },
         )?;
-        Ok(made.bytes.clone())
+        let same_as_last = previous.is_some_and(|p| Arc::ptr_eq(&p, &made));
+        if same_as_last && since.patch {
+            return Ok(None);
+        }
+        Ok(Some(made.bytes.clone()))
     }
 
-    fn finish(&mut self) {
-        self.pages.finish();
+    fn finish(&mut self, since: &Since) {
+        // Pages left out of a patch are the last build's, still valid.
+        match since.patch {
+            true => self.pages.finish_keeping(),
+            false => self.pages.finish(),
+        }
         self.entries.finish();
     }
 }
 
+/// What a session's build knows of its edits, when it updated the last build's site
+/// model in place.
+pub struct InPlace {
+    /// The revisions of the documents swapped for new ones; the model is the last
+    /// build's otherwise.
+    pub replaced: HashSet<u64>,
+    /// Nothing but those documents' sources changed, and the destination keeps the last
+    /// build's files: only files that may differ from them need handing over.
+    pub patch: bool,
+    /// No swapped document changed anything the sitemap shows of it.
+    pub same_sitemap: bool,
+}
+
 /// Renders every page, feed and generated file of the site, in parallel, handing each to
-/// `dest`. `replaced`, when given, are the revisions of the documents swapped for new
-/// ones since the last build of the session, which was of the same site model
-/// otherwise. Identical template errors (one broken template fails every page that uses it)
+/// `dest`. `in_place` says what changed since the last build of the session, when the
+/// model was updated in place; with a patch, the scope returned says only files that may
+/// have changed were handed over. Identical template errors (one broken template fails every page that uses it)
 /// are reported once.
 pub fn render(
     model: &Model,
     memo: &mut RenderMemo,
-    replaced: Option<&HashSet<u64>>,
+    in_place: Option<&InPlace>,
     dest: &dyn Destination,
     times: &mut StageTimes,
-) -> Result<Made, Vec<Diagnostic>> {
+) -> Result<Files, Vec<Diagnostic>> {
     let kept_all = memo.begin(model.templates, model.config);
-    let since = match replaced {
-        Some(replaced) if kept_all => Since::Replaced(replaced),
-        _ => Since::Unknown,
+    let plan = plan::plan(model.site, model.config);
+    let same_plan = memo.plan_paths.len() == plan.len();
+    let in_place = in_place.filter(|_| kept_all);
+    let replaced = in_place.map(|i| &i.replaced);
+    let since = Since {
+        replaced,
+        patch: in_place.is_some_and(|i| i.patch) && same_plan,
     };
-    let made = render_with(model, memo, &since, dest, times);
-    memo.finish();
-    made
+    let same_sitemap = in_place.is_some_and(|i| i.same_sitemap);
+    // A model updated in place has the last build's plan, page for page.
+    let paths = match replaced {
+        Some(_) if same_plan => std::mem::take(&mut memo.plan_paths),
+        _ => plan
+            .iter()
+            .map(|page| {
+                let site_path = page.site_path(model.site);
+                let file = crate::content::permalink::page_file(&site_path);
+                (site_path, file)
+            })
+            .collect(),
+    };
+    times.mark("plan");
+    let made = render_with(
+        model,
+        memo,
+        &plan,
+        &paths,
+        &since,
+        same_sitemap,
+        dest,
+        times,
+    );
+    memo.finish(&since);
+    if memo.pages.retention() == Retention::Keep {
+        memo.plan_paths = paths;
+    }
+    let made = made?;
+    // A patch names the files it drops: search index files no longer made.
+    let folder = format!("{}/", model.config.search.output);
+    let mut index_paths: Vec<String> = made
+        .paths
+        .iter()
+        .filter(|p| p.starts_with(&folder))
+        .cloned()
+        .collect();
+    index_paths.sort_unstable();
+    let last_index = std::mem::replace(&mut memo.index_paths, index_paths);
+    let (scope, removed) = match since.patch {
+        true => (
+            Scope::Changes,
+            last_index
+                .into_iter()
+                .filter(|p| memo.index_paths.binary_search(p).is_err())
+                .collect(),
+        ),
+        false => (Scope::Whole, Vec::new()),
+    };
+    Ok(Files {
+        made,
+        scope,
+        removed,
+    })
+}
+
+/// The files a build rendered.
+pub struct Files {
+    pub made: Made,
+    pub scope: Scope,
+    /// With [`Scope::Changes`], the last build's files this one did not make.
+    pub removed: Vec<String>,
 }
 
 /// What rendering makes the site's files from.
@@ -172,10 +280,14 @@ pub struct Model<'a> {
     pub markdown: &'a MarkdownOptions,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_with(
     model: &Model,
     memo: &RenderMemo,
+    plan: &[Page],
+    paths: &[(String, String)],
     since: &Since,
+    same_sitemap: bool,
     dest: &dyn Destination,
     times: &mut StageTimes,
 ) -> Result<Made, Vec<Diagnostic>> {
@@ -186,8 +298,6 @@ fn render_with(
         bodies,
         markdown,
     } = *model;
-    let plan = plan::plan(site, config);
-    times.mark("plan");
     dest.expect_pages(plan.len());
     let carried = feed::carried(site, config);
     // A body is read by its own page and, when a feed carries the post whole, by the
@@ -229,10 +339,11 @@ fn render_with(
     };
     let base = base_context(config);
     let repeatable = templates.repeatable();
-    let make_page = |page: &Page| -> Result<Made, Diagnostic> {
-        let path = page.output_path(site);
+    let make_page = |i: usize| -> Result<Made, Diagnostic> {
+        let page = &plan[i];
+        let path = &paths[i].1;
         let bytes = memo.page(
-            &path,
+            path,
             repeatable,
             since,
             || {
@@ -244,16 +355,19 @@ fn render_with(
                 let mut context = base.clone();
                 let template = context::page_values(page, &inputs, &mut context)?;
                 let html = templates.render(&template, &context);
-                Ok(Bytes::from(html.map_err(|d| d.while_making(&path))?))
+                Ok(Bytes::from(html.map_err(|d| d.while_making(path))?))
             },
         )?;
-        send(dest, path, bytes)
+        match bytes {
+            Some(bytes) => send(dest, path.clone(), bytes),
+            None => Ok(Made::default()),
+        }
     };
     // Each post's and page's own page first: it makes the document's outline in the
     // same pass as its HTML, and lists, tags and feeds then find the outline made.
     // (Any page may still ask for any outline first: it is then made on its own.)
-    let (own, generated): (Vec<Page>, Vec<Page>) =
-        plan.iter().partition(|p| p.document(site).is_some());
+    let (own, generated): (Vec<usize>, Vec<usize>) =
+        (0..plan.len()).partition(|&i| plan[i].document(site).is_some());
     // Own pages render in parallel a chunk at a time, each with its document's search
     // record, and the records reach the indexer in plan order (a document's number in
     // the index is its place there). The chunk bounds what waits in memory.
@@ -261,11 +375,11 @@ fn render_with(
     for chunk in own.chunks(search::CHUNK) {
         let made: Vec<_> = chunk
             .par_iter()
-            .map(|page| {
-                let made = make_page(page)?;
-                let record = match (&indexer, page.document(site)) {
+            .map(|&i| {
+                let made = make_page(i)?;
+                let record = match (&indexer, plan[i].document(site)) {
                     (Some(indexer), Some(doc)) if indexed(doc) => {
-                        let url = format!("{}{}", config.base_path(), page.site_path(site));
+                        let url = format!("{}{}", config.base_path(), paths[i].0);
                         Some(indexer.record(doc, url, || body(doc))?)
                     }
                     _ => None,
@@ -283,7 +397,7 @@ fn render_with(
         }
     }
     times.mark("own pages");
-    results.par_extend(generated.par_iter().map(make_page));
+    results.par_extend(generated.par_iter().map(|&i| make_page(i)));
     times.mark("lists and tags");
 
     let entries = feed::entries(site, config, &carried, &memo.entries, &outline, &body);
@@ -298,7 +412,10 @@ fn render_with(
                 let bytes = memo.page(
                     &job.path,
                     repeatable,
-                    &Since::Unknown,
+                    &Since {
+                        replaced: None,
+                        patch: since.patch,
+                    },
                     || {
                         let mut fingerprint = Fingerprint::default();
                         let view = job.view(site, config, &fingerprint);
@@ -312,7 +429,10 @@ fn render_with(
                         Ok(Bytes::from(templates.render(template, &context)?))
                     },
                 )?;
-                send(dest, job.path.clone(), bytes)
+                match bytes {
+                    Some(bytes) => send(dest, job.path.clone(), bytes),
+                    None => Ok(Made::default()),
+                }
             }));
         }
         Ok(Err(errors)) => results.extend(errors.into_iter().map(Err)),
@@ -320,12 +440,20 @@ fn render_with(
     }
 
     times.mark("feeds");
-    let generated = redirects::files(site, config)
-        .into_iter()
-        .chain(sitemap::files(site, config, &plan))
-        .chain([OutputFile::new("css/syntax.css", syntax_css())]);
+    // A patch leaves out what no edit of a document's source can change: redirects
+    // (aliases move the model out of place), the stylesheet, and the sitemap when the
+    // edited documents show it the same dates.
+    let generated: Vec<OutputFile> = match (since.patch, same_sitemap) {
+        (true, true) => Vec::new(),
+        (true, false) => sitemap::files(site, config, plan),
+        (false, _) => redirects::files(site, config)
+            .into_iter()
+            .chain(sitemap::files(site, config, plan))
+            .chain([OutputFile::new("css/syntax.css", syntax_css())])
+            .collect(),
+    };
     let index = indexer.map(|i| i.files(&memo.search)).unwrap_or_default();
-    results.extend(generated.chain(index).map(|file| {
+    results.extend(generated.into_iter().chain(index).map(|file| {
         let mut made = Made::default();
         made.send(dest, file)?;
         Ok(made)

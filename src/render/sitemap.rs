@@ -83,6 +83,12 @@ pub fn entries(site: &Site, config: &Config, plan: &[Page]) -> Vec<Entry> {
     out
 }
 
+/// Whether the sitemap shows `old` and `new`, two revisions of one document at one
+/// path, the same.
+pub fn same_entry(old: &Document, new: &Document) -> bool {
+    changed(old) == changed(new) && old.meta.canonical_url == new.meta.canonical_url
+}
+
 /// `lastmod`, else `date`.
 fn changed(doc: &Document) -> Option<DateTime<FixedOffset>> {
     doc.meta.updated().map(|d| d.0)

@@ -124,13 +124,24 @@ impl Templates {
 pub struct TemplateMemo(Option<(TemplateSources, Arc<Templates>)>);
 
 impl TemplateMemo {
-    /// The site's templates; parsed again only when a template's text changed. (Reading
-    /// a handful of templates costs little; parsing them is what is saved.)
-    pub fn load(&mut self, root: &Path) -> Result<Arc<Templates>, Vec<Diagnostic>> {
+    /// The site's templates; parsed again only when a template's text changed. With
+    /// `unchanged` (a watcher told of no change outside `content/`), the last build's are
+    /// taken unread. Templates that fail to load leave nothing kept, so the next build
+    /// reads them again however little it was told.
+    pub fn load(
+        &mut self,
+        root: &Path,
+        unchanged: bool,
+    ) -> Result<Arc<Templates>, Vec<Diagnostic>> {
+        if let (true, Some((_, templates))) = (unchanged, &self.0) {
+            return Ok(Arc::clone(templates));
+        }
+        let kept = self.0.take();
         let sources = read_template_sources(root)?;
-        if let Some((kept, templates)) = &self.0 {
-            if *kept == sources {
-                return Ok(Arc::clone(templates));
+        if let Some((kept, templates)) = kept {
+            if kept == sources {
+                self.0 = Some((kept, Arc::clone(&templates)));
+                return Ok(templates);
             }
         }
         let templates = Arc::new(Templates::compile(&sources)?);

@@ -123,8 +123,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         quiet: options.quiet,
         verbose: options.verbose,
         styled: options.styled,
-        indexes_started: 0,
-        newest_index: Arc::default(),
+        indexer: rebuild::SearchCatchUp::default(),
     };
     let cannot_watch = |e: &dyn std::fmt::Display| {
         Diagnostic::new(&root, format!("could not watch the site's files: {e}"))

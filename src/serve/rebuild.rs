@@ -6,10 +6,11 @@ use super::served::ServedSite;
 use super::Shared;
 use crate::build::{build_with, BuildOptions, Built, Memo};
 use crate::config::{Config, Overrides};
-use crate::output::InMemory;
+use crate::output::{InMemory, Scope};
+use crate::render::search::Held;
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 /// What stays the same from one rebuild to the next.
@@ -22,9 +23,8 @@ pub struct Rebuilder {
     pub quiet: bool,
     pub verbose: bool,
     pub styled: bool,
-    /// Search indexes handed to their own thread so far, and the latest of them served.
-    pub indexes_started: u64,
-    pub newest_index: Arc<Mutex<u64>>,
+    /// Makes the search indexes builds leave held, after their reloads.
+    pub indexer: SearchCatchUp,
 }
 
 impl Rebuilder {
@@ -39,40 +39,13 @@ impl Rebuilder {
     /// The search index a build left to make (see [`Memo::lag_search`]): made now that
     /// pages have reloaded, on a thread of its own so that the next edit never waits for
     /// it, and swapped into the served site (`served`: the build succeeded) without
-    /// another reload, unless a newer index got there first. Its problems are printed
-    /// like a build's.
+    /// another reload.
     fn catch_up_search(&mut self, served: bool) {
         let Some(held) = self.memo.take_search() else {
             return;
         };
-        self.indexes_started += 1;
-        let this = self.indexes_started;
-        let newest = Arc::clone(&self.newest_index);
-        let shared = Arc::clone(&self.shared);
-        let quiet = self.quiet;
-        let index = move || {
-            let started = Instant::now();
-            let folder = held.folder.clone();
-            let files = held.finish();
-            let mut newest = newest.lock().unwrap_or_else(|e| e.into_inner());
-            if !served || *newest > this {
-                return;
-            }
-            *newest = this;
-            shared.change_site(|site| site.with_folder_replaced(&folder, files));
-            if !quiet {
-                println!(
-                    "search index updated in {} ms",
-                    started.elapsed().as_millis()
-                );
-            }
-        };
-        if let Err(e) = std::thread::Builder::new()
-            .name("search index".to_owned())
-            .spawn(index)
-        {
-            eprintln!("could not start the search indexer: {e}");
-        }
+        self.indexer
+            .hand_over(held, served, &self.shared, self.quiet);
     }
 
     /// The build and its reload; true when the served site is this build's.
@@ -104,13 +77,28 @@ impl Rebuilder {
         let summary = built.counts();
         let mut times = built.times.clone();
         let built_in_place = built.model_in_place;
-        let Built { mut files, .. } = built;
+        let Built {
+            mut files,
+            scope,
+            removed,
+            ..
+        } = built;
         let previous = self.shared.current_site();
+        // A patch: the files that may have changed since the served site's build.
+        let patch = match (scope, &previous) {
+            (Scope::Changes, Some(previous)) => Some(previous),
+            _ => None,
+        };
         // Until this build's search index is made, the last one stays served.
-        if let (Some(folder), Some(previous)) = (self.memo.search_to_finish(), &previous) {
+        if let (Some(folder), Some(previous), None) =
+            (self.memo.search_to_finish(), &previous, patch)
+        {
             files.extend(previous.files_under(&folder).cloned());
         }
-        let changed = previous.as_ref().map(|site| site.changes(&files, touched));
+        let changed = match patch {
+            Some(previous) => Some(previous.changes_by(&files, &removed, touched)),
+            None => previous.as_ref().map(|site| site.changes(&files, touched)),
+        };
         times.mark("changes");
         let had_errors = !self.shared.live.borrow().errors.is_empty();
         let (generation, css_only) = match &changed {
@@ -130,7 +118,10 @@ impl Rebuilder {
             ),
             None => (1, false),
         };
-        let site = ServedSite::new(generation, files, &self.root);
+        let site = match patch {
+            Some(previous) => previous.patched(generation, files, &removed),
+            None => ServedSite::new(generation, files, &self.root),
+        };
         self.shared.replace_site(site);
         self.shared.live.send_replace(LiveState {
             generation,
@@ -181,5 +172,85 @@ impl Rebuilder {
             println!("  {model}; stages: {}", times.summary());
         }
         true
+    }
+}
+
+/// The thread that makes the search indexes builds leave held, one at a time. An index
+/// a newer one replaces before it is begun is never made, and the thread runs at the
+/// lowest priority: on a machine with few cores, the next edit's rebuild goes first.
+#[derive(Default)]
+pub struct SearchCatchUp {
+    next: Arc<(Mutex<Option<CatchUp>>, Condvar)>,
+    started: bool,
+}
+
+/// One index to make, and whether its build's site is the one served.
+struct CatchUp {
+    held: Held,
+    served: bool,
+}
+
+impl SearchCatchUp {
+    /// Makes `held` next, in place of any index still waiting.
+    fn hand_over(&mut self, held: Held, served: bool, shared: &Arc<Shared>, quiet: bool) {
+        let (slot, ready) = &*self.next;
+        *lock(slot) = Some(CatchUp { held, served });
+        ready.notify_one();
+        if self.started {
+            return;
+        }
+        let next = Arc::clone(&self.next);
+        let shared = Arc::clone(shared);
+        let spawned = std::thread::Builder::new()
+            .name("search index".to_owned())
+            .spawn(move || {
+                lowest_priority();
+                loop {
+                    let CatchUp { held, served } = {
+                        let (slot, ready) = &*next;
+                        let mut slot = lock(slot);
+                        loop {
+                            match slot.take() {
+                                Some(job) => break job,
+                                None => slot = ready.wait(slot).unwrap_or_else(|e| e.into_inner()),
+                            }
+                        }
+                    };
+                    let started = Instant::now();
+                    let folder = held.folder.clone();
+                    let files = held.finish();
+                    // A build that failed serves the last good site, whose index stays.
+                    if !served {
+                        continue;
+                    }
+                    shared.change_site(|site| site.with_folder_replaced(&folder, files));
+                    if !quiet {
+                        println!(
+                            "search index updated in {} ms",
+                            started.elapsed().as_millis()
+                        );
+                    }
+                }
+            });
+        match spawned {
+            Ok(_) => self.started = true,
+            Err(e) => eprintln!("could not start the search indexer: {e}"),
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Lowers the calling thread's scheduling priority as far as it goes (Linux sets it
+/// per thread); elsewhere the thread keeps its priority.
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid and setpriority only read their arguments; a failure leaves the
+    // priority as it was, which is harmless.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
     }
 }

@@ -105,6 +105,29 @@ impl ServedSite {
     /// Site paths whose content differs between this site and `files`: added, removed or
     /// changed. A copied file counts as changed when its source is among `touched`.
     pub fn changes(&self, files: &[OutputFile], touched: &HashSet<PathBuf>) -> Vec<String> {
+        let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let gone = self.files.keys().filter(|p| !now.contains(p.as_str()));
+        self.changed(files, gone, touched)
+    }
+
+    /// As [`changes`](Self::changes), of a patch: `files` in place of this site's at
+    /// their paths, the files at `removed` gone, and every other file kept.
+    pub fn changes_by(
+        &self,
+        files: &[OutputFile],
+        removed: &[String],
+        touched: &HashSet<PathBuf>,
+    ) -> Vec<String> {
+        let gone = removed.iter().filter(|p| self.files.contains_key(*p));
+        self.changed(files, gone, touched)
+    }
+
+    fn changed<'a>(
+        &self,
+        files: &[OutputFile],
+        gone: impl Iterator<Item = &'a String>,
+        touched: &HashSet<PathBuf>,
+    ) -> Vec<String> {
         let mut changed: Vec<String> = files
             .iter()
             .filter(|new| match self.files.get(&new.path) {
@@ -121,15 +144,30 @@ impl ServedSite {
             })
             .map(|f| f.path.clone())
             .collect();
-        let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        changed.extend(
-            self.files
-                .keys()
-                .filter(|p| !now.contains(p.as_str()))
-                .cloned(),
-        );
+        changed.extend(gone.cloned());
         changed.sort_unstable();
+        changed.dedup();
         changed
+    }
+
+    /// This site with `files` in place of its own at their paths and the files at
+    /// `removed` gone, as generation `generation`.
+    pub fn patched(
+        &self,
+        generation: u64,
+        files: Vec<OutputFile>,
+        removed: &[String],
+    ) -> ServedSite {
+        let mut all = self.files.clone();
+        for path in removed {
+            all.remove(path);
+        }
+        all.extend(files.into_iter().map(|f| (f.path.clone(), f)));
+        ServedSite {
+            generation,
+            files: all,
+            copied_from: self.copied_from.clone(),
+        }
     }
 }
 

@@ -476,8 +476,7 @@ fn stages(
         true => external::links(&site, &config.base_url, &outline),
         false => Vec::new(),
     };
-    let mut images_without_alt =
-        Diagnostics::sorted(crate::check::alt_text::images_without_alt(&site, &outline)).0;
+    let mut images_without_alt = Diagnostics::sorted(problems.images_without_alt).0;
     let mut broken_links = Diagnostics::sorted(links).0;
     if config.broken_links == Severity::Error && !broken_links.is_empty() {
         crate::check::add_source_lines(&config.root, &mut broken_links);

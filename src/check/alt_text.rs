@@ -8,17 +8,12 @@ use crate::content::Document;
 use crate::error::Diagnostic;
 use crate::markdown::link_places::MissingAlt;
 use crate::markdown::Outline;
-use crate::site::Site;
-use std::sync::Arc;
 
-/// One warning for each image of the site's documents without a text alternative.
-pub fn images_without_alt(
-    site: &Site,
-    outline: &dyn Fn(&Document) -> Option<Arc<Outline>>,
-) -> Vec<Diagnostic> {
+/// One warning for each image of a document without a text alternative (`outline`: the
+/// document's, which notes its images).
+pub fn images_without_alt(doc: &Document, outline: Option<&Outline>) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    for doc in site.posts.iter().chain(&site.pages) {
-        let Some(o) = outline(doc) else { continue };
+    if let Some(o) = outline {
         for link in &o.links {
             let Some(missing) = link.missing_alt else {
                 continue;

@@ -12,6 +12,8 @@ use std::collections::{HashMap, HashSet};
 pub struct Judged {
     pub links: Vec<Diagnostic>,
     pub missing_images: Vec<Diagnostic>,
+    /// Its images without a text alternative (`alt_text.rs`).
+    pub without_alt: Vec<Diagnostic>,
     pub fragment_files: Vec<String>,
 }
 

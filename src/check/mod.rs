@@ -237,8 +237,9 @@ impl<'m> LinkCheck<'m> {
         all.insert(path.to_owned(), ids);
     }
 
-    /// Every broken link of the site, given each document's outline, the paths of every
-    /// file the build made and the site paths of drafts (built or not). Missing images
+    /// Every broken link of the site (and image without a text alternative), given each
+    /// document's outline, the paths of every file the build made and the site paths of
+    /// drafts (built or not). Missing images
     /// come apart when `images_apart` (then they fail a build), else among the links.
     /// With `same_targets` (a session's build whose paths, drafts and redirects are the
     /// last build's), a document judged by the last build is not judged again unless
@@ -291,14 +292,21 @@ impl<'m> LinkCheck<'m> {
             let now = match last {
                 Some(last) => Arc::clone(last),
                 None => {
-                    let resolved = resolve_document(doc, base_url, outline(doc));
-                    Arc::new(targets.judge(&resolved, &mut suggestions_left))
+                    let outline = outline(doc);
+                    let without_alt = alt_text::images_without_alt(doc, outline.as_deref());
+                    let resolved = resolve_document(doc, base_url, outline);
+                    let mut judged = targets.judge(&resolved, &mut suggestions_left);
+                    judged.without_alt = without_alt;
+                    Arc::new(judged)
                 }
             };
             found.links.extend(now.links.iter().cloned());
             found
                 .missing_images
                 .extend(now.missing_images.iter().cloned());
+            found
+                .images_without_alt
+                .extend(now.without_alt.iter().cloned());
             if session {
                 judged.insert(doc.revision, now);
             }
@@ -315,6 +323,8 @@ pub struct Problems {
     pub links: Vec<Diagnostic>,
     /// Images whose file is not there: errors in every command.
     pub missing_images: Vec<Diagnostic>,
+    /// Images without a text alternative: warnings in every command.
+    pub images_without_alt: Vec<Diagnostic>,
     /// Each document's, for the memo (a session only).
     pub judged: FastMap<u64, Arc<links::Judged>>,
 }

@@ -6,12 +6,14 @@ use crate::output::{Body, OutputFile};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One successful build, kept in memory. Replaced whole by the next successful build.
 pub struct ServedSite {
     /// Counts successful builds that changed something; pages carry the one they were served from.
     pub generation: u64,
-    files: FastMap<String, OutputFile>,
+    /// Shared with the sites made from this one by patches, which copy only pointers.
+    files: FastMap<Arc<str>, Arc<OutputFile>>,
     /// The folders copied files come from (`static/`, page bundles under `content/`,
     /// image variants in the cache), resolved: copied files are read at request time and
     /// must still be in one of them.
@@ -31,7 +33,7 @@ impl ServedSite {
     pub fn new(generation: u64, files: Vec<OutputFile>, root: &Path) -> ServedSite {
         ServedSite {
             generation,
-            files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
+            files: files.into_iter().map(entry).collect(),
             copied_from: ["static", "content", crate::build::CACHE_DIR]
                 .iter()
                 .filter_map(|d| std::fs::canonicalize(root.join(d)).ok())
@@ -52,7 +54,9 @@ impl ServedSite {
         }
         if !site_path.ends_with('/')
             && !site_path.is_empty()
-            && self.files.contains_key(&format!("{site_path}/index.html"))
+            && self
+                .files
+                .contains_key(format!("{site_path}/index.html").as_str())
         {
             return Found::AddSlash(format!("{site_path}/"));
         }
@@ -63,25 +67,28 @@ impl ServedSite {
     pub fn files_under<'a>(&'a self, folder: &'a str) -> impl Iterator<Item = &'a OutputFile> {
         self.files
             .values()
+            .map(Arc::as_ref)
             .filter(move |f| is_under(&f.path, folder))
     }
 
     /// This site, of the same generation, with `files` in place of those under `folder/`.
     pub fn with_folder_replaced(&self, folder: &str, files: Vec<OutputFile>) -> ServedSite {
-        let kept = self.files.values().filter(|f| !is_under(&f.path, folder));
+        let kept = self
+            .files
+            .iter()
+            .filter(|(_, f)| !is_under(&f.path, folder));
         ServedSite {
             generation: self.generation,
             files: kept
-                .cloned()
-                .chain(files)
-                .map(|f| (f.path.clone(), f))
+                .map(|(p, f)| (Arc::clone(p), Arc::clone(f)))
+                .chain(files.into_iter().map(entry))
                 .collect(),
             copied_from: self.copied_from.clone(),
         }
     }
 
     pub fn not_found_page(&self) -> Option<&OutputFile> {
-        self.files.get("404.html")
+        self.files.get("404.html").map(Arc::as_ref)
     }
 
     /// A file's bytes. Copied files are read now, and only while they are still regular
@@ -106,8 +113,8 @@ impl ServedSite {
     /// changed. A copied file counts as changed when its source is among `touched`.
     pub fn changes(&self, files: &[OutputFile], touched: &HashSet<PathBuf>) -> Vec<String> {
         let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        let gone = self.files.keys().filter(|p| !now.contains(p.as_str()));
-        self.changed(files, gone, touched)
+        let gone = self.files.keys().filter(|p| !now.contains(p.as_ref()));
+        self.changed(files, gone.map(|p| p.as_ref()), touched)
     }
 
     /// As [`changes`](Self::changes), of a patch: `files` in place of this site's at
@@ -118,19 +125,22 @@ impl ServedSite {
         removed: &[String],
         touched: &HashSet<PathBuf>,
     ) -> Vec<String> {
-        let gone = removed.iter().filter(|p| self.files.contains_key(*p));
+        let gone = removed
+            .iter()
+            .map(String::as_str)
+            .filter(|p| self.files.contains_key(*p));
         self.changed(files, gone, touched)
     }
 
     fn changed<'a>(
         &self,
         files: &[OutputFile],
-        gone: impl Iterator<Item = &'a String>,
+        gone: impl Iterator<Item = &'a str>,
         touched: &HashSet<PathBuf>,
     ) -> Vec<String> {
         let mut changed: Vec<String> = files
             .iter()
-            .filter(|new| match self.files.get(&new.path) {
+            .filter(|new| match self.files.get(new.path.as_str()) {
                 None => true,
                 Some(old) => match (&old.body, &new.body) {
                     // A page reused from the cache is the very same bytes: no need to compare.
@@ -144,7 +154,7 @@ impl ServedSite {
             })
             .map(|f| f.path.clone())
             .collect();
-        changed.extend(gone.cloned());
+        changed.extend(gone.map(str::to_owned));
         changed.sort_unstable();
         changed.dedup();
         changed
@@ -160,15 +170,20 @@ impl ServedSite {
     ) -> ServedSite {
         let mut all = self.files.clone();
         for path in removed {
-            all.remove(path);
+            all.remove(path.as_str());
         }
-        all.extend(files.into_iter().map(|f| (f.path.clone(), f)));
+        all.extend(files.into_iter().map(entry));
         ServedSite {
             generation,
             files: all,
             copied_from: self.copied_from.clone(),
         }
     }
+}
+
+/// A file of the map, under its path.
+fn entry(file: OutputFile) -> (Arc<str>, Arc<OutputFile>) {
+    (Arc::from(file.path.as_str()), Arc::new(file))
 }
 
 /// Whether the site path `path` is inside the folder `folder`.
@@ -251,7 +266,7 @@ mod tests {
             ],
         );
         assert_eq!(new.generation, s.generation);
-        let mut paths: Vec<_> = new.files.keys().map(String::as_str).collect();
+        let mut paths: Vec<_> = new.files.keys().map(|p| p.as_ref()).collect();
         paths.sort_unstable();
         assert_eq!(
             paths,

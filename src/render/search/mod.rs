@@ -20,10 +20,10 @@ pub mod text;
 use crate::config::Config;
 use crate::content::Document;
 use crate::markdown::{Outline, Rendered};
+use crate::memo::FastMap;
 use crate::output::OutputFile;
 pub use index::Record;
 use rust_stemmers::Algorithm;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Pages rendered in parallel before their records are handed over in plan order.
@@ -36,7 +36,7 @@ type Key = (String, u64);
 /// one-off build).
 #[derive(Default)]
 pub struct Kept {
-    records: Mutex<HashMap<Key, Arc<Record>>>,
+    records: Mutex<FastMap<Key, Arc<Record>>>,
     /// Builds leave their records in `held` rather than write the index.
     lags: bool,
     held: Mutex<Option<Held>>,
@@ -90,7 +90,7 @@ pub struct Indexer {
     folder: String,
     stemmer: Option<Algorithm>,
     keep: bool,
-    last: HashMap<Key, Arc<Record>>,
+    last: FastMap<Key, Arc<Record>>,
     records: Vec<(Key, Arc<Record>)>,
 }
 

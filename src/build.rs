@@ -332,9 +332,21 @@ fn stages(
     let in_place = last_site
         .filter(|_| loaded.same_sources && loaded.remade.len() <= EDITS_IN_PLACE)
         .and_then(|last| {
-            let edited = last.with_edits(&loaded.remade, options.drafts)?;
-            let mut replaced = HashSet::new();
-            let mut same_sitemap = true;
+            // Edits that keep every post in its place swap into the last model; edits
+            // that only reorder posts (a new date, or a title among posts of one day)
+            // need it assembled again, and count the posts that moved as replaced.
+            let (site, moved, same_order) = match last.with_edits(&loaded.remade, options.drafts) {
+                Some(site) => (site, Vec::new(), true),
+                None => {
+                    let documents = loaded.documents.clone();
+                    let site = Site::assemble(documents, options.drafts, config).ok()?;
+                    let moved = last.moved_by(&loaded.remade, &site)?;
+                    (site, moved, false)
+                }
+            };
+            let mut replaced: HashSet<u64> = moved.into_iter().collect();
+            // The sitemap lists posts in order.
+            let mut same_sitemap = same_order;
             for new in &loaded.remade {
                 if let Some(old) = last.document_of(&new.source) {
                     replaced.insert(old.revision);
@@ -345,8 +357,9 @@ fn stages(
                 replaced,
                 patch: told_only_sources && last_paths.is_some(),
                 same_sitemap,
+                same_order,
             };
-            Some((edited, in_place))
+            Some((site, in_place))
         });
     let (mut site, in_place) = match in_place {
         Some((site, in_place)) => (site, Some(in_place)),
@@ -500,7 +513,7 @@ fn stages(
         image_warnings,
         images_decoded,
         times,
-        model_in_place: in_place.is_some(),
+        model_in_place: in_place.as_ref().is_some_and(|i| i.same_order),
         scope,
         removed,
     })
@@ -735,6 +748,49 @@ mod tests {
         served.clear();
         memo.changed_only([root.join("templates/extra.html")]);
         assert_same_as_fresh(root, &mut memo, &mut served);
+    }
+
+    #[test]
+    fn an_edit_that_only_reorders_posts_is_a_patch_equal_to_a_fresh_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let root = root.as_path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        // One post a page, so that a post's place decides which list page shows it.
+        std::fs::write(root.join("inkpress.toml"), "posts_per_page = 1\n").unwrap();
+        post(root, "a", "Alpha", "one", "First.");
+        post(root, "bb", "Beta", "one", "Second.");
+        post(root, "cc", "Gamma", "one", "Third.");
+        post(root, "ddd", "Delta", "two", "Fourth.");
+        let mut memo = Memo::session();
+        memo.follow_watcher();
+        let mut served = Served::new();
+        assert_same_as_fresh(root, &mut memo, &mut served);
+        let config = Config::load(root, &Overrides::default()).unwrap();
+        let rebuild = |memo: &mut Memo, served: &mut Served, name: &str| {
+            memo.changed_only([root.join(format!("content/blog/{name}.md"))]);
+            assert!(
+                !assert_same_as_fresh(root, memo, served),
+                "reordered: assembled"
+            );
+            let again = build_with(&config, &BuildOptions::default(), memo, &InMemory).unwrap();
+            assert_eq!(again.scope, Scope::Changes);
+            // Only the search index, which a session that does not lag it merges anew.
+            let handed: Vec<&str> = again.files.iter().map(|f| f.path.as_str()).collect();
+            assert!(
+                handed.iter().all(|p| p.starts_with("search-index/")),
+                "nothing changed since: {handed:?}"
+            );
+        };
+        // bb and cc share a day: a title puts cc first, then a date puts a first.
+        post(root, "cc", "Aardvark", "one", "Third.");
+        rebuild(&mut memo, &mut served, "cc");
+        std::fs::write(
+            root.join("content/blog/a.md"),
+            "---\ntitle: Alpha\ndate: 2025-02-01\ntags: [one]\n---\nFirst.\n",
+        )
+        .unwrap();
+        rebuild(&mut memo, &mut served, "a");
     }
 
     #[test]

@@ -105,13 +105,6 @@ impl Site {
             };
             let i = list.iter().position(|d| d.source == new.source)?;
             let old = &list[i];
-            let same_shape = old.path == new.path
-                && old.slug == new.slug
-                && old.tag_slugs == new.tag_slugs
-                && old.meta.tags == new.meta.tags
-                && old.meta.aliases == new.meta.aliases
-                && old.meta.authors == new.meta.authors
-                && old.meta.draft == new.meta.draft;
             let in_order = new.source.kind != Kind::Post
                 || (i
                     .checked_sub(1)
@@ -119,13 +112,46 @@ impl Site {
                     && list
                         .get(i + 1)
                         .is_none_or(|next| newest_first(new, next) == std::cmp::Ordering::Less));
-            if !same_shape || !in_order {
+            if !same_shape(old, new) || !in_order {
                 return None;
             }
             list[i] = Arc::clone(new);
         }
         site.warnings = document_warnings(&site.tag_warnings, &site.posts, &site.pages);
         Some(site)
+    }
+
+    /// The revisions of this site's posts that the same documents, `edits` in their
+    /// places, put in another order: the posts now elsewhere in the order, by the
+    /// revision they had here (`None` when the edits change more than the order: a path,
+    /// tags, aliases, authors, a draft flag, or an author's page). With those and the
+    /// edited documents counted as replaced, a page that read none of them shows the
+    /// same as before: a list, tag or author page showing another post at a place read
+    /// the post that was there, and a post whose neighbours or related posts changed
+    /// read one that moved.
+    pub fn moved_by(&self, edits: &[Arc<Document>], reordered: &Site) -> Option<Vec<u64>> {
+        let unmoved_shapes = edits.iter().all(|new| {
+            new.source.kind != Kind::Author
+                && self
+                    .document_of(&new.source)
+                    .is_some_and(|old| same_shape(old, new))
+        });
+        let same_documents = |a: &[Arc<Document>], b: &[Arc<Document>]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.path == b.path)
+        };
+        if !unmoved_shapes
+            || self.posts.len() != reordered.posts.len()
+            || !same_documents(&self.pages, &reordered.pages)
+        {
+            return None;
+        }
+        let moved = self
+            .posts
+            .iter()
+            .zip(&reordered.posts)
+            .filter(|(was, is)| was.source != is.source)
+            .map(|(was, _)| was.revision);
+        Some(moved.collect())
     }
 
     /// Fills `authors` from the pages under `content/authors/`, with the posts that name
@@ -245,6 +271,18 @@ impl Site {
         ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.into_iter().take(n).map(|(j, _)| j).collect()
     }
+}
+
+/// Whether `new`, a document loaded again, sits in the model where `old` did, but for
+/// its place in the order of posts: same path, tags, aliases, authors and draft flag.
+fn same_shape(old: &Document, new: &Document) -> bool {
+    old.path == new.path
+        && old.slug == new.slug
+        && old.tag_slugs == new.tag_slugs
+        && old.meta.tags == new.meta.tags
+        && old.meta.aliases == new.meta.aliases
+        && old.meta.authors == new.meta.authors
+        && old.meta.draft == new.meta.draft
 }
 
 fn check_unique_paths(

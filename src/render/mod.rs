@@ -184,6 +184,9 @@ pub struct InPlace {
     pub patch: bool,
     /// No swapped document changed anything the sitemap shows of it.
     pub same_sitemap: bool,
+    /// The posts are in the last build's order (else the plan's pages stand for other
+    /// posts at the same places, and their paths are found again).
+    pub same_order: bool,
 }
 
 /// Renders every page, feed and generated file of the site, in parallel, handing each to
@@ -200,12 +203,12 @@ pub fn render(
 ) -> Result<Files, Vec<Diagnostic>> {
     let kept_all = memo.begin(model.templates, model.config);
     let plan = plan::plan(model.site, model.config);
-    let same_plan = memo.plan_paths.len() == plan.len();
+    let same_plan = memo.plan_paths.len() == plan.len() && in_place.is_some_and(|i| i.same_order);
     let in_place = in_place.filter(|_| kept_all);
     let replaced = in_place.map(|i| &i.replaced);
     let since = Since {
         replaced,
-        patch: in_place.is_some_and(|i| i.patch) && same_plan,
+        patch: in_place.is_some_and(|i| i.patch) && memo.plan_paths.len() == plan.len(),
     };
     let same_sitemap = in_place.is_some_and(|i| i.same_sitemap);
     // A model updated in place has the last build's plan, page for page.

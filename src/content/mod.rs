@@ -46,6 +46,9 @@ pub struct Document {
     /// What of the body a page cannot show as written (an unknown MDX component or
     /// shortcode, a formula that cannot be converted), by place in the body.
     pub body_warnings: Vec<markdown::BodyWarning>,
+    /// Where places of the body's Markdown were in the body, when a rewrite (MDX,
+    /// shortcodes) moved them.
+    pub body_map: markdown::SourceMap,
 }
 
 /// A document just parsed, with the Markdown its body is rendered from later.
@@ -66,6 +69,12 @@ impl Document {
             Some(s) => Cow::Owned(crate::html::escape(s)),
             None => Cow::Borrowed(&outline.summary_html),
         }
+    }
+
+    /// The line and column in the file of a place in the Markdown the body became (where
+    /// its outline's links are noted), which a rewrite may have moved.
+    pub fn markdown_in_file(&self, at: (usize, usize)) -> (usize, usize) {
+        self.in_file(self.body_map.source(at))
     }
 
     /// The line and column in the file of a place in the body.
@@ -216,6 +225,7 @@ pub fn parse(
         misspelt,
         meta_links,
         body_warnings: prepared.warnings,
+        body_map: prepared.map,
         meta,
     };
     Ok(Parsed {

@@ -49,6 +49,9 @@ pub struct Document {
     /// Where places of the body's Markdown were in the body, when a rewrite (MDX,
     /// shortcodes) moved them.
     pub body_map: markdown::SourceMap,
+    /// The length of the body's Markdown in bytes: a feed carries a huge post by its
+    /// summary, and knows it before the HTML is made.
+    pub body_len: usize,
 }
 
 /// A document just parsed, with the Markdown its body is rendered from later.
@@ -226,6 +229,7 @@ pub fn parse(
         meta_links,
         body_warnings: prepared.warnings,
         body_map: prepared.map,
+        body_len: prepared.markdown.len(),
         meta,
     };
     Ok(Parsed {

@@ -178,26 +178,41 @@ fn render_events(
         Box::new(parsed.map(|(event, _)| event))
     };
     let mut first_image = None;
-    let highlighted: Vec<Event> = highlight::highlight_code(
-        transformed(events, options, place, &mut first_image),
-        options.highlight_cache.as_deref(),
-    )
-    .collect();
+    let mut tap = with_outline.then(|| outline::Tap::new(body));
+    let mut toc = Vec::new();
+    let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
+    {
+        // Events stream from the parser to the HTML, none kept but the summary's and a
+        // heading's until its end: a huge body's events would take more memory than
+        // its HTML.
+        let highlighted = highlight::highlight_code(
+            transformed(events, options, place, &mut first_image),
+            options.highlight_cache.as_deref(),
+        )
+        .inspect(|event| {
+            if let Some(tap) = &mut tap {
+                tap.see(event);
+            }
+        });
+        let anchored = headings::anchor_headings(highlighted, &mut toc);
+        if body.contains(mdx::TOC_MARKER) {
+            // The table of contents an MDX `<TOCInline />` asks for needs every heading.
+            let mut events: Vec<Event> = anchored.collect();
+            inline_toc(&mut events, &toc);
+            html::push_html(&mut out, events.into_iter().map(labelled_task_marker));
+        } else {
+            html::push_html(&mut out, anchored.map(labelled_task_marker));
+        }
+    }
     let card = match (&options.images, first_image) {
         (Some(images), Some(first)) if place.wants_card => images.card(&first),
         _ => None,
     };
-    let mut toc = Vec::new();
-    let outline =
-        with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new(), options, place));
-    let mut events = headings::anchor_headings(highlighted, &mut toc);
-    if body.contains(mdx::TOC_MARKER) {
-        inline_toc(&mut events, &toc);
-    }
     let links = link_places::places(body, found);
-    let outline = outline.map(|o| Outline { toc, links, ..o });
-    let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
-    html::push_html(&mut out, events.into_iter().map(labelled_task_marker));
+    let outline = tap.map(|tap| Outline {
+        links,
+        ..tap.outline(toc, options, place)
+    });
     // Highlighted code makes the HTML several times the Markdown, and the string grows
     // by doubling: kept as it is, a body would hold up to twice its HTML while a feed
     // still needs it.

@@ -489,6 +489,10 @@ fn check_external_asks_front_matter_urls_too() {
 #[test]
 fn places_found_in_rewritten_mdx_and_shortcodes_are_where_they_are_written() {
     let site = TestSite::fixture("rewritten-places");
+    // Broken links as warnings (the fixture makes them errors for serve's sake), so that
+    // the build goes on to the formulas and images too.
+    let config = site.read("inkpress.toml");
+    site.write("inkpress.toml", config.split("[check]").next().unwrap());
     let run = site.run(&["check"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
     let missing = |at: &str, url: &str| {

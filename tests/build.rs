@@ -862,3 +862,48 @@ fn misspelt_front_matter_keys_are_warned_about_once() {
         check.stderr
     );
 }
+
+/// The page of a body over 1 MiB is the template's rendering with the HTML put where
+/// the template writes it (`render/splice.rs`); a template that escapes, filters or
+/// repeats the content gets the HTML itself, so every template's page is what it says.
+#[test]
+fn a_huge_body_is_placed_as_each_template_writes_it() {
+    let site = TestSite::fixture("override");
+    let body = "A *line* of the huge post.\n\n".repeat(50_000);
+    site.write(
+        "content/blog/post.md",
+        &format!("---\ntitle: Huge\ndate: 2024-01-01\nextra:\n  mood: calm\n---\n{body}Last <b>word</b>.\n"),
+    );
+    let page = |template: &str| {
+        site.write("templates/post.html", template);
+        site.build(&[]).assert_ok();
+        site.read("public/blog/post/index.html")
+    };
+    let html = "<p>A <em>line</em> of the huge post.</p>\n";
+    // Written as it is, once: the page around it is the template's.
+    let spliced = page("<title>{{ post.title }}</title><main>{{ post.content | safe }}</main><p>mood={{ post.extra.mood }}</p>");
+    assert!(
+        spliced.starts_with(&format!("<title>Huge</title><main>{html}")),
+        "{}",
+        &spliced[..200]
+    );
+    assert!(
+        spliced.ends_with("<p>Last <b>word</b>.</p>\n</main><p>mood=calm</p>"),
+        "{}",
+        &spliced[spliced.len() - 200..]
+    );
+    assert_eq!(spliced.matches(html).count(), 50_000);
+    // Escaped: the HTML as text.
+    let escaped = page("<pre>{{ post.content }}</pre>");
+    assert!(
+        escaped.starts_with("<pre>&lt;p&gt;A &lt;em&gt;line&lt;&#x2F;em&gt;")
+            || escaped.starts_with("<pre>&lt;p&gt;A &lt;em&gt;line&lt;/em&gt;"),
+        "{}",
+        &escaped[..200]
+    );
+    // Twice, and filtered: what the template asks for, not one copy of the HTML.
+    let twice = page("{{ post.content | safe }}<hr>{{ post.content | safe }}");
+    assert_eq!(twice.matches(html).count(), 100_000);
+    let cut = page("<p>{{ post.content | striptags | truncate(length=30) }}</p>");
+    assert_eq!(cut, "<p>A line of the huge post.\nA lin…</p>");
+}

@@ -481,3 +481,61 @@ fn check_external_asks_front_matter_urls_too() {
     );
     assert_eq!(server.times_asked("/ok"), 1);
 }
+
+/// MDX and other generators' shortcodes are rewritten to Markdown before the link check
+/// and the alt-text and formula checks read it: what they find is still reported where
+/// it is written, after a JSX block, an `import` or a shortcode over several lines, and
+/// on the line of a tag the rewrite made longer or shorter.
+#[test]
+fn places_found_in_rewritten_mdx_and_shortcodes_are_where_they_are_written() {
+    let site = TestSite::fixture("rewritten-places");
+    // Broken links as warnings (the fixture makes them errors for serve's sake), so that
+    // the build goes on to the formulas and images too.
+    let config = site.read("inkpress.toml");
+    site.write("inkpress.toml", config.split("[check]").next().unwrap());
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let missing = |at: &str, url: &str| {
+        format!("{at}: `{url}` points at {url}, which the site does not have")
+    };
+    let mdx = "content/blog/mdx-places.mdx";
+    let shortcodes = "content/blog/shortcode-places.md";
+    let formula = |at: &str, latex: &str| {
+        format!("{at}: the formula `{latex}` cannot be written as MathML (Unknown command \"\\nosuchcommand\".): its source is shown as code")
+    };
+    let unknown = |at: &str, name: &str| {
+        format!("{mdx}:{at}: <{name}> is a component inkpress does not know: its content is shown without it (remove it, or write the HTML it stands for)")
+    };
+    let expected = [
+        unknown("21:1", "Badge"),
+        unknown("26:1", "Callout"),
+        formula(&format!("{mdx}:28:28"), "\\nosuchcommand{x}"),
+        formula(&format!("{shortcodes}:28:26"), "\\nosuchcommand{y}"),
+        format!("{mdx}:28:52: image `/img/sea.png` has no alt text"),
+        format!("{shortcodes}:30:1: image `/img/sea.png` has no alt text"),
+        missing(&format!("{mdx}:15:5"), "/blog/first-missing/"),
+        missing(&format!("{mdx}:19:52"), "/blog/second-missing/"),
+        missing(&format!("{mdx}:21:24"), "/blog/third-missing/"),
+        missing(&format!("{mdx}:24:20"), "/blog/fourth-missing/"),
+        missing(&format!("{shortcodes}:11:1"), "/blog/first-gone/"),
+        missing(&format!("{shortcodes}:14:28"), "/blog/second-gone/"),
+        missing(&format!("{shortcodes}:17:16"), "/blog/third-gone/"),
+        missing(&format!("{shortcodes}:25:1"), "/blog/fourth-gone/"),
+    ];
+    assert_eq!(reported(&run.stderr), expected, "{}", run.stderr);
+    // Each report shows its line of the file, which holds what it names.
+    for (line, url) in [
+        ("15", "first-missing"),
+        ("19", "second-missing"),
+        ("14", "second-gone"),
+        ("25", "fourth-gone"),
+    ] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with(&format!("{line} |")) && l.contains(url)),
+            "line {line} with {url} not shown:\n{}",
+            run.stderr
+        );
+    }
+}

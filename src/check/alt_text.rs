@@ -18,7 +18,7 @@ pub fn images_without_alt(doc: &Document, outline: Option<&Outline>) -> Vec<Diag
             let Some(missing) = link.missing_alt else {
                 continue;
             };
-            let (line, column) = doc.in_file((link.line, link.column));
+            let (line, column) = doc.markdown_in_file((link.line, link.column));
             let url = &link.url;
             let (message, hint) = match missing {
                 MissingAlt::EmptyBrackets => (

@@ -55,7 +55,7 @@ impl<'a> Written<'a> {
     fn in_body(doc: &Document, link: &'a LinkPlace) -> Self {
         Written {
             url: &link.url,
-            at: doc.in_file((link.line, link.column)),
+            at: doc.markdown_in_file((link.line, link.column)),
             image: link.image,
             key: None,
         }

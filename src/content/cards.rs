@@ -2,10 +2,10 @@
 //! (`content/authors/NAME.md`) and a page's `projects`. Both are lists of small records
 //! whose mistakes are reported with the field's line, like every other field.
 
+use super::fields::Fields;
 use super::front_matter::kind_of;
-use crate::error::Diagnostic;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// An author, from the front matter of `content/authors/NAME.md`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -33,20 +33,13 @@ pub struct Project {
     pub url: Option<String>,
 }
 
-/// Makes the error for a field: its message and a hint, placed at the field's line.
-pub type ErrorAt<'a> = dyn Fn(&str, String, &str) -> Diagnostic + 'a;
-
 /// The profile fields of an author's file: `avatar`, `bio`, `links` (a list of
 /// `{name, url}`, or a table of name = URL).
-pub fn profile(
-    fields: &Map<String, Value>,
-    error_at: &ErrorAt,
-    errors: &mut Vec<Diagnostic>,
-) -> Profile {
-    let mut text = |key: &str| text_of(fields.get(key), key, error_at, errors);
-    let avatar = text("avatar");
-    let bio = text("bio");
-    let links = match fields.get("links") {
+pub fn profile(f: &mut Fields) -> Profile {
+    let all = f.all;
+    let avatar = text_of(f, all.get("avatar"), "avatar", "avatar");
+    let bio = text_of(f, all.get("bio"), "bio", "bio");
+    let links = match all.get("links") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Object(table)) => table
             .iter()
@@ -56,11 +49,11 @@ pub fn profile(
                     url: url.clone(),
                 }),
                 other => {
-                    errors.push(error_at(
+                    f.error_at(
                         "links",
                         format!("the link `{name}` must be a URL, found {}", kind_of(other)),
                         "write links: {GitHub: https://github.com/me}",
-                    ));
+                    );
                     None
                 }
             })
@@ -68,29 +61,29 @@ pub fn profile(
         Some(Value::Array(items)) => items
             .iter()
             .filter_map(|item| {
-                let record = record(item, "links", &["name", "url"], error_at, errors)?;
+                let record = record(f, item, "links", &["name", "url"])?;
                 match (record.get("name"), record.get("url")) {
                     (Some(name), Some(url)) => Some(Link {
                         name: name.clone(),
                         url: url.clone(),
                     }),
                     _ => {
-                        errors.push(error_at(
+                        f.error_at(
                             "links",
                             "every link needs a `name` and a `url`".into(),
                             "write links: [{name: GitHub, url: 'https://github.com/me'}]",
-                        ));
+                        );
                         None
                     }
                 }
             })
             .collect(),
         Some(other) => {
-            errors.push(error_at(
+            f.error_at(
                 "links",
                 format!("`links` must be a list, found {}", kind_of(other)),
                 "write links: [{name: GitHub, url: 'https://github.com/me'}]",
-            ));
+            );
             Vec::new()
         }
     };
@@ -98,21 +91,14 @@ pub fn profile(
 }
 
 /// A page's `projects`: a list of `{title, description, image, url}`, title required.
-pub fn projects(
-    fields: &Map<String, Value>,
-    error_at: &ErrorAt,
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<Project> {
+pub fn projects(f: &mut Fields) -> Vec<Project> {
     const HINT: &str = "write projects: [{title: My tool, description: What it does, url: 'https://…', image: /images/tool.png}]";
-    let items = match fields.get("projects") {
+    let items = match f.all.get("projects") {
         None | Some(Value::Null) => return Vec::new(),
         Some(Value::Array(items)) => items,
         Some(other) => {
-            errors.push(error_at(
-                "projects",
-                format!("`projects` must be a list, found {}", kind_of(other)),
-                HINT,
-            ));
+            let message = format!("`projects` must be a list, found {}", kind_of(other));
+            f.error_at("projects", message, HINT);
             return Vec::new();
         }
     };
@@ -121,11 +107,10 @@ pub fn projects(
         .enumerate()
         .filter_map(|(n, item)| {
             let mut record = record(
+                f,
                 item,
                 "projects",
                 &["title", "description", "image", "url"],
-                error_at,
-                errors,
             )?;
             match record.remove("title").filter(|t| !t.trim().is_empty()) {
                 Some(title) => Some(Project {
@@ -135,11 +120,8 @@ pub fn projects(
                     url: record.remove("url"),
                 }),
                 None => {
-                    errors.push(error_at(
-                        "projects",
-                        format!("project {} of `projects` has no `title`", n + 1),
-                        HINT,
-                    ));
+                    let message = format!("project {} of `projects` has no `title`", n + 1);
+                    f.error_at("projects", message, HINT);
                     None
                 }
             }
@@ -150,14 +132,13 @@ pub fn projects(
 /// A table of text fields out of `item`, one of the list `key`; fields other than
 /// `allowed` are errors (a typo would otherwise vanish).
 fn record(
+    f: &mut Fields,
     item: &Value,
     key: &str,
     allowed: &[&str],
-    error_at: &ErrorAt,
-    errors: &mut Vec<Diagnostic>,
 ) -> Option<std::collections::BTreeMap<String, String>> {
     let Value::Object(table) = item else {
-        errors.push(error_at(
+        f.error_at(
             key,
             format!(
                 "each item of `{key}` must be a table of fields ({}), found {}",
@@ -165,46 +146,30 @@ fn record(
                 kind_of(item)
             ),
             "write each item as {name: value, …} or a `- ` item with indented fields",
-        ));
+        );
         return None;
     };
     let mut out = std::collections::BTreeMap::new();
     for (field, value) in table {
         if !allowed.contains(&field.as_str()) {
-            errors.push(error_at(
+            f.error_at(
                 key,
                 format!("`{field}` is not a field of `{key}`"),
                 &format!("the fields are {}", allowed.join(", ")),
-            ));
+            );
             continue;
         }
-        if let Some(text) = text_of(Some(value), &format!("{key}: {field}"), error_at, errors) {
+        if let Some(text) = text_of(f, Some(value), key, &format!("{key}: {field}")) {
             out.insert(field.clone(), text);
         }
     }
     Some(out)
 }
 
-fn text_of(
-    value: Option<&Value>,
-    key: &str,
-    error_at: &ErrorAt,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    match value {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(Value::String(s)) => Some(s.trim().to_owned()),
-        Some(other) => {
-            let field = key.split(':').next().unwrap_or(key);
-            errors.push(error_at(
-                field,
-                format!("`{key}` must be text, found {}", kind_of(other)),
-                "quote the value",
-            ));
-            None
-        }
-    }
+/// The text of a card's field, trimmed; none when it is empty.
+fn text_of(f: &mut Fields, value: Option<&Value>, key: &str, name: &str) -> Option<String> {
+    let text = f.text_in(value.filter(|v| !v.is_null())?, key, name)?;
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]
@@ -212,30 +177,30 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn fields(yaml: &str) -> Map<String, Value> {
+    /// What `read` makes of the front matter `yaml`, and the messages of its errors.
+    fn read<T>(yaml: &str, read: impl Fn(&mut Fields) -> T) -> (T, Vec<String>) {
         let text = format!("---\n{yaml}---\n");
-        super::super::front_matter::split(Path::new("a.md"), &text)
-            .unwrap()
-            .fields
-    }
-
-    fn error_at(key: &str, message: String, _hint: &str) -> Diagnostic {
-        Diagnostic::new(Path::new("a.md"), format!("{key}: {message}"))
+        let path = Path::new("a.md");
+        let split = super::super::front_matter::split(path, &text).unwrap();
+        let mut f = Fields {
+            path,
+            text: &text,
+            split: &split,
+            all: &split.fields,
+            errors: Vec::new(),
+        };
+        let value = read(&mut f);
+        (value, f.errors.iter().map(|e| e.message.clone()).collect())
     }
 
     #[test]
     fn links_as_a_list_or_a_table() {
-        let mut errors = Vec::new();
-        let list = profile(
-            &fields("avatar: /me.png\nlinks:\n  - {name: GitHub, url: 'https://github.com/me'}\n"),
-            &error_at,
-            &mut errors,
+        let (list, errors) = read(
+            "avatar: /me.png\nlinks:\n  - {name: GitHub, url: 'https://github.com/me'}\n",
+            profile,
         );
-        let table = profile(
-            &fields("links: {GitHub: 'https://github.com/me'}\n"),
-            &error_at,
-            &mut errors,
-        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let (table, errors) = read("links: {GitHub: 'https://github.com/me'}\n", profile);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(list.avatar.as_deref(), Some("/me.png"));
         assert_eq!(list.links, table.links);
@@ -244,29 +209,22 @@ mod tests {
 
     #[test]
     fn every_broken_project_is_reported() {
-        let mut errors = Vec::new();
-        let found = projects(
-            &fields("projects:\n  - title: A\n    url: /a/\n  - description: no title\n  - title: B\n    colour: red\n  - plain\n"),
-            &error_at,
-            &mut errors,
+        let (found, messages) = read(
+            "projects:\n  - title: A\n    url: /a/\n  - description: no title\n  - title: B\n    colour: red\n  - plain\n  - title: C\n    url: [x]\n",
+            projects,
         );
         assert_eq!(
             found.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(),
-            ["A", "B"]
+            ["A", "B", "C"]
         );
-        let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        assert_eq!(errors.len(), 3, "{messages:?}");
-        assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("project 2 of `projects` has no `title`")),
-            "{messages:?}"
-        );
-        assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("`colour` is not a field of `projects`")),
-            "{messages:?}"
+        assert_eq!(
+            messages,
+            [
+                "project 2 of `projects` has no `title`",
+                "`colour` is not a field of `projects`",
+                "each item of `projects` must be a table of fields (title, description, image, url), found text",
+                "`projects: url` must be text, found a list",
+            ],
         );
     }
 }

@@ -17,26 +17,12 @@ pub struct Fields<'a> {
     pub errors: Vec<Diagnostic>,
 }
 
-/// A problem with the value of `key`, at the key's place in the file.
-pub fn diagnostic_at(
-    path: &Path,
-    text: &str,
-    split: &Split,
-    key: &str,
-    message: String,
-    hint: &str,
-) -> Diagnostic {
-    let d = Diagnostic::new(path, message).hint(hint);
-    match split.key_position(key) {
-        Some((line, col)) => d.at(text, line, col),
-        None => d.at(text, 1, 1),
-    }
-}
-
 impl Fields<'_> {
+    /// A problem with the value of `key`, at the key's place in the file.
     pub fn error_at(&mut self, key: &str, message: String, hint: &str) {
-        let d = diagnostic_at(self.path, self.text, self.split, key, message, hint);
-        self.errors.push(d);
+        let d = Diagnostic::new(self.path, message).hint(hint);
+        let (line, column) = self.split.key_position(key).unwrap_or((1, 1));
+        self.errors.push(d.at(self.text, line, column));
     }
 
     /// A field that should be there and is not: reported where the front matter starts.
@@ -53,10 +39,17 @@ impl Fields<'_> {
     }
 
     pub fn text(&mut self, key: &str) -> Option<String> {
-        let value = self.get(key)?;
+        let all = self.all;
+        let value = all.get(key).filter(|v| !v.is_null())?;
+        self.text_in(value, key, key)
+    }
+
+    /// The text of `value`, written under the top-level `key` and named `name` in a
+    /// message (`links: url` for a field of an item of `links`).
+    pub fn text_in(&mut self, value: &Value, key: &str, name: &str) -> Option<String> {
         let text = scalar_text(value);
         if text.is_none() {
-            let message = format!("`{key}` must be text, found {}", kind_of(value));
+            let message = format!("`{name}` must be text, found {}", kind_of(value));
             self.error_at(key, message, "quote the value");
         }
         text

@@ -3,7 +3,7 @@
 use super::cards::{self, Profile, Project};
 use super::date::{jekyll_date, Date};
 use super::discover::Kind;
-use super::fields::{diagnostic_at, scalar_text, Fields};
+use super::fields::{scalar_text, Fields};
 use super::front_matter::{kind_of, Split};
 use super::keys::{AUTHOR_FIELDS, KNOWN};
 use crate::error::Diagnostic;
@@ -98,15 +98,8 @@ pub fn parse_meta(
     }
     let permalink = permalink(&mut f);
     let aliases = aliases(&mut f);
-    let (profile, projects) = {
-        let (path, text, split) = (f.path, f.text, f.split);
-        let error_at = |key: &str, message: String, hint: &str| {
-            diagnostic_at(path, text, split, key, message, hint)
-        };
-        let profile =
-            (kind == Kind::Author).then(|| cards::profile(f.all, &error_at, &mut f.errors));
-        (profile, cards::projects(f.all, &error_at, &mut f.errors))
-    };
+    let profile = (kind == Kind::Author).then(|| cards::profile(&mut f));
+    let projects = cards::projects(&mut f);
     let canonical_key = canonical_key(f.all);
     let web = ["http", "https"].as_slice();
     let or_mail = ["http", "https", "mailto"].as_slice();

@@ -46,6 +46,12 @@ pub struct Document {
     /// What of the body a page cannot show as written (an unknown MDX component or
     /// shortcode, a formula that cannot be converted), by place in the body.
     pub body_warnings: Vec<markdown::BodyWarning>,
+    /// Where places of the body's Markdown were in the body, when a rewrite (MDX,
+    /// shortcodes) moved them.
+    pub body_map: markdown::SourceMap,
+    /// The length of the body's Markdown in bytes: a feed carries a huge post by its
+    /// summary, and knows it before the HTML is made.
+    pub body_len: usize,
 }
 
 /// A document just parsed, with the Markdown its body is rendered from later.
@@ -66,6 +72,12 @@ impl Document {
             Some(s) => Cow::Owned(crate::html::escape(s)),
             None => Cow::Borrowed(&outline.summary_html),
         }
+    }
+
+    /// The line and column in the file of a place in the Markdown the body became (where
+    /// its outline's links are noted), which a rewrite may have moved.
+    pub fn markdown_in_file(&self, at: (usize, usize)) -> (usize, usize) {
+        self.in_file(self.body_map.source(at))
     }
 
     /// The line and column in the file of a place in the body.
@@ -216,6 +228,8 @@ pub fn parse(
         misspelt,
         meta_links,
         body_warnings: prepared.warnings,
+        body_map: prepared.map,
+        body_len: prepared.markdown.len(),
         meta,
     };
     Ok(Parsed {

@@ -34,12 +34,23 @@ impl HeadingIds {
 }
 
 /// Gives every heading an id (its own `{#id}` or a GitHub-style slug, unique in the page)
-/// and an anchor link, and records it in `toc`.
-pub fn anchor_headings<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> Vec<Event<'a>> {
+/// and an anchor link, and records it in `toc`. Events stream through: only a heading's
+/// own events wait, until its title is known.
+pub fn anchor_headings<'a, 't>(
+    events: impl Iterator<Item = Event<'a>> + 't,
+    toc: &'t mut Vec<TocEntry>,
+) -> impl Iterator<Item = Event<'a>> + 't
+where
+    'a: 't,
+{
     let mut ids = HeadingIds::default();
-    let mut out = Vec::with_capacity(events.len() + 8);
-    let mut iter = events.into_iter();
-    while let Some(event) = iter.next() {
+    let mut events = events;
+    let mut waiting = std::collections::VecDeque::new();
+    std::iter::from_fn(move || {
+        if let Some(event) = waiting.pop_front() {
+            return Some(event);
+        }
+        let event = events.next()?;
         let Event::Start(Tag::Heading {
             level,
             id,
@@ -47,18 +58,16 @@ pub fn anchor_headings<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> V
             attrs: _,
         }) = event
         else {
-            out.push(event);
-            continue;
+            return Some(event);
         };
-        let mut inner = Vec::new();
         let mut title = String::new();
-        for e in iter.by_ref() {
+        for e in events.by_ref() {
             match &e {
                 Event::End(TagEnd::Heading(_)) => break,
                 Event::Text(t) | Event::Code(t) => title.push_str(t),
                 _ => {}
             }
-            inner.push(e);
+            waiting.push_back(e);
         }
         let entry = ids.entry(level, id.as_deref(), &title);
         let (n, id) = (entry.level, &entry.id);
@@ -71,15 +80,13 @@ pub fn anchor_headings<'a>(events: Vec<Event<'a>>, toc: &mut Vec<TocEntry>) -> V
             ));
         }
         open.push('>');
-        out.push(Event::Html(CowStr::from(open)));
-        out.extend(inner);
-        out.push(Event::Html(CowStr::from(format!(
+        waiting.push_back(Event::Html(CowStr::from(format!(
             "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
             crate::html::escape(id)
         ))));
         toc.push(entry);
-    }
-    out
+        Some(Event::Html(CowStr::from(open)))
+    })
 }
 
 fn level_number(level: HeadingLevel) -> u8 {

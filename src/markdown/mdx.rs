@@ -11,7 +11,8 @@
 //! Line breaks are kept where things are removed, so that the lines after them keep their
 //! numbers for warnings and the link check.
 
-use super::rewrite::{newlines, own_block, BodyWarning, Edits};
+use super::rewrite::{newlines, own_block, BodyWarning, Edits, SourceMap};
+use super::Prepared;
 use crate::html::escape;
 use markdown_rs::mdast::{AttributeContent, AttributeValue, Node};
 use markdown_rs::{to_mdast, Constructs, MdxSignal, ParseOptions};
@@ -50,12 +51,15 @@ impl TocInline {
     }
 }
 
-/// An MDX body rewritten to Markdown with HTML, and what could not be shown as written.
-pub fn to_markdown(body: &str) -> (String, Vec<BodyWarning>) {
+/// An MDX body rewritten to Markdown with HTML, and what could not be shown as written
+/// (at its place in `body`).
+pub fn to_markdown(body: &str) -> Prepared {
     // MDX has no HTML comments (`<!-- -->` is a syntax error there), but Markdown moved
     // to MDX keeps them: markdown-rs stops at each one outside code, which is dropped
     // before reading again. Each round removes one `<!--`, so the rounds are bounded.
     let mut text = std::borrow::Cow::Borrowed(body);
+    // From the text without those comments back to the body.
+    let mut map = SourceMap::default();
     let tree = loop {
         let parsed = super::caught::caught(|| to_mdast(&text, &parse_options()));
         let message = match parsed {
@@ -66,7 +70,7 @@ pub fn to_markdown(body: &str) -> (String, Vec<BodyWarning>) {
                     at: (1, 1),
                     message: "this MDX could not be read (the MDX parser failed on it): the file is rendered as plain Markdown".to_owned(),
                 };
-                return (without_module_lines(&text), vec![warning]);
+                return fallback(&text, warning, map);
             }
         };
         let point = match message.place.as_deref() {
@@ -74,8 +78,10 @@ pub fn to_markdown(body: &str) -> (String, Vec<BodyWarning>) {
             Some(markdown_rs::message::Place::Position(p)) => Some(&p.start),
             None => None,
         };
-        if let Some(without) = point.and_then(|p| without_html_comment_at(&text, p.offset)) {
+        if let Some((without, moves)) = point.and_then(|p| without_html_comment_at(&text, p.offset))
+        {
             text = std::borrow::Cow::Owned(without);
+            map = map.then(moves);
             continue;
         }
         let warning = BodyWarning {
@@ -85,7 +91,7 @@ pub fn to_markdown(body: &str) -> (String, Vec<BodyWarning>) {
                 message.reason
             ),
         };
-        return (without_module_lines(&text), vec![warning]);
+        return fallback(&text, warning, map);
     };
     let body = &*text;
     let mut rewrite = Rewrite {
@@ -97,7 +103,22 @@ pub fn to_markdown(body: &str) -> (String, Vec<BodyWarning>) {
     let Rewrite {
         edits, warnings, ..
     } = rewrite;
-    (edits.apply(body), warnings)
+    let (markdown, moves) = edits.apply(body);
+    Prepared {
+        markdown,
+        warnings: warnings.into_iter().map(|w| w.traced(&map)).collect(),
+        map: map.then(moves),
+    }
+}
+
+/// The old way, for a text markdown-rs cannot read ([`without_module_lines`]), warned.
+fn fallback(text: &str, warning: BodyWarning, map: SourceMap) -> Prepared {
+    Prepared {
+        markdown: without_module_lines(text),
+        warnings: vec![warning.traced(&map)],
+        // Whole lines are emptied: every place left keeps its line and column.
+        map,
+    }
 }
 
 fn parse_options() -> ParseOptions {
@@ -135,16 +156,14 @@ fn parse_options() -> ParseOptions {
 /// `text` without the HTML comment markdown-rs stopped at (`offset` is at its `<` or
 /// its `!`), its line breaks kept so that later lines keep their numbers; `None` when
 /// no closed comment starts there.
-fn without_html_comment_at(text: &str, offset: usize) -> Option<String> {
+fn without_html_comment_at(text: &str, offset: usize) -> Option<(String, SourceMap)> {
     let start = [offset.checked_sub(1)?, offset]
         .into_iter()
         .find(|&at| text.get(at..).is_some_and(|t| t.starts_with("<!--")))?;
     let end = start + 4 + text[start + 4..].find("-->")? + 3;
-    let mut out = String::with_capacity(text.len());
-    out.push_str(&text[..start]);
-    out.extend(text[start..end].chars().filter(|&c| c == '\n'));
-    out.push_str(&text[end..]);
-    Some(out)
+    let mut edits = Edits::default();
+    edits.blank(text, start..end);
+    Some(edits.apply(text))
 }
 
 /// Whether every `(`, `[` and `{` of some JavaScript is closed, strings and comments aside.
@@ -508,7 +527,8 @@ mod tests {
     use super::*;
 
     fn md(body: &str) -> (String, Vec<BodyWarning>) {
-        to_markdown(body)
+        let prepared = to_markdown(body);
+        (prepared.markdown, prepared.warnings)
     }
 
     #[test]

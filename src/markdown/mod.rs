@@ -20,7 +20,7 @@ pub mod shortcodes;
 pub use headings::TocEntry;
 pub use outline::{outline, Outline, MORE_MARKER};
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
-pub use rewrite::BodyWarning;
+pub use rewrite::{BodyWarning, SourceMap};
 
 /// A body's whole HTML, made only when a page or a feed shows it (see [`crate::memo`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,11 +60,13 @@ pub(crate) fn parser_options() -> Options {
         | Options::ENABLE_MATH
 }
 
-/// A body as [`outline`] and [`render`] read it, and what of it a page cannot show as
-/// written, by line and column in the body.
+/// A body as [`outline`] and [`render`] read it, what of it a page cannot show as
+/// written (by line and column in the body), and where the places of the Markdown were
+/// in the body when a rewrite (MDX, shortcodes) moved them.
 pub struct Prepared {
     pub markdown: String,
     pub warnings: Vec<BodyWarning>,
+    pub map: SourceMap,
 }
 
 /// A body made ready when it is loaded: MDX rewritten to Markdown ([`mdx`]), shortcodes
@@ -72,14 +74,26 @@ pub struct Prepared {
 /// converted found ([`math`]). A body with no `$`, `{{` or `{%` (most of them) is
 /// not parsed here.
 pub fn prepare(body: String, is_mdx: bool, posts: &crate::content::permalink::Pattern) -> Prepared {
-    let (markdown, mut warnings) = match is_mdx {
+    let Prepared {
+        markdown,
+        mut warnings,
+        map,
+    } = match is_mdx {
         true => mdx::to_markdown(&body),
-        false => (body, Vec::new()),
+        false => Prepared {
+            markdown: body,
+            warnings: Vec::new(),
+            map: SourceMap::default(),
+        },
     };
     let has_math = memchr::memchr(b'$', markdown.as_bytes()).is_some();
     let has_tags = shortcodes::may_have_tags(&markdown);
     if !has_math && !has_tags {
-        return Prepared { markdown, warnings };
+        return Prepared {
+            markdown,
+            warnings,
+            map,
+        };
     }
     // Code and formulas are never shortcodes: `{{<` in a code block is an example.
     let mut verbatim = Vec::new();
@@ -87,22 +101,28 @@ pub fn prepare(body: String, is_mdx: bool, posts: &crate::content::permalink::Pa
         match &event {
             Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => verbatim.push(range.clone()),
             Event::InlineMath(_) | Event::DisplayMath(_) => {
-                warnings.extend(math::problem(&markdown, &event, &range));
+                let problem = math::problem(&markdown, &event, &range);
+                warnings.extend(problem.map(|w| w.traced(&map)));
                 verbatim.push(range.clone());
             }
             _ => {}
         }
     }
-    let markdown = match has_tags {
-        true => {
-            verbatim.sort_by_key(|r| r.start);
-            let (expanded, found) = shortcodes::expand(&markdown, &verbatim, posts);
-            warnings.extend(found);
-            expanded
-        }
-        false => markdown,
-    };
-    Prepared { markdown, warnings }
+    if !has_tags {
+        return Prepared {
+            markdown,
+            warnings,
+            map,
+        };
+    }
+    verbatim.sort_by_key(|r| r.start);
+    let expanded = shortcodes::expand(&markdown, &verbatim, posts);
+    warnings.extend(expanded.warnings.into_iter().map(|w| w.traced(&map)));
+    Prepared {
+        markdown: expanded.markdown,
+        warnings,
+        map: map.then(expanded.map),
+    }
 }
 
 /// The event adapters both passes (the whole HTML, the outline) read a body through, so
@@ -158,26 +178,41 @@ fn render_events(
         Box::new(parsed.map(|(event, _)| event))
     };
     let mut first_image = None;
-    let highlighted: Vec<Event> = highlight::highlight_code(
-        transformed(events, options, place, &mut first_image),
-        options.highlight_cache.as_deref(),
-    )
-    .collect();
+    let mut tap = with_outline.then(|| outline::Tap::new(body));
+    let mut toc = Vec::new();
+    let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
+    {
+        // Events stream from the parser to the HTML, none kept but the summary's and a
+        // heading's until its end: a huge body's events would take more memory than
+        // its HTML.
+        let highlighted = highlight::highlight_code(
+            transformed(events, options, place, &mut first_image),
+            options.highlight_cache.as_deref(),
+        )
+        .inspect(|event| {
+            if let Some(tap) = &mut tap {
+                tap.see(event);
+            }
+        });
+        let anchored = headings::anchor_headings(highlighted, &mut toc);
+        if body.contains(mdx::TOC_MARKER) {
+            // The table of contents an MDX `<TOCInline />` asks for needs every heading.
+            let mut events: Vec<Event> = anchored.collect();
+            inline_toc(&mut events, &toc);
+            html::push_html(&mut out, events.into_iter().map(labelled_task_marker));
+        } else {
+            html::push_html(&mut out, anchored.map(labelled_task_marker));
+        }
+    }
     let card = match (&options.images, first_image) {
         (Some(images), Some(first)) if place.wants_card => images.card(&first),
         _ => None,
     };
-    let mut toc = Vec::new();
-    let outline =
-        with_outline.then(|| outline::of_highlighted(&highlighted, Vec::new(), options, place));
-    let mut events = headings::anchor_headings(highlighted, &mut toc);
-    if body.contains(mdx::TOC_MARKER) {
-        inline_toc(&mut events, &toc);
-    }
     let links = link_places::places(body, found);
-    let outline = outline.map(|o| Outline { toc, links, ..o });
-    let mut out = String::with_capacity(body.len() * 3 / 2 + 256);
-    html::push_html(&mut out, events.into_iter().map(labelled_task_marker));
+    let outline = tap.map(|tap| Outline {
+        links,
+        ..tap.outline(toc, options, place)
+    });
     // Highlighted code makes the HTML several times the Markdown, and the string grows
     // by doubling: kept as it is, a body would hold up to twice its HTML while a feed
     // still needs it.

@@ -91,24 +91,63 @@ pub fn outline(body: &str, options: &MarkdownOptions, place: Place) -> Outline {
     }
 }
 
-/// The outline of a body from the events [`super::render_with_outline`] has at hand
-/// anyway: the whole body, links rewritten and code highlighted, and its headings.
-pub(super) fn of_highlighted(
-    events: &[Event],
-    toc: Vec<TocEntry>,
-    options: &MarkdownOptions,
-    place: Place,
-) -> Outline {
-    let mut words = Words::default();
-    events.iter().for_each(|e| words.count(e));
-    let more_at = events.iter().position(is_more_marker);
-    let summary_events: &[Event] = match more_at {
-        Some(i) => &events[..i],
-        None => first_paragraph(events),
-    };
-    let summary_events =
-        from_elsewhere(without_footnotes(summary_events), &options.base_path, place);
-    finish(&summary_events, more_at.is_some(), toc, words.total)
+/// The outline of a body made from the events [`super::render_with_outline`] has at
+/// hand anyway (the whole body, links rewritten and code highlighted), as they stream
+/// past on their way to the HTML: only the summary's events are kept.
+pub(super) struct Tap<'a> {
+    may_have_marker: bool,
+    kept: Vec<Event<'a>>,
+    collecting: bool,
+    more_at: Option<usize>,
+    words: Words,
+}
+
+impl<'a> Tap<'a> {
+    pub(super) fn new(body: &str) -> Self {
+        Tap {
+            may_have_marker: body.contains(MORE_MARKER),
+            kept: Vec::new(),
+            collecting: true,
+            more_at: None,
+            words: Words::default(),
+        }
+    }
+
+    pub(super) fn see(&mut self, event: &Event<'a>) {
+        self.words.count(event);
+        if !self.collecting {
+            return;
+        }
+        if is_more_marker(event) {
+            self.more_at = Some(self.kept.len());
+            self.collecting = false;
+            return;
+        }
+        let ends_paragraph = matches!(event, Event::End(TagEnd::Paragraph));
+        self.kept.push(event.clone());
+        self.collecting = self.may_have_marker || !ends_paragraph;
+    }
+
+    /// The outline, with the headings the HTML pass found.
+    pub(super) fn outline(
+        self,
+        toc: Vec<TocEntry>,
+        options: &MarkdownOptions,
+        place: Place,
+    ) -> Outline {
+        let summary_events: &[Event] = match self.more_at {
+            Some(i) => &self.kept[..i],
+            None => first_paragraph(&self.kept),
+        };
+        let summary_events =
+            from_elsewhere(without_footnotes(summary_events), &options.base_path, place);
+        finish(
+            &summary_events,
+            self.more_at.is_some(),
+            toc,
+            self.words.total,
+        )
+    }
 }
 
 /// The outline, from the summary's events (highlighted, without footnotes). The summary

@@ -187,13 +187,20 @@ pub fn entries(
         .collect()
 }
 
+/// The longest body (its Markdown, in bytes) a feed carries whole; a longer one is
+/// carried by its summary. Feed readers fetch every feed again and again, and many give
+/// up on a feed of tens of megabytes; and the escaped HTML of a 50 MB post, twice (RSS
+/// and Atom), would be most of what a build holds in memory.
+pub const WHOLE_POST_LIMIT: usize = 1024 * 1024;
+
 /// Per post: `None` when no feed carries it, else whether some feed carries it whole
 /// (its content, not only its summary).
 pub fn carried(site: &Site, config: &Config) -> Vec<Option<bool>> {
     let mut wanted: Vec<Option<bool>> = vec![None; site.posts.len()];
     let mut mark = |posts: &[usize], full: bool| {
         for &i in newest_published(site, config, posts) {
-            wanted[i] = Some(wanted[i].unwrap_or(false) || full);
+            let whole = full && site.posts[i].body_len <= WHOLE_POST_LIMIT;
+            wanted[i] = Some(wanted[i].unwrap_or(false) || whole);
         }
     };
     mark(

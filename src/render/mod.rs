@@ -13,6 +13,7 @@ pub mod plan;
 pub mod redirects;
 pub mod search;
 pub mod sitemap;
+mod splice;
 pub mod templates;
 
 pub mod views;
@@ -355,6 +356,12 @@ fn render_with(
                 Ok((template, fingerprint))
             },
             || {
+                if let Some(doc) = page.document(site) {
+                    if doc.body_len > splice::SPLICE_FROM {
+                        let (html, outline) = body(doc)?;
+                        return splice::page(page, &path, &inputs, &base, templates, html, outline);
+                    }
+                }
                 let mut context = base.clone();
                 let template = context::page_values(page, &inputs, &mut context)?;
                 let html = templates.render(&template, &context);

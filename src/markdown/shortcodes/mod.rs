@@ -9,7 +9,8 @@
 
 mod tags;
 
-use super::rewrite::{line_column, own_block, BodyWarning, Edits};
+use super::rewrite::{line_column, own_block, BodyWarning, Edits, SourceMap};
+use super::Prepared;
 use crate::content::permalink::{Pattern, PostValues};
 use crate::html::escape;
 use std::ops::Range;
@@ -21,12 +22,9 @@ pub fn may_have_tags(markdown: &str) -> bool {
         || memchr::memmem::find(markdown.as_bytes(), b"{%").is_some()
 }
 
-/// The body with every tag outside `code` (sorted byte ranges) written out.
-pub fn expand(
-    markdown: &str,
-    code: &[Range<usize>],
-    posts: &Pattern,
-) -> (String, Vec<BodyWarning>) {
+/// The body with every tag outside `code` (sorted byte ranges) written out; warnings
+/// are at their places in `markdown`.
+pub fn expand(markdown: &str, code: &[Range<usize>], posts: &Pattern) -> Prepared {
     let tags = find_tags(markdown, code);
     let mut expansion = Expansion {
         text: markdown,
@@ -42,10 +40,15 @@ pub fn expand(
     let Expansion {
         edits, warnings, ..
     } = expansion;
-    if edits.is_empty() {
-        return (markdown.to_owned(), warnings);
+    let (markdown, map) = match edits.is_empty() {
+        true => (markdown.to_owned(), SourceMap::default()),
+        false => edits.apply(markdown),
+    };
+    Prepared {
+        markdown,
+        warnings,
+        map,
     }
-    (edits.apply(markdown), warnings)
 }
 
 struct Expansion<'t> {
@@ -375,7 +378,8 @@ mod tests {
     }
 
     fn expand_all(text: &str) -> (String, Vec<BodyWarning>) {
-        expand(text, &[], &default_posts())
+        let expanded = expand(text, &[], &default_posts());
+        (expanded.markdown, expanded.warnings)
     }
 
     #[test]
@@ -399,7 +403,11 @@ mod tests {
     fn post_url_follows_the_post_pattern() {
         let jekyll = Pattern::posts("/{year}/{month}/{day}/{slug}.html").unwrap();
         let text = "[Old]({% post_url 2019-05-04-hello-world %}) [L]({% link _posts/2019-05-04-hello-world.md %})\n";
-        let (out, warnings) = expand(text, &[], &jekyll);
+        let Prepared {
+            markdown: out,
+            warnings,
+            ..
+        } = expand(text, &[], &jekyll);
         assert_eq!(
             out,
             "[Old](/2019/05/04/hello-world.html) [L](/2019/05/04/hello-world.html)\n"
@@ -465,7 +473,11 @@ mod tests {
     fn jekyll_links_and_hugo_escaped_shortcodes() {
         let text = "[a]({% link _posts/2019-05-04-hello.md %}) [b]({% link about.md %})\n\n`{{</* figure src=\"x\" */>}}`\n";
         let in_code = [0..3, 69..97];
-        let (out, warnings) = expand(text, &in_code, &default_posts());
+        let Prepared {
+            markdown: out,
+            warnings,
+            ..
+        } = expand(text, &in_code, &default_posts());
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(
             out,
@@ -477,6 +489,6 @@ mod tests {
     fn tags_in_code_are_left_alone() {
         let text = "Use `{{< figure >}}`.\n";
         let code = vec![4..20, 30..40];
-        assert_eq!(expand(text, &code, &default_posts()).0, text);
+        assert_eq!(expand(text, &code, &default_posts()).markdown, text);
     }
 }

@@ -1,7 +1,8 @@
 //! The search index: every published post and page (never a draft) as a [`Record`] of
 //! its title, date, tags, headings and body text, made on the rendering threads as each
-//! page is made, then merged in plan order into small files under `[search] output`
-//! (see [`index`] for the format) that the theme's `search.js` fetches as a search needs.
+//! page is made, then handed in plan order to the [`index::Writer`], which makes small
+//! files under `[search] output` (see [`index`] for the format), each chunk's as soon as
+//! its last record comes, that the theme's `search.js` fetches as a search needs.
 //! Words are indexed by their stem in the site's language ([`stem`]).
 //!
 //! Written here rather than with Pagefind's library, which cost three times a whole
@@ -9,7 +10,8 @@
 //! on one thread) and 4.5 GB of memory at 10,000.
 //!
 //! `serve` keeps each document's record by URL and revision ([`Kept`]), so after an edit
-//! only changed documents are read again; the merge is redone each build. After its
+//! only changed documents are read again; the files are written anew each build (a
+//! one-off build keeps no record once it is written). After its
 //! first build serve lets the index lag ([`Kept::lag`]): a build leaves its records
 //! [held](Held) and serve writes the files after it has sent the reload.
 

@@ -141,34 +141,42 @@ impl Prose {
 /// Whether `name` is an inline element's: its tags join the text around them
 /// (`<em>in</em>side` is one word); every other tag separates words.
 fn is_inline(name: &str) -> bool {
-    // Lowercased into a small buffer and matched as bytes: a body has thousands of tags.
-    let name = name.as_bytes();
-    let mut lower = [0u8; 6];
-    let Some(lower) = lower.get_mut(..name.len()) else {
-        return false;
-    };
-    for (l, b) in lower.iter_mut().zip(name) {
-        *l = b.to_ascii_lowercase();
+    // Matched as bytes (a body has thousands of tags), lowercased only when they are not
+    // lowercase already.
+    fn inline(name: &[u8]) -> bool {
+        matches!(
+            name,
+            b"a" | b"abbr"
+                | b"b"
+                | b"code"
+                | b"del"
+                | b"em"
+                | b"i"
+                | b"ins"
+                | b"kbd"
+                | b"mark"
+                | b"s"
+                | b"small"
+                | b"span"
+                | b"strong"
+                | b"sub"
+                | b"sup"
+                | b"u"
+        )
     }
-    matches!(
-        &*lower,
-        b"a" | b"abbr"
-            | b"b"
-            | b"code"
-            | b"del"
-            | b"em"
-            | b"i"
-            | b"ins"
-            | b"kbd"
-            | b"mark"
-            | b"s"
-            | b"small"
-            | b"span"
-            | b"strong"
-            | b"sub"
-            | b"sup"
-            | b"u"
-    )
+    let name = name.as_bytes();
+    if inline(name) {
+        return true;
+    }
+    let mut lower = [0u8; 6];
+    match lower.get_mut(..name.len()) {
+        Some(lower) if name.iter().any(u8::is_ascii_uppercase) => {
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            inline(lower)
+        }
+        _ => false,
+    }
 }
 
 fn tag_name(inside: &str) -> &str {

@@ -314,7 +314,7 @@ fn render_with(
         .collect();
     let of = |doc: &Document| bodies.get(doc.revision).ok_or_else(|| body_gone(doc));
     let keep = memo.pages.retention() == Retention::Keep;
-    let mut indexer = search::Indexer::start(config, &memo.search, keep);
+    let (records, mut indexer) = search::Indexer::start(config, &memo.search, keep).unzip();
     let searching = indexer.is_some();
     let indexed = move |doc: &Document| searching && search::Indexer::wants(doc);
     let body = |doc: &Document| -> Result<(Arc<Rendered>, Arc<Outline>), Diagnostic> {
@@ -359,7 +359,7 @@ fn render_with(
                 if let Some(doc) = page.document(site) {
                     if doc.body_len > splice::SPLICE_FROM {
                         let (html, outline) = body(doc)?;
-                        return splice::page(page, &path, &inputs, &base, templates, html, outline);
+                        return splice::page(page, path, &inputs, &base, templates, html, outline);
                     }
                 }
                 let mut context = base.clone();
@@ -380,32 +380,51 @@ fn render_with(
         (0..plan.len()).partition(|&i| plan[i].document(site).is_some());
     // Own pages render in parallel a chunk at a time, each with its document's search
     // record, and the records reach the indexer in plan order (a document's number in
-    // the index is its place there). The chunk bounds what waits in memory.
+    // the index is its place there). The chunk bounds what waits in memory. The indexer
+    // takes a chunk's records while the next chunk renders.
     let mut results: Vec<Result<Made, Diagnostic>> = Vec::with_capacity(plan.len());
-    for chunk in own.chunks(search::CHUNK) {
-        let made: Vec<_> = chunk
-            .par_iter()
-            .map(|&i| {
-                let made = make_page(i)?;
-                let record = match (&indexer, plan[i].document(site)) {
-                    (Some(indexer), Some(doc)) if indexed(doc) => {
-                        let url = format!("{}{}", config.base_path(), paths[i].0);
-                        Some(indexer.record(doc, url, || body(doc))?)
-                    }
-                    _ => None,
-                };
-                Ok((made, record))
-            })
-            .collect();
+    type PageAndRecord = Result<(Made, Option<search::Recorded>), Diagnostic>;
+    let hand_over = |made: Vec<PageAndRecord>,
+                     indexer: &mut Option<search::Indexer>,
+                     results: &mut Vec<Result<Made, Diagnostic>>| {
         for m in made {
-            results.push(m.map(|(made, record)| {
-                if let (Some(indexer), Some(record)) = (&mut indexer, record) {
-                    indexer.add(record);
+            let (made, record) = match m {
+                Ok(made) => made,
+                Err(e) => {
+                    results.push(Err(e));
+                    continue;
                 }
-                made
-            }));
+            };
+            results.push(Ok(made));
+            // The index's files this record completes go now: a build does not hold
+            // every document's text until the end.
+            if let (Some(indexer), Some(record)) = (indexer.as_mut(), record) {
+                results.extend(indexer.add(record).into_iter().map(|f| send_file(dest, f)));
+            }
         }
+    };
+    let mut waiting: Vec<PageAndRecord> = Vec::new();
+    for chunk in own.chunks(search::CHUNK) {
+        let render_chunk = || {
+            chunk
+                .par_iter()
+                .map(|&i| {
+                    let made = make_page(i)?;
+                    let record = match (&records, plan[i].document(site)) {
+                        (Some(records), Some(doc)) if indexed(doc) => {
+                            let url = format!("{}{}", config.base_path(), paths[i].0);
+                            Some(records.record(doc, url, || body(doc))?)
+                        }
+                        _ => None,
+                    };
+                    Ok((made, record))
+                })
+                .collect()
+        };
+        let last = std::mem::take(&mut waiting);
+        (waiting, ()) = rayon::join(render_chunk, || hand_over(last, &mut indexer, &mut results));
     }
+    hand_over(waiting, &mut indexer, &mut results);
     times.mark("own pages");
     results.par_extend(generated.par_iter().map(|&i| make_page(i)));
     times.mark("lists and tags");
@@ -463,11 +482,12 @@ fn render_with(
             .collect(),
     };
     let index = indexer.map(|i| i.files(&memo.search)).unwrap_or_default();
-    results.extend(generated.into_iter().chain(index).map(|file| {
-        let mut made = Made::default();
-        made.send(dest, file)?;
-        Ok(made)
-    }));
+    results.extend(
+        generated
+            .into_iter()
+            .chain(index)
+            .map(|file| send_file(dest, file)),
+    );
     times.mark("sitemap, redirects, search");
 
     let mut made = Made::default();
@@ -510,14 +530,18 @@ fn base_context(config: &Config) -> Context {
 
 /// Hands a made page to its destination.
 fn send(dest: &dyn Destination, path: String, bytes: Bytes) -> Result<Made, Diagnostic> {
-    let mut made = Made::default();
-    made.send(
+    send_file(
         dest,
         OutputFile {
             path,
             body: Body::Bytes(bytes),
         },
-    )?;
+    )
+}
+
+fn send_file(dest: &dyn Destination, file: OutputFile) -> Result<Made, Diagnostic> {
+    let mut made = Made::default();
+    made.send(dest, file)?;
     Ok(made)
 }
 

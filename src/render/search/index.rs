@@ -23,11 +23,10 @@
 use super::stem::{self, Stems};
 use super::text::{self, MAX_TERM};
 use crate::output::OutputFile;
-use foldhash::HashMap;
+use foldhash::fast::FixedState;
 use rust_stemmers::Algorithm;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::fmt::Write;
 use std::sync::Arc;
 
 /// Documents per `docs/<n>.json` file.
@@ -66,7 +65,7 @@ pub struct Record {
     /// Where each block of `text` starts and ends, in bytes.
     #[serde(skip)]
     blocks: Vec<(u32, u32)>,
-    /// Each term once, sorted, each followed by a newline: one allocation rather than
+    /// Each term once, each followed by a newline: one allocation rather than
     /// hundreds (10,000 posts' records are held until the index is written).
     #[serde(skip)]
     terms: String,
@@ -109,19 +108,28 @@ impl Record {
         // title by repetition; then the title, headings and tags, once each.
         // About one new term in ten words of five letters. With each score, whether its
         // block is one of prose.
-        let mut scores: HashMap<Cow<str>, (Score, bool)> =
-            HashMap::with_capacity_and_hasher(body.text.len() / 64, Default::default());
+        // A fixed hasher: a record's terms come out in the same order every time.
+        let mut scores: Map<Cow<str>, (Score, bool)> =
+            Map::with_capacity_and_hasher(body.text.len() / 64, FixedState::default());
         let mut cursor = 0;
         text::terms(&body.text, |term, at| {
             let in_prose = !body.in_code(at, &mut cursor);
-            let (score, placed) = scores.entry(term).or_insert_with(|| {
-                let block = block_of(at);
-                (Score { score: 0, block }, in_prose)
-            });
-            score.score += BODY;
-            if in_prose && !*placed {
-                score.block = block_of(at);
-                *placed = true;
+            // Looked up by the text first: a term is copied only when it is new.
+            match scores.get_mut(term.as_str()) {
+                Some((score, placed)) => {
+                    score.score += BODY;
+                    if in_prose && !*placed {
+                        score.block = block_of(at);
+                        *placed = true;
+                    }
+                }
+                None => {
+                    let score = Score {
+                        score: BODY,
+                        block: block_of(at),
+                    };
+                    scores.insert(term.to_cow(), (score, in_prose));
+                }
             }
         });
         scores
@@ -130,9 +138,19 @@ impl Record {
         let mut once = |source: &'a str, weight: u32| {
             let mut seen: Vec<Cow<str>> = Vec::new();
             text::terms(source, |term, _| {
-                if !seen.contains(&term) {
-                    seen.push(term.clone());
-                    scores.entry(term).or_default().0.score += weight;
+                if seen.iter().any(|s| s == term.as_str()) {
+                    return;
+                }
+                seen.push(term.to_cow());
+                match scores.get_mut(term.as_str()) {
+                    Some((score, _)) => score.score += weight,
+                    None => {
+                        let score = Score {
+                            score: weight,
+                            block: 0,
+                        };
+                        scores.insert(term.to_cow(), (score, false));
+                    }
                 }
             });
         };
@@ -143,15 +161,14 @@ impl Record {
         for tag in fields.tags {
             once(tag, TAG);
         }
-        let mut sorted: Vec<(Cow<str>, Score)> =
-            scores.into_iter().map(|(t, (s, _))| (t, s)).collect();
-        sorted.sort_unstable();
-        let mut terms = String::with_capacity(sorted.iter().map(|(t, _)| t.len() + 1).sum());
-        for (term, _) in &sorted {
-            terms.push_str(term);
+        // In the map's order: the writer takes terms in any order.
+        let mut terms = String::with_capacity(scores.keys().map(|t| t.len() + 1).sum());
+        let mut kept = Vec::with_capacity(scores.len());
+        for (term, (score, _)) in scores {
+            terms.push_str(&term);
             terms.push('\n');
+            kept.push(score);
         }
-        let scores = sorted.into_iter().map(|(_, score)| score).collect();
         Record {
             url: fields.url,
             title: fields.title.to_owned(),
@@ -160,11 +177,11 @@ impl Record {
             text: prose.text,
             blocks,
             terms,
-            scores,
+            scores: kept,
         }
     }
 
-    /// Each term with its score, in term order.
+    /// Each term with its score (in no particular order).
     pub fn terms(&self) -> impl Iterator<Item = (&str, Score)> {
         self.terms.lines().zip(self.scores.iter().copied())
     }
@@ -201,6 +218,9 @@ fn blocks(text: &str) -> Vec<(u32, u32)> {
     blocks
 }
 
+/// Hash maps with a fixed hasher: the same records give the same work in the same order.
+type Map<K, V> = std::collections::HashMap<K, V, FixedState>;
+
 /// One document's entry in a term's postings.
 #[derive(Clone, Copy)]
 struct Posting {
@@ -209,172 +229,255 @@ struct Posting {
 }
 
 /// A stem, the words it was made from (other than itself) and its postings.
-struct Entry<'r> {
-    stem: Cow<'r, str>,
-    forms: Vec<&'r str>,
-    postings: Vec<Posting>,
+struct Entry {
+    stem: String,
+    forms: Vec<Box<str>>,
+    /// The postings of the documents before `open`'s, as the shard file has them:
+    /// `delta,weight,delta,weight…`.
+    written: String,
+    /// The document of the last posting in `written` (0 before the first).
+    last_written: u32,
+    /// The posting of the last document that had one of the stem's words: its words'
+    /// scores are added and the earliest block kept until the next document's comes.
+    open: Option<Posting>,
 }
 
-/// The index's files under `folder`, with each term stemmed by `stemmer`.
-pub fn files(folder: &str, records: &[Arc<Record>], stemmer: Option<Algorithm>) -> Vec<OutputFile> {
-    let entries = entries(records, &Stems::new(stemmer));
-    // Each entry in its stem's shard and in those of its words (which seldom differ).
-    let mut placed: Vec<(String, usize)> = Vec::with_capacity(entries.len());
-    for (n, entry) in entries.iter().enumerate() {
-        let mut shards = vec![text::shard(&entry.stem)];
-        for form in &entry.forms {
-            let shard = text::shard(form);
-            if !shards.contains(&shard) {
-                shards.push(shard);
+impl Entry {
+    fn add(&mut self, posting: Posting) {
+        match &mut self.open {
+            Some(open) if open.doc == posting.doc => {
+                open.score.score += posting.score.score;
+                open.score.block = open.score.block.min(posting.score.block);
+            }
+            _ => {
+                self.close();
+                self.open = Some(posting);
             }
         }
-        placed.extend(shards.into_iter().map(|shard| (shard, n)));
     }
-    placed.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| entries[a.1].stem.cmp(&entries[b.1].stem))
-    });
 
-    let mut out = Vec::new();
-    let mut shards = Vec::new();
-    let mut start = 0;
-    while start < placed.len() {
-        let shard = &placed[start].0;
-        let end = start + placed[start..].partition_point(|(s, _)| s == shard);
-        let here = &placed[start..end];
-        let mut json = String::from("{\"terms\":{");
-        for (i, &(_, n)) in here.iter().enumerate() {
-            let entry = &entries[n];
-            if i > 0 {
-                json.push(',');
+    /// Writes the open posting.
+    fn close(&mut self) {
+        let Some(p) = self.open.take() else { return };
+        if !self.written.is_empty() {
+            self.written.push(',');
+        }
+        let weight = p.score.score.min(MAX_SCORE) + BLOCK_WEIGHT * p.score.block;
+        let mut digits = itoa::Buffer::new();
+        self.written
+            .push_str(digits.format(p.doc - self.last_written));
+        self.written.push(',');
+        self.written.push_str(digits.format(weight));
+        self.last_written = p.doc;
+    }
+}
+
+/// Makes the index's files from the records given in plan order: each full chunk's
+/// metadata and text files as soon as its last record comes (a build need not hold
+/// every document's text), the postings as they come, and the terms' files at the end.
+pub struct Writer {
+    folder: String,
+    stemmer: Option<Algorithm>,
+    stems: Stems,
+    /// Records given so far: the next one's number.
+    docs: u32,
+    /// Each word met so far, and the number of its stem's entry: each distinct word is
+    /// stemmed once.
+    words: Map<Box<str>, u32>,
+    /// Each stem's entry number.
+    stem_numbers: Map<String, u32>,
+    entries: Vec<Entry>,
+    /// The JSON of the records of the `docs/` chunk being made, comma-separated.
+    meta: String,
+    /// The records of the `text/` chunk being made.
+    texts: Vec<Arc<Record>>,
+}
+
+impl Writer {
+    /// A writer of the index's files under `folder`, with each term stemmed by `stemmer`.
+    pub fn new(folder: &str, stemmer: Option<Algorithm>) -> Writer {
+        Writer {
+            folder: folder.to_owned(),
+            stemmer,
+            stems: Stems::new(stemmer),
+            docs: 0,
+            words: Map::default(),
+            stem_numbers: Map::default(),
+            entries: Vec::new(),
+            meta: String::new(),
+            texts: Vec::with_capacity(TEXT_CHUNK),
+        }
+    }
+
+    /// Adds the next record; returns the files it completed.
+    pub fn add(&mut self, record: &Arc<Record>) -> Vec<OutputFile> {
+        let doc = self.docs;
+        self.docs += 1;
+        for (term, score) in record.terms() {
+            let n = match self.words.get(term) {
+                Some(&n) => n,
+                None => self.new_word(term),
+            };
+            self.entries[n as usize].add(Posting { doc, score });
+        }
+        let mut files = Vec::new();
+        if !self.meta.is_empty() {
+            self.meta.push(',');
+        }
+        self.meta.push_str(&json_text(&**record));
+        if (self.docs as usize).is_multiple_of(CHUNK) {
+            files.push(self.meta_file());
+        }
+        self.texts.push(Arc::clone(record));
+        if self.texts.len() == TEXT_CHUNK {
+            files.extend(self.text_files());
+        }
+        debug_assert!(record.terms().all(|(t, _)| t.chars().count() <= MAX_TERM));
+        files
+    }
+
+    /// Notes a word not met before, with its stem: the stem's entry's number.
+    fn new_word(&mut self, word: &str) -> u32 {
+        let stem = self.stems.of(word);
+        let n = match self.stem_numbers.get(&*stem) {
+            Some(&n) => n,
+            None => {
+                let n = self.entries.len() as u32;
+                self.stem_numbers.insert(stem.to_string(), n);
+                self.entries.push(Entry {
+                    stem: stem.to_string(),
+                    forms: Vec::new(),
+                    written: String::new(),
+                    last_written: 0,
+                    open: None,
+                });
+                n
             }
-            json.push_str(&json_text(&*entry.stem));
-            json.push_str(":[");
-            let mut last = 0;
-            for (i, p) in entry.postings.iter().enumerate() {
+        };
+        if word != stem {
+            self.entries[n as usize].forms.push(word.into());
+        }
+        self.words.insert(word.into(), n);
+        n
+    }
+
+    /// `docs/<n>.json` of the records given since the last one.
+    fn meta_file(&mut self) -> OutputFile {
+        let n = (self.docs as usize - 1) / CHUNK;
+        let json = format!("[{}]", std::mem::take(&mut self.meta));
+        OutputFile::new(format!("{}/docs/{n}.json", self.folder), json)
+    }
+
+    /// The `text/` files of the records given since the last ones.
+    fn text_files(&mut self) -> Vec<OutputFile> {
+        let n = (self.docs as usize - 1) / TEXT_CHUNK;
+        let chunk = std::mem::take(&mut self.texts);
+        let blocks = chunk.iter().map(|r| r.blocks.len()).max().unwrap_or(0);
+        (0..blocks)
+            .map(|b| {
+                let texts: Vec<&str> = chunk.iter().map(|r| r.block(b).unwrap_or("")).collect();
+                let name = match b {
+                    0 => format!("{}/text/{n}.json", self.folder),
+                    b => format!("{}/text/{n}-{b}.json", self.folder),
+                };
+                OutputFile::new(name, json_text(&texts))
+            })
+            .collect()
+    }
+
+    /// The files still to make: the last chunks', the terms' and `index.json`.
+    pub fn finish(mut self) -> Vec<OutputFile> {
+        let mut out = Vec::new();
+        if !self.meta.is_empty() {
+            out.push(self.meta_file());
+        }
+        if !self.texts.is_empty() {
+            out.extend(self.text_files());
+        }
+        let entries = &mut self.entries;
+        entries.iter_mut().for_each(Entry::close);
+        // Each entry in its stem's shard and in those of its words (which seldom differ).
+        let mut placed: Vec<(String, usize)> = Vec::with_capacity(entries.len());
+        for (n, entry) in entries.iter_mut().enumerate() {
+            entry.forms.sort_unstable();
+            let mut shards = vec![text::shard(&entry.stem)];
+            for form in &entry.forms {
+                let shard = text::shard(form);
+                if !shards.contains(&shard) {
+                    shards.push(shard);
+                }
+            }
+            placed.extend(shards.into_iter().map(|shard| (shard, n)));
+        }
+        placed.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| entries[a.1].stem.cmp(&entries[b.1].stem))
+        });
+
+        let folder = &self.folder;
+        let mut shards = Vec::new();
+        let mut start = 0;
+        while start < placed.len() {
+            let shard = &placed[start].0;
+            let end = start + placed[start..].partition_point(|(s, _)| s == shard);
+            let here = &placed[start..end];
+            let mut json = String::from("{\"terms\":{");
+            for (i, &(_, n)) in here.iter().enumerate() {
+                let entry = &entries[n];
                 if i > 0 {
                     json.push(',');
                 }
-                let weight = p.score.score.min(MAX_SCORE) + BLOCK_WEIGHT * p.score.block;
-                let _ = write!(json, "{},{weight}", p.doc - last);
-                last = p.doc;
+                json.push_str(&json_text(&*entry.stem));
+                json.push_str(":[");
+                json.push_str(&entry.written);
+                json.push(']');
             }
-            json.push(']');
+            json.push_str("},\"forms\":{");
+            let mut first = true;
+            for &(_, n) in here {
+                let entry = &entries[n];
+                if entry.forms.is_empty() {
+                    continue;
+                }
+                if !std::mem::take(&mut first) {
+                    json.push(',');
+                }
+                json.push_str(&json_text(&*entry.stem));
+                json.push(':');
+                json.push_str(&json_text(&entry.forms));
+            }
+            json.push_str("}}");
+            out.push(OutputFile::new(
+                format!("{folder}/terms/{shard}.json"),
+                json,
+            ));
+            shards.push(shard.clone());
+            start = end;
         }
-        json.push_str("},\"forms\":{");
-        let mut first = true;
-        for &(_, n) in here {
-            let entry = &entries[n];
-            if entry.forms.is_empty() {
-                continue;
-            }
-            if !std::mem::take(&mut first) {
-                json.push(',');
-            }
-            json.push_str(&json_text(&*entry.stem));
-            json.push(':');
-            json.push_str(&json_text(&entry.forms));
-        }
-        json.push_str("}}");
+
+        let head = serde_json::json!({
+            "docs": self.docs,
+            "chunk": CHUNK,
+            "text_chunk": TEXT_CHUNK,
+            "block_weight": BLOCK_WEIGHT,
+            "stemmer": self.stemmer.map(stem::name),
+            "shards": shards,
+        });
         out.push(OutputFile::new(
-            format!("{folder}/terms/{shard}.json"),
-            json,
+            format!("{folder}/index.json"),
+            head.to_string(),
         ));
-        shards.push(shard.clone());
-        start = end;
+        out
     }
+}
 
-    for (n, chunk) in records.chunks(CHUNK).enumerate() {
-        let docs: Vec<&Record> = chunk.iter().map(|r| &**r).collect();
-        let json = json_text(&docs);
-        out.push(OutputFile::new(format!("{folder}/docs/{n}.json"), json));
-    }
-    for (n, chunk) in records.chunks(TEXT_CHUNK).enumerate() {
-        let blocks = chunk.iter().map(|r| r.blocks.len()).max().unwrap_or(0);
-        for b in 0..blocks {
-            let texts: Vec<&str> = chunk.iter().map(|r| r.block(b).unwrap_or("")).collect();
-            let name = match b {
-                0 => format!("{folder}/text/{n}.json"),
-                b => format!("{folder}/text/{n}-{b}.json"),
-            };
-            out.push(OutputFile::new(name, json_text(&texts)));
-        }
-    }
-    let head = serde_json::json!({
-        "docs": records.len(),
-        "chunk": CHUNK,
-        "text_chunk": TEXT_CHUNK,
-        "block_weight": BLOCK_WEIGHT,
-        "stemmer": stemmer.map(stem::name),
-        "shards": shards,
-    });
-    out.push(OutputFile::new(
-        format!("{folder}/index.json"),
-        head.to_string(),
-    ));
+/// The index's files under `folder` from every record, with each term stemmed by
+/// `stemmer`.
+pub fn files(folder: &str, records: &[Arc<Record>], stemmer: Option<Algorithm>) -> Vec<OutputFile> {
+    let mut writer = Writer::new(folder, stemmer);
+    let mut out: Vec<OutputFile> = records.iter().flat_map(|r| writer.add(r)).collect();
+    out.extend(writer.finish());
     out
-}
-
-/// Every stem of the records' terms with its postings, in no particular order: the
-/// words are gathered first and each distinct word stemmed once.
-fn entries<'r>(records: &'r [Arc<Record>], stems: &Stems) -> Vec<Entry<'r>> {
-    let mut postings: HashMap<&str, Vec<Posting>> = HashMap::default();
-    for (doc, record) in records.iter().enumerate() {
-        for (term, score) in record.terms() {
-            let doc = doc as u32;
-            postings
-                .entry(term)
-                .or_default()
-                .push(Posting { doc, score });
-        }
-    }
-    debug_assert!(postings.keys().all(|t| t.chars().count() <= MAX_TERM));
-    let mut by_stem: HashMap<Cow<str>, Vec<(&str, Vec<Posting>)>> = HashMap::default();
-    for (term, list) in postings {
-        by_stem
-            .entry(stems.of(term))
-            .or_default()
-            .push((term, list));
-    }
-    by_stem
-        .into_iter()
-        .map(|(stem, mut words)| {
-            let postings = if words.len() == 1 {
-                std::mem::take(&mut words[0].1)
-            } else {
-                merge(words.iter_mut().flat_map(|(_, list)| std::mem::take(list)))
-            };
-            let mut forms: Vec<&str> = words
-                .iter()
-                .map(|(word, _)| *word)
-                .filter(|word| *word != stem)
-                .collect();
-            forms.sort_unstable();
-            Entry {
-                stem,
-                forms,
-                postings,
-            }
-        })
-        .collect()
-}
-
-/// The postings of several words as one stem's: by document, a document's scores added
-/// and its earliest block kept.
-fn merge(postings: impl Iterator<Item = Posting>) -> Vec<Posting> {
-    let mut all: Vec<Posting> = postings.collect();
-    all.sort_by_key(|p| p.doc);
-    let mut merged: Vec<Posting> = Vec::with_capacity(all.len());
-    for p in all {
-        match merged.last_mut() {
-            Some(last) if last.doc == p.doc => {
-                last.score.score += p.score.score;
-                last.score.block = last.score.block.min(p.score.block);
-            }
-            _ => merged.push(p),
-        }
-    }
-    merged
 }
 
 /// JSON with every `<` written `\u003c`: the index holds writers' text as it is (a title
@@ -486,6 +589,54 @@ mod tests {
         assert_eq!(
             file(&plain, "idx/terms/wi.json"),
             r#"{"terms":{"wind":[0,1,2,1],"window":[2,1],"winds":[2,1]},"forms":{}}"#
+        );
+    }
+
+    #[test]
+    fn a_chunk_s_files_come_with_its_last_record() {
+        let records: Vec<Arc<Record>> = (0..CHUNK + 1)
+            .map(|n| record(&format!("/{n}/"), "Title", "<p>wind</p>"))
+            .collect();
+        let mut writer = Writer::new("idx", None);
+        let mut streamed = Vec::new();
+        for (n, r) in records.iter().enumerate() {
+            let paths: Vec<String> = writer.add(r).into_iter().map(|f| f.path).collect();
+            let expected: Vec<String> = match n + 1 {
+                CHUNK => vec![
+                    "idx/docs/0.json".into(),
+                    format!("idx/text/{}.json", n / TEXT_CHUNK),
+                ],
+                done if done.is_multiple_of(TEXT_CHUNK) => {
+                    vec![format!("idx/text/{}.json", n / TEXT_CHUNK)]
+                }
+                _ => vec![],
+            };
+            assert_eq!(paths, expected, "after record {n}");
+            streamed.extend(paths);
+        }
+        // The last record's chunks, the terms and the head come at the end.
+        let rest: Vec<String> = writer.finish().into_iter().map(|f| f.path).collect();
+        assert_eq!(
+            rest,
+            [
+                "idx/docs/1.json",
+                "idx/text/8.json",
+                "idx/terms/la.json",
+                "idx/terms/se.json",
+                "idx/terms/th.json",
+                "idx/terms/ti.json",
+                "idx/terms/wi.json",
+                "idx/index.json"
+            ]
+        );
+        let all = files("idx", &records, None);
+        assert_eq!(all.len(), streamed.len() + rest.len());
+        assert_eq!(
+            file(&all, "idx/terms/wi.json"),
+            format!(
+                r#"{{"terms":{{"wind":[0,1{}]}},"forms":{{}}}}"#,
+                ",1,1".repeat(CHUNK)
+            )
         );
     }
 

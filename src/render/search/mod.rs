@@ -1,7 +1,8 @@
 //! The search index: every published post and page (never a draft) as a [`Record`] of
 //! its title, date, tags, headings and body text, made on the rendering threads as each
-//! page is made, then merged in plan order into small files under `[search] output`
-//! (see [`index`] for the format) that the theme's `search.js` fetches as a search needs.
+//! page is made, then handed in plan order to the [`index::Writer`], which makes small
+//! files under `[search] output` (see [`index`] for the format), each chunk's as soon as
+//! its last record comes, that the theme's `search.js` fetches as a search needs.
 //! Words are indexed by their stem in the site's language ([`stem`]).
 //!
 //! Written here rather than with Pagefind's library, which cost three times a whole
@@ -9,7 +10,8 @@
 //! on one thread) and 4.5 GB of memory at 10,000.
 //!
 //! `serve` keeps each document's record by URL and revision ([`Kept`]), so after an edit
-//! only changed documents are read again; the merge is redone each build. After its
+//! only changed documents are read again; the files are written anew each build (a
+//! one-off build keeps no record once it is written). After its
 //! first build serve lets the index lag ([`Kept::lag`]): a build leaves its records
 //! [held](Held) and serve writes the files after it has sent the reload.
 
@@ -31,6 +33,9 @@ pub const CHUNK: usize = 64;
 
 /// A record is the same when its document's URL and revision are.
 type Key = (String, u64);
+
+/// A document's record, with what it is kept by.
+pub type Recorded = (Key, Arc<Record>);
 
 /// What `serve` keeps of the search index from one build to the next (nothing in a
 /// one-off build).
@@ -85,34 +90,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The index being made while the site renders.
-pub struct Indexer {
-    folder: String,
-    stemmer: Option<Algorithm>,
-    keep: bool,
+/// What a build takes from the last one's records: the rendering threads ask it for each
+/// document's record while the [`Indexer`] writes the records before.
+pub struct Records {
     last: FastMap<Key, Arc<Record>>,
-    records: Vec<(Key, Arc<Record>)>,
 }
 
-impl Indexer {
-    /// The indexer of a build, or `None` when the site has search turned off. With `keep`
-    /// (serve) it reuses the records `kept` has of the last build.
-    pub fn start(config: &Config, kept: &Kept, keep: bool) -> Option<Indexer> {
-        config.search.enabled.then(|| Indexer {
-            folder: config.search.output.clone(),
-            stemmer: stem::algorithm(&config.language),
-            keep,
-            last: std::mem::take(&mut *lock(&kept.records)),
-            records: Vec::new(),
-        })
-    }
-
-    /// Whether `doc` goes into the index: drafts never do, even in a build that
-    /// publishes them.
-    pub fn wants(doc: &Document) -> bool {
-        !doc.meta.draft
-    }
-
+impl Records {
     /// The record of `doc`, whose page is at `url`: the last build's when the document is
     /// the same, else read from its body (`body` is asked only then).
     pub fn record<E>(
@@ -120,7 +104,7 @@ impl Indexer {
         doc: &Document,
         url: String,
         body: impl FnOnce() -> Result<(Arc<Rendered>, Arc<Outline>), E>,
-    ) -> Result<(Key, Arc<Record>), E> {
+    ) -> Result<Recorded, E> {
         let key = (url, doc.revision);
         if let Some(record) = self.last.get(&key) {
             return Ok((key, Arc::clone(record)));
@@ -140,28 +124,84 @@ impl Indexer {
         });
         Ok((key, Arc::new(record)))
     }
+}
 
-    /// Adds a record, after those added before it.
-    pub fn add(&mut self, record: (Key, Arc<Record>)) {
-        self.records.push(record);
+/// The index being made while the site renders.
+pub struct Indexer {
+    keep: bool,
+    /// With `keep`, this build's records, for the next.
+    records: Vec<(Key, Arc<Record>)>,
+    out: Out,
+}
+
+/// Where an indexer's records go.
+enum Out {
+    /// Into the files, as they come.
+    Written(index::Writer),
+    /// Nowhere yet: serve writes them after the reload ([`Kept::lag`]).
+    Held(Held),
+}
+
+impl Indexer {
+    /// The indexer of a build, and the records it can reuse, or `None` when the site has
+    /// search turned off. With `keep` (serve) it reuses the records `kept` has of the last
+    /// build.
+    pub fn start(config: &Config, kept: &Kept, keep: bool) -> Option<(Records, Indexer)> {
+        if !config.search.enabled {
+            return None;
+        }
+        let folder = &config.search.output;
+        let stemmer = stem::algorithm(&config.language);
+        let last = std::mem::take(&mut *lock(&kept.records));
+        let indexer = Indexer {
+            keep,
+            records: Vec::new(),
+            out: match kept.lags {
+                true => Out::Held(Held {
+                    folder: folder.clone(),
+                    stemmer,
+                    records: Vec::new(),
+                }),
+                false => Out::Written(index::Writer::new(folder, stemmer)),
+            },
+        };
+        Some((Records { last }, indexer))
     }
 
-    /// The index's files: now, or none now when `kept` lags (then the [`Held`] index
-    /// gives them).
+    /// Whether `doc` goes into the index: drafts never do, even in a build that
+    /// publishes them.
+    pub fn wants(doc: &Document) -> bool {
+        !doc.meta.draft
+    }
+
+    /// Adds a record, after those added before it; returns the index's files it
+    /// completed, to write now (a one-off build keeps no record).
+    pub fn add(&mut self, (key, record): Recorded) -> Vec<OutputFile> {
+        let files = match &mut self.out {
+            Out::Written(writer) => writer.add(&record),
+            Out::Held(held) => {
+                held.records.push(Arc::clone(&record));
+                Vec::new()
+            }
+        };
+        if self.keep {
+            self.records.push((key, record));
+        }
+        files
+    }
+
+    /// The rest of the index's files: now, or none now when `kept` lags (then the
+    /// [`Held`] index gives them all).
     pub fn files(self, kept: &Kept) -> Vec<OutputFile> {
-        let records: Vec<Arc<Record>> = self.records.iter().map(|(_, r)| Arc::clone(r)).collect();
         if self.keep {
             *lock(&kept.records) = self.records.into_iter().collect();
         }
-        let held = Held {
-            folder: self.folder,
-            stemmer: self.stemmer,
-            records,
-        };
-        if kept.lags {
-            *lock(&kept.held) = Some(held);
-            return Vec::new();
+        match self.out {
+            Out::Written(writer) => writer.finish(),
+            Out::Held(held) => {
+                *lock(&kept.held) = Some(held);
+                Vec::new()
+            }
         }
-        held.finish()
     }
 }

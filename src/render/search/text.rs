@@ -14,13 +14,6 @@ pub const MIN_TERM: usize = 2;
 /// Longer "words" (hashes, base64 in code) are cut to this many characters.
 pub const MAX_TERM: usize = 32;
 
-/// Inline elements: their tags join the text around them (`<em>in</em>side` is one
-/// word); every other tag separates words.
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "s", "small", "span",
-    "strong", "sub", "sup", "u",
-];
-
 /// How the anchor after a heading's text starts (after its `<`).
 const HEADING_ANCHOR: &str = "a class=\"anchor\"";
 
@@ -39,20 +32,19 @@ pub fn html_to_text(html: &str) -> BodyText {
     let mut code = Vec::new();
     let mut code_start = None;
     let mut rest = html;
-    while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
-        push_decoded(&mut text, &rest[..open]);
+    // The text before each tag, pushed as it is scanned for the tag's `<`.
+    while let Some(open) = push_text(&mut text, rest, Until::Tag) {
         let tag = &rest[open..];
         let Some(close) = memchr::memchr(b'>', tag.as_bytes()) else {
             // A lone `<` (not markup): the rest is text.
-            push_decoded(&mut text, tag);
-            rest = "";
+            push_text(&mut text, tag, Until::End);
             break;
         };
         let inside = &tag[1..close];
         let name = tag_name(inside);
         rest = &tag[close + 1..];
         // A heading's `#` link (markdown/headings.rs) is not part of its text.
-        if inside.starts_with(HEADING_ANCHOR) {
+        if inside.as_bytes().first() == Some(&b'a') && inside.starts_with(HEADING_ANCHOR) {
             rest = rest.find("</a>").map_or("", |end| &rest[end + 4..]);
         }
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
@@ -77,7 +69,6 @@ pub fn html_to_text(html: &str) -> BodyText {
             }
         }
     }
-    push_decoded(&mut text, rest);
     if text.ends_with(' ') {
         text.pop();
     }
@@ -147,14 +138,52 @@ impl Prose {
     }
 }
 
+/// Whether `name` is an inline element's: its tags join the text around them
+/// (`<em>in</em>side` is one word); every other tag separates words.
 fn is_inline(name: &str) -> bool {
-    name.len() <= 6 && INLINE.iter().any(|i| name.eq_ignore_ascii_case(i))
+    // Matched as bytes (a body has thousands of tags), lowercased only when they are not
+    // lowercase already.
+    fn inline(name: &[u8]) -> bool {
+        matches!(
+            name,
+            b"a" | b"abbr"
+                | b"b"
+                | b"code"
+                | b"del"
+                | b"em"
+                | b"i"
+                | b"ins"
+                | b"kbd"
+                | b"mark"
+                | b"s"
+                | b"small"
+                | b"span"
+                | b"strong"
+                | b"sub"
+                | b"sup"
+                | b"u"
+        )
+    }
+    let name = name.as_bytes();
+    if inline(name) {
+        return true;
+    }
+    let mut lower = [0u8; 6];
+    match lower.get_mut(..name.len()) {
+        Some(lower) if name.iter().any(u8::is_ascii_uppercase) => {
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            inline(lower)
+        }
+        _ => false,
+    }
 }
 
 fn tag_name(inside: &str) -> &str {
     let inside = inside.strip_prefix('/').unwrap_or(inside);
     let end = inside
-        .find(|c: char| c.is_ascii_whitespace() || c == '/')
+        .bytes()
+        .position(|b| b.is_ascii_whitespace() || b == b'/')
         .unwrap_or(inside.len());
     &inside[..end]
 }
@@ -166,24 +195,72 @@ fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-fn push_decoded(out: &mut String, text: &str) {
-    if text.contains('&') {
-        let mut decoded = String::with_capacity(text.len());
-        html_escape::decode_html_entities_to_string(text, &mut decoded);
-        push_collapsed(out, &decoded);
-    } else {
-        push_collapsed(out, text);
+/// Where [`push_text`] stops.
+#[derive(Clone, Copy, PartialEq)]
+enum Until {
+    /// At the first `<`.
+    Tag,
+    /// At the end of the text.
+    End,
+}
+
+/// Pushes the text of `html`, entities decoded and white space collapsed (as
+/// [`push_collapsed`]), up to the first `<` with [`Until::Tag`] (returning where it is,
+/// or `None` when there is none and all was pushed). Bodies have thousands of short
+/// texts between tags: one scan finds the tag, the entities and the white space.
+fn push_text(out: &mut String, html: &str, until: Until) -> Option<usize> {
+    let stop = |b: u8| b == b'&' || (b == b'<' && until == Until::Tag);
+    let at = push_collapsed_until(out, html, stop)?;
+    if html.as_bytes()[at] == b'<' {
+        return Some(at);
     }
+    // An entity: the rest up to the tag is decoded, then collapsed (rare enough to
+    // take the slow path).
+    let rest = &html[at..];
+    let end = match until {
+        Until::Tag => memchr::memchr(b'<', rest.as_bytes()),
+        Until::End => None,
+    };
+    let mut decoded = String::with_capacity(rest.len());
+    html_escape::decode_html_entities_to_string(&rest[..end.unwrap_or(rest.len())], &mut decoded);
+    push_collapsed(out, &decoded);
+    end.map(|end| at + end)
 }
 
 /// Pushes `text` with each run of ASCII white space made one space, and none where `out`
 /// is empty or already ends with one.
 fn push_collapsed(out: &mut String, text: &str) {
+    push_collapsed_until(out, text, |_| false);
+}
+
+/// Bytes where [`push_collapsed_until`] looks closer: ASCII white space, `<` and `&`.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_whitespace() || b == b'<' as usize || b == b'&' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// [`push_collapsed`], up to the first byte that `stop` (asked only of `<` and `&`)
+/// says to stop at: returns where that is, the text before it pushed.
+fn push_collapsed_until(out: &mut String, text: &str, stop: impl Fn(u8) -> bool) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut from = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if !bytes[i].is_ascii_whitespace() {
+        let b = bytes[i];
+        if !SPECIAL[b as usize] {
+            i += 1;
+            continue;
+        }
+        if !b.is_ascii_whitespace() {
+            if stop(b) {
+                out.push_str(&text[from..i]);
+                return Some(i);
+            }
             i += 1;
             continue;
         }
@@ -192,7 +269,7 @@ fn push_collapsed(out: &mut String, text: &str) {
             end += 1;
         }
         // A lone space after a word is already as it should be.
-        if end == i + 1 && bytes[i] == b' ' && i > from {
+        if end == i + 1 && b == b' ' && i > from {
             i = end;
             continue;
         }
@@ -204,57 +281,129 @@ fn push_collapsed(out: &mut String, text: &str) {
         i = end;
     }
     out.push_str(&text[from..]);
+    None
 }
 
+/// A term as [`terms`] gives it, lowercase.
+#[derive(Clone, Copy)]
+pub enum Term<'t, 'b> {
+    /// The word as it is in the text (lowercase ASCII already, as most words are).
+    Text(&'t str),
+    /// The word lowercased, in a buffer the next word reuses.
+    Lowered(&'b str),
+}
+
+impl<'t> Term<'t, '_> {
+    pub fn as_str(&self) -> &str {
+        match *self {
+            Term::Text(term) | Term::Lowered(term) => term,
+        }
+    }
+
+    /// The term to keep: borrowed from the text where it can be.
+    pub fn to_cow(self) -> Cow<'t, str> {
+        match self {
+            Term::Text(term) => Cow::Borrowed(term),
+            Term::Lowered(term) => Cow::Owned(term.to_owned()),
+        }
+    }
+}
+
+/// How [`terms`] sees a byte: not in a word; a lowercase ASCII letter or a digit; an
+/// uppercase ASCII letter (the word is one to lowercase); a byte of a non-ASCII
+/// character (which is decoded to see).
+const SEPARATOR: u8 = 0;
+const PLAIN: u8 = 1;
+const TO_LOWER: u8 = 2;
+const NON_ASCII: u8 = 3;
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [SEPARATOR; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if !c.is_ascii() {
+            NON_ASCII
+        } else if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            PLAIN
+        } else if c.is_ascii_uppercase() {
+            TO_LOWER
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Each term of `text`, in order, lowercased (repeats included), with the byte offset
-/// where its word starts: borrowed from `text` when it is already lowercase ASCII, as
-/// most words are.
-pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Cow<'t, str>, usize)) {
+/// where its word starts.
+pub fn terms<'t>(text: &'t str, mut each: impl FnMut(Term<'t, '_>, usize)) {
     let bytes = text.as_bytes();
-    let mut emit = |word: &'t str, at: usize, plain: bool| {
+    // The class of the character at `i` (a non-ASCII letter or digit is `TO_LOWER`), and
+    // its width.
+    let class = |i: usize| -> (u8, usize) {
+        match BYTE_CLASS[bytes[i] as usize] {
+            NON_ASCII => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                let class = if c.is_alphanumeric() {
+                    TO_LOWER
+                } else {
+                    SEPARATOR
+                };
+                (class, c.len_utf8())
+            }
+            class => (class, 1),
+        }
+    };
+    let mut lowered = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (first, width) = class(i);
+        if first == SEPARATOR {
+            i += width;
+            continue;
+        }
+        // A word: lowercase ASCII (`plain`) unless a letter says otherwise.
+        let start = i;
+        let mut plain = first == PLAIN;
+        i += width;
+        loop {
+            // Most of a word is lowercase ASCII.
+            while i < bytes.len() && BYTE_CLASS[bytes[i] as usize] == PLAIN {
+                i += 1;
+            }
+            if i == bytes.len() {
+                break;
+            }
+            let (next, width) = class(i);
+            if next == SEPARATOR {
+                break;
+            }
+            plain = false;
+            i += width;
+        }
+        let word = &text[start..i];
         if plain {
             if word.len() >= MIN_TERM {
-                each(Cow::Borrowed(&word[..word.len().min(MAX_TERM)]), at);
+                each(Term::Text(&word[..word.len().min(MAX_TERM)]), start);
             }
-            return;
+            continue;
         }
         if word.chars().nth(MIN_TERM - 1).is_none() {
-            return;
+            continue;
         }
         let word = match word.char_indices().nth(MAX_TERM) {
             Some((cut, _)) => &word[..cut],
             None => word,
         };
-        each(
-            Cow::Owned(word.chars().flat_map(char::to_lowercase).collect()),
-            at,
-        );
-    };
-    // The start of the word being read, and whether it is lowercase ASCII so far.
-    let mut start = None;
-    let mut plain = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (in_word, width, lower) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric(), 1, !b.is_ascii_uppercase())
+        lowered.clear();
+        if word.is_ascii() {
+            lowered.push_str(word);
+            lowered.make_ascii_lowercase();
         } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8(), false)
-        };
-        if in_word {
-            if start.is_none() {
-                start = Some(i);
-                plain = true;
-            }
-            plain &= lower;
-        } else if let Some(s) = start.take() {
-            emit(&text[s..i], s, plain);
+            lowered.extend(word.chars().flat_map(char::to_lowercase));
         }
-        i += width;
-    }
-    if let Some(s) = start {
-        emit(&text[s..], s, plain);
+        each(Term::Lowered(&lowered), start);
     }
 }
 
@@ -280,7 +429,7 @@ mod tests {
 
     fn all_terms(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        terms(text, |t, _| out.push(t.into_owned()));
+        terms(text, |t, _| out.push(t.as_str().to_owned()));
         out
     }
 
@@ -301,6 +450,16 @@ mod tests {
         let (start, end) = body.code[0];
         assert_eq!(body.code.len(), 1);
         assert_eq!(body.text[start..end].trim(), "let x");
+    }
+
+    #[test]
+    fn entities_and_white_space_read_as_before_a_tag_or_not() {
+        // An entity after text, white space on both sides of it and of tags, a lone `<`
+        // followed by an entity: decoded once, runs of white space made one space.
+        let body = html_to_text("<p> a \n&amp;lt; b</p>\t <em>c&#32; d</em>x &nbsp;< y &amp; z");
+        assert_eq!(body.text, "a &lt; b c dx \u{a0}< y & z");
+        assert_eq!(html_to_text("&amp;&amp;<p>&quot;").text, "&& \"");
+        assert_eq!(html_to_text(" \n ").text, "");
     }
 
     #[test]
@@ -333,6 +492,22 @@ mod tests {
         );
         let long = "a".repeat(40);
         assert_eq!(all_terms(&long), ["a".repeat(MAX_TERM)]);
+        // Lowercased after the cut, whether ASCII or not; a word is kept from the text
+        // only when it is lowercase ASCII.
+        let long = format!("{}Z", "É".repeat(MAX_TERM));
+        assert_eq!(all_terms(&long), ["é".repeat(MAX_TERM)]);
+        let mut kinds = Vec::new();
+        terms("plain Mixed ÉTÉ é x", |t, at| {
+            kinds.push((t.as_str().to_owned(), matches!(t, Term::Text(_)), at))
+        });
+        assert_eq!(
+            kinds,
+            [
+                ("plain".to_owned(), true, 0),
+                ("mixed".to_owned(), false, 6),
+                ("été".to_owned(), false, 12),
+            ]
+        );
     }
 
     #[test]

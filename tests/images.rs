@@ -495,3 +495,49 @@ fn check_keeps_its_copies_in_the_cache_and_a_second_check_decodes_nothing() {
     build.assert_ok();
     assert_eq!(decoded(&build), 0, "{}", build.stdout);
 }
+
+/// The writer's own `<picture>` (art direction, formats of their own): the `<img>` in it
+/// is sized and lazy like any other, but gets no `srcset` beside the writer's sources and
+/// no `<picture>` of ours around it (a `<picture>` in a `<picture>` is invalid HTML).
+#[test]
+fn an_img_in_the_writers_own_picture_is_sized_but_not_given_sources() {
+    let site = TestSite::fixture("images");
+    #[cfg(feature = "avif")]
+    site.write("inkpress.toml", AVIF_CONFIG);
+    site.write(
+        "content/blog/art.md",
+        "---\ntitle: Art\ndate: 2025-06-01\n---\n\
+         <picture>\n<source media=\"(min-width: 900px)\" srcset=\"/images/alpha.png\">\n\
+         <img src=\"/images/landscape.jpg\" alt=\"Block\">\n</picture>\n\n\
+         Inline <picture><source srcset=\"/images/alpha.png\"><img src=\"/images/portrait.jpg\" alt=\"Inline\"></picture> \
+         and then ![Outside](/images/landscape.jpg)\n",
+    );
+    site.build(&[]).assert_ok();
+    let page = site.read("public/blog/art/index.html");
+    let body = &page[page.find("<picture>").expect("the writer's <picture>")..];
+    for picture in body.split("<picture>").skip(1) {
+        let inside = &picture[..picture.find("</picture>").expect("a closed <picture>")];
+        assert_eq!(img_tags(inside).len(), 1, "{page}");
+    }
+    let tags = img_tags(body);
+    let [block, inline, outside] = tags[..] else {
+        panic!("{tags:#?}")
+    };
+    assert_eq!(attr(block, "width"), Some("1000"));
+    assert_eq!(attr(block, "height"), Some("600"));
+    assert_eq!(attr(block, "fetchpriority"), Some("high"));
+    assert_eq!(attr(inline, "width"), Some("800"));
+    assert_eq!(attr(inline, "loading"), Some("lazy"));
+    for tag in [block, inline] {
+        assert_eq!(attr(tag, "decoding"), Some("async"));
+        assert_eq!(attr(tag, "srcset"), None, "{tag}");
+        assert_eq!(attr(tag, "sizes"), None, "{tag}");
+    }
+    // After the writer's `<picture>` closes, images get their copies again.
+    assert!(
+        attr(outside, "srcset").unwrap().contains("-480.webp 480w"),
+        "{outside}"
+    );
+    #[cfg(feature = "avif")]
+    assert_eq!(body.matches("<picture>").count(), 3, "{page}");
+}

@@ -495,3 +495,105 @@ fn check_keeps_its_copies_in_the_cache_and_a_second_check_decodes_nothing() {
     build.assert_ok();
     assert_eq!(decoded(&build), 0, "{}", build.stdout);
 }
+
+/// The writer's own `<picture>` (art direction, formats of their own): the `<img>` in it
+/// is sized and lazy like any other, but gets no `srcset` beside the writer's sources and
+/// no `<picture>` of ours around it (a `<picture>` in a `<picture>` is invalid HTML).
+#[test]
+fn an_img_in_the_writers_own_picture_is_sized_but_not_given_sources() {
+    let site = TestSite::fixture("images");
+    #[cfg(feature = "avif")]
+    site.write("inkpress.toml", AVIF_CONFIG);
+    site.write(
+        "content/blog/art.md",
+        "---\ntitle: Art\ndate: 2025-06-01\n---\n\
+         <picture>\n<source media=\"(min-width: 900px)\" srcset=\"/images/alpha.png\">\n\
+         <img src=\"/images/landscape.jpg\" alt=\"Block\">\n</picture>\n\n\
+         Inline <picture><source srcset=\"/images/alpha.png\"><img src=\"/images/portrait.jpg\" alt=\"Inline\"></picture> \
+         and then ![Outside](/images/landscape.jpg)\n",
+    );
+    site.build(&[]).assert_ok();
+    let page = site.read("public/blog/art/index.html");
+    let body = &page[page.find("<picture>").expect("the writer's <picture>")..];
+    for picture in body.split("<picture>").skip(1) {
+        let inside = &picture[..picture.find("</picture>").expect("a closed <picture>")];
+        assert_eq!(img_tags(inside).len(), 1, "{page}");
+    }
+    let tags = img_tags(body);
+    let [block, inline, outside] = tags[..] else {
+        panic!("{tags:#?}")
+    };
+    assert_eq!(attr(block, "width"), Some("1000"));
+    assert_eq!(attr(block, "height"), Some("600"));
+    assert_eq!(attr(block, "fetchpriority"), Some("high"));
+    assert_eq!(attr(inline, "width"), Some("800"));
+    assert_eq!(attr(inline, "loading"), Some("lazy"));
+    for tag in [block, inline] {
+        assert_eq!(attr(tag, "decoding"), Some("async"));
+        assert_eq!(attr(tag, "srcset"), None, "{tag}");
+        assert_eq!(attr(tag, "sizes"), None, "{tag}");
+    }
+    // After the writer's `<picture>` closes, images get their copies again.
+    assert!(
+        attr(outside, "srcset").unwrap().contains("-480.webp 480w"),
+        "{outside}"
+    );
+    #[cfg(feature = "avif")]
+    assert_eq!(body.matches("<picture>").count(), 3, "{page}");
+}
+
+/// Whether a WebP file of the output is lossless (its image in a `VP8L` chunk) rather
+/// than lossy (`VP8 `).
+fn is_lossless_webp(site: &TestSite, rel: &str) -> bool {
+    let bytes =
+        std::fs::read(site.path().join("public").join(rel.trim_start_matches('/'))).unwrap();
+    assert_eq!(&bytes[8..12], b"WEBP", "{rel} is no WebP file");
+    let has = |chunk: &[u8]| bytes.windows(4).any(|w| w == chunk);
+    assert!(
+        has(b"VP8L") != has(b"VP8 "),
+        "{rel}: neither or both codings"
+    );
+    has(b"VP8L")
+}
+
+/// Lossless WebP for what is drawn (flat fills) or transparent; lossy for photos, also a
+/// photo saved as PNG (an opaque image with no flat areas), whose lossless copies would
+/// be large and whose encoding holds several times the image in memory.
+#[test]
+fn png_copies_are_lossless_for_drawings_and_transparency_and_lossy_for_photos() {
+    let site = TestSite::fixture("images");
+    let drawing = image::RgbImage::from_fn(1000, 600, |x, y| match (x / 100 + y / 100) % 3 {
+        0 => image::Rgb([255, 255, 255]),
+        1 => image::Rgb([20, 90, 200]),
+        _ => image::Rgb([240, 200, 0]),
+    });
+    drawing
+        .save(site.path().join("static/images/drawing.png"))
+        .unwrap();
+    site.write(
+        "content/blog/drawing.md",
+        "---\ntitle: Drawing\ndate: 2025-06-01\n---\n![Blocks](/images/drawing.png)\n",
+    );
+    site.build(&[]).assert_ok();
+    let first_copy = |page: &str, name: &str| {
+        let html = site.read(page);
+        let tag = img_tags(&html)
+            .into_iter()
+            .find(|t| attr(t, "src").is_some_and(|s| s.contains(name)))
+            .unwrap_or_else(|| panic!("no {name} in {page}"))
+            .to_owned();
+        let srcset = attr(&tag, "srcset").unwrap().to_owned();
+        srcset.split(' ').next().unwrap().to_owned()
+    };
+    let drawn = first_copy("public/blog/drawing/index.html", "drawing.png");
+    assert!(is_lossless_webp(&site, &drawn), "{drawn}");
+    let alpha = first_copy("public/blog/photos/index.html", "alpha.png");
+    assert!(is_lossless_webp(&site, &alpha), "{alpha}");
+    assert!(pixels(&site, &alpha).2, "{alpha} lost its transparency");
+    // The bundle's chart: an opaque gradient, every pixel unlike its neighbour.
+    let chart = first_copy("public/blog/bundled/index.html", "chart.png");
+    assert!(!is_lossless_webp(&site, &chart), "{chart}");
+    assert_eq!(pixels(&site, &chart), (480, 305, false));
+    let photo = first_copy("public/blog/photos/index.html", "landscape.jpg");
+    assert!(!is_lossless_webp(&site, &photo), "{photo}");
+}

@@ -12,6 +12,7 @@
 //! hash of the source's bytes and the settings. A warm build reads no image and decodes
 //! none; `serve` keeps the same answers in memory between rebuilds.
 
+mod budget;
 mod probe;
 mod variants;
 
@@ -38,7 +39,7 @@ pub const CARD: (u32, u32) = (1200, 630);
 
 /// Changes whenever the bytes a variant is made into would change for the same source and
 /// settings (the resizer's filter, the encoders): old variants are then not reused.
-const VARIANTS_VERSION: &str = "1";
+const VARIANTS_VERSION: &str = "2";
 
 /// Where a document's relative images are looked for.
 #[derive(Debug, Clone, Copy, Default)]
@@ -281,7 +282,15 @@ impl Images {
                 .insert(variant.clone());
         }
         let wanted: Vec<Wanted> = by_key.into_values().collect();
-        let files: Vec<Vec<OutputFile>> = wanted.par_iter().map(|w| self.make(w)).collect();
+        // Two of the largest decoded image for each thread: see budget.rs.
+        let largest = wanted
+            .iter()
+            .map(|w| variants::decoded_bytes(&w.info, None))
+            .max()
+            .unwrap_or(0);
+        let budget = budget::Budget::new(rayon::current_num_threads() * 2 * largest);
+        let files: Vec<Vec<OutputFile>> =
+            wanted.par_iter().map(|w| self.make(w, &budget)).collect();
         drop(asked);
         self.manifest.save();
         Finished {
@@ -292,7 +301,7 @@ impl Images {
     }
 
     /// The output files of one image's variants, made first where the cache lacks them.
-    fn make(&self, wanted: &Wanted) -> Vec<OutputFile> {
+    fn make(&self, wanted: &Wanted, budget: &budget::Budget) -> Vec<OutputFile> {
         let stored = |v: &Variant| self.stored_name(&wanted.info, v);
         let missing: Vec<&Variant> = wanted
             .variants
@@ -304,15 +313,21 @@ impl Images {
             .collect();
         if !missing.is_empty() {
             self.decoded.fetch_add(1, Ordering::Relaxed);
-            let made = variants::make(&wanted.source, &wanted.info, &missing, &self.settings)
-                .unwrap_or_else(|why| {
-                    self.warn(format!(
-                        "{}: could not be resized ({why}); its variants are copies of it",
-                        self.shown(&wanted.source)
-                    ));
-                    let copy = std::fs::read(&wanted.source).unwrap_or_default();
-                    missing.iter().map(|_| copy.clone()).collect()
-                });
+            let made = variants::make(
+                &wanted.source,
+                &wanted.info,
+                &missing,
+                &self.settings,
+                budget,
+            )
+            .unwrap_or_else(|why| {
+                self.warn(format!(
+                    "{}: could not be resized ({why}); its variants are copies of it",
+                    self.shown(&wanted.source)
+                ));
+                let copy = std::fs::read(&wanted.source).unwrap_or_default();
+                missing.iter().map(|_| copy.clone()).collect()
+            });
             for (variant, bytes) in missing.iter().zip(made) {
                 self.store(&stored(variant), bytes);
             }

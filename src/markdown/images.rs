@@ -29,6 +29,7 @@ where
         place,
         first,
         seen_one: false,
+        pictures_open: 0,
         queued: VecDeque::new(),
     }
 }
@@ -40,6 +41,10 @@ struct Sized<'a, 'f, I> {
     first: &'f mut Option<Image>,
     /// Whether an image came before: only the first is loaded eagerly.
     seen_one: bool,
+    /// How many of the writer's own `<picture>` elements are open here (raw HTML comes
+    /// a line or a tag an event): an image inside one is only sized, as its sources are
+    /// the writer's and a `<picture>` cannot hold another.
+    pictures_open: usize,
     /// An image's events given back as they were (it is not a local file).
     queued: VecDeque<Event<'a>>,
 }
@@ -83,11 +88,15 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Sized<'a, '_, I> {
                         if !title.is_empty() {
                             tag.push_str(&format!(" title=\"{}\"", escape(&title)));
                         }
-                        tag.push_str(&self.attributes(&image, eager, |_| false));
+                        let in_writers = self.pictures_open > 0;
+                        tag.push_str(
+                            &self.attributes(&image, eager, |name| in_writers && is_srcset(name)),
+                        );
                         tag.push_str(" />");
-                        Some(Event::InlineHtml(CowStr::from(
-                            self.in_picture(&image, tag),
-                        )))
+                        Some(Event::InlineHtml(CowStr::from(match in_writers {
+                            true => tag,
+                            false => self.in_picture(&image, tag),
+                        })))
                     }
                     None => {
                         self.queued.extend(inner);
@@ -178,47 +187,62 @@ impl<'a, I: Iterator<Item = Event<'a>>> Sized<'a, '_, I> {
     }
 
     /// Raw HTML with each complete `<img …>` tag that names a local image given its
-    /// attributes; `None`-free: HTML without images is handed back untouched.
+    /// attributes; HTML without images is handed back untouched. An `<img>` in the
+    /// writer's own `<picture>` (opened in this HTML or an earlier event's) gets its size
+    /// and loading only: no `srcset` beside the writer's sources, no `<picture>` of ours.
     fn raw(&mut self, html: CowStr<'a>) -> CowStr<'a> {
-        if !html.contains("<img") && !html.contains("<IMG") {
-            return html;
-        }
-        let mut out = String::with_capacity(html.len() + 128);
-        let mut rest: &str = &html;
-        let mut changed = false;
-        while let Some(at) = find_img(rest) {
-            let Some(len) = rest[at..].find('>') else {
+        // Made only once an image is changed: most raw HTML is handed back as it is.
+        let mut out: Option<String> = None;
+        // Where the part of `html` not yet copied to `out` starts.
+        let mut copied = 0;
+        let mut from = 0;
+        while let Some((at, kind)) = next_tag(&html[from..]).map(|(at, k)| (at + from, k)) {
+            let Some(len) = html[at..].find('>') else {
                 break;
             };
-            let tag = &rest[at..at + len];
-            out.push_str(&rest[..at]);
-            let found = attribute(tag, "src").and_then(|src| self.found(&src));
-            match found {
-                Some((image, eager)) => {
-                    let has = |name: &str| attribute(tag, name).is_some();
-                    let mut sized = tag.trim_end_matches('/').trim_end().to_owned();
-                    sized.push_str(&self.attributes(&image, eager, has));
-                    sized.push_str(if tag.ends_with('/') { " />" } else { ">" });
-                    // A writer's own `srcset` is theirs: no other sources beside it.
-                    match has("srcset") {
-                        true => out.push_str(&sized),
-                        false => out.push_str(&self.in_picture(&image, sized)),
-                    }
-                    changed = true;
+            from = at + len + 1;
+            let tag = &html[at..at + len];
+            let found = match kind {
+                TagKind::PictureOpen => {
+                    self.pictures_open += 1;
+                    None
                 }
-                None => {
-                    out.push_str(tag);
-                    out.push('>');
+                TagKind::PictureClose => {
+                    self.pictures_open = self.pictures_open.saturating_sub(1);
+                    None
                 }
+                TagKind::Img => attribute(tag, "src").and_then(|src| self.found(&src)),
+            };
+            let Some((image, eager)) = found else {
+                continue;
+            };
+            let in_writers = self.pictures_open > 0;
+            let has = |name: &str| attribute(tag, name).is_some() || in_writers && is_srcset(name);
+            let mut sized = tag.trim_end_matches('/').trim_end().to_owned();
+            sized.push_str(&self.attributes(&image, eager, has));
+            sized.push_str(if tag.ends_with('/') { " />" } else { ">" });
+            let out = out.get_or_insert_with(|| String::with_capacity(html.len() + 128));
+            out.push_str(&html[copied..at]);
+            copied = from;
+            // A writer's own `srcset` (or `<picture>`) is theirs: no sources of ours.
+            match has("srcset") {
+                true => out.push_str(&sized),
+                false => out.push_str(&self.in_picture(&image, sized)),
             }
-            rest = &rest[at + len + 1..];
         }
-        if !changed {
-            return html;
+        match out {
+            Some(mut out) => {
+                out.push_str(&html[copied..]);
+                CowStr::from(out)
+            }
+            None => html,
         }
-        out.push_str(rest);
-        CowStr::from(out)
     }
+}
+
+/// The attributes a `srcset` of ours brings, left out in the writer's `<picture>`.
+fn is_srcset(name: &str) -> bool {
+    name == "srcset" || name == "sizes"
 }
 
 /// A `srcset` attribute's value, escaped: the copies, then the original under its site
@@ -244,18 +268,39 @@ fn text_of<'e>(event: &'e Event) -> Option<&'e str> {
     }
 }
 
-/// Where the next `<img` tag starts (any case, followed by a space).
-fn find_img(html: &str) -> Option<usize> {
+/// The tags [`Sized::raw`] looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    Img,
+    PictureOpen,
+    PictureClose,
+}
+
+/// Where the next `<img`, `<picture` or `</picture` tag starts (any case, its name
+/// ended by a space, `/` or `>`), and which it is.
+fn next_tag(html: &str) -> Option<(usize, TagKind)> {
     let bytes = html.as_bytes();
     let mut from = 0;
-    while let Some(i) = html[from..].find('<').map(|i| i + from) {
-        let name = bytes.get(i + 1..i + 4)?;
-        if name.eq_ignore_ascii_case(b"img")
-            && bytes.get(i + 4).is_some_and(u8::is_ascii_whitespace)
-        {
-            return Some(i);
-        }
+    while let Some(i) = memchr::memchr(b'<', &bytes[from..]).map(|i| i + from) {
         from = i + 1;
+        let named = |name: &[u8]| {
+            let end = i + 1 + name.len();
+            bytes
+                .get(i + 1..end)
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                && bytes
+                    .get(end)
+                    .is_some_and(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')
+        };
+        if named(b"img") && bytes.get(i + 4).is_some_and(u8::is_ascii_whitespace) {
+            return Some((i, TagKind::Img));
+        }
+        if named(b"picture") {
+            return Some((i, TagKind::PictureOpen));
+        }
+        if named(b"/picture") {
+            return Some((i, TagKind::PictureClose));
+        }
     }
     None
 }
@@ -301,7 +346,12 @@ mod tests {
         assert_eq!(attribute(tag, "src").as_deref(), Some("/a.png?x=1&y=2"));
         assert_eq!(attribute(tag, "width").as_deref(), Some("40"));
         assert_eq!(attribute(tag, "height"), None);
-        assert_eq!(find_img("<p><IMG src=x></p>"), Some(3));
-        assert_eq!(find_img("<imgur>"), None);
+        assert_eq!(next_tag("<p><IMG src=x></p>"), Some((3, TagKind::Img)));
+        assert_eq!(next_tag("<imgur>"), None);
+        assert_eq!(
+            next_tag("<pictures><PICTURE>"),
+            Some((10, TagKind::PictureOpen))
+        );
+        assert_eq!(next_tag("a</picture >"), Some((1, TagKind::PictureClose)));
     }
 }

@@ -197,11 +197,24 @@ fn write_body(file: &OutputFile, target: &Path) -> std::io::Result<()> {
     match &file.body {
         Body::Bytes(b) => std::fs::write(target, b),
         Body::Embedded(b) => std::fs::write(target, b),
-        Body::Copy(src) => std::fs::copy(src, target).map(|_| ()),
+        Body::Copy(src) => {
+            std::fs::copy(src, target)?;
+            // The copy keeps its source's modification time, so that the next build
+            // knows it unchanged without reading either (see `same_as_on_disk`).
+            let modified = std::fs::metadata(src)?.modified()?;
+            std::fs::File::options()
+                .write(true)
+                .open(target)?
+                .set_modified(modified)
+        }
     }
 }
 
-/// Whether the file at `target` already holds exactly this file's content.
+/// Whether the file at `target` already holds exactly this file's content. A copied
+/// file counts as the same when its length and modification time are its source's (as
+/// rsync's quick check has it: the copy was made from that very source, and neither was
+/// changed since); a site's photos are most of its bytes, and reading them and their
+/// copies whole on every build cost more than all its pages.
 fn same_as_on_disk(file: &OutputFile, target: &Path) -> bool {
     let Ok(meta) = std::fs::symlink_metadata(target) else {
         return false;
@@ -209,10 +222,16 @@ fn same_as_on_disk(file: &OutputFile, target: &Path) -> bool {
     let expected_len = match &file.body {
         Body::Bytes(b) => b.len() as u64,
         Body::Embedded(b) => b.len() as u64,
-        Body::Copy(src) => match std::fs::metadata(src) {
-            Ok(m) => m.len(),
-            Err(_) => return false,
-        },
+        Body::Copy(src) => {
+            let Ok(source) = std::fs::metadata(src) else {
+                return false;
+            };
+            let modified = |m: &std::fs::Metadata| m.modified().ok();
+            return meta.is_file()
+                && meta.len() == source.len()
+                && modified(&meta).is_some()
+                && modified(&meta) == modified(&source);
+        }
     };
     if !meta.is_file() || meta.len() != expected_len {
         return false;
@@ -445,6 +464,39 @@ mod tests {
                 "page"
             ]
         );
+    }
+
+    #[test]
+    fn a_copy_is_made_again_only_when_it_or_its_source_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let src = tmp.path().join("photo.jpg");
+        std::fs::write(&src, "pixels 1").unwrap();
+        let files = [OutputFile {
+            path: "photo.jpg".into(),
+            body: Body::Copy(src.clone()),
+        }];
+        let target = out.join("photo.jpg");
+        let build = || write_atomically(&files, &out, tmp.path()).unwrap();
+        build();
+        let first = inode(&target);
+        build();
+        assert_eq!(inode(&target), first, "an unchanged copy is left alone");
+        // The source edited, same length: its time changes, so the copy is made again.
+        std::fs::write(&src, "pixels 2").unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&src)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        build();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "pixels 2");
+        // The copy edited by hand, same length: made again from its source.
+        std::fs::write(&target, "hand 123").unwrap();
+        build();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "pixels 2");
     }
 
     #[test]

@@ -404,7 +404,13 @@ fn render_with(
         }
     };
     let mut waiting: Vec<PageAndRecord> = Vec::new();
-    for chunk in own.chunks(search::CHUNK) {
+    // A session keeps every page anyway: bigger chunks spare an edit's rebuild, which
+    // looks at most pages only to leave them, thousands of hand-overs.
+    let chunk_size = match keep {
+        true => search::CHUNK * 16,
+        false => search::CHUNK,
+    };
+    for chunk in own.chunks(chunk_size) {
         let render_chunk = || {
             chunk
                 .par_iter()
@@ -412,7 +418,7 @@ fn render_with(
                     let made = make_page(i)?;
                     let record = match (&records, plan[i].document(site)) {
                         (Some(records), Some(doc)) if indexed(doc) => {
-                            let url = format!("{}{}", config.base_path(), paths[i].0);
+                            let url = (config.base_path(), paths[i].0.as_str());
                             Some(records.record(doc, url, || body(doc))?)
                         }
                         _ => None,

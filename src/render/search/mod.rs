@@ -31,8 +31,8 @@ use std::sync::{Arc, Mutex};
 /// Pages rendered in parallel before their records are handed over in plan order.
 pub const CHUNK: usize = 64;
 
-/// A record is the same when its document's URL and revision are.
-type Key = (String, u64);
+/// A record is the same when its document's revision is, and its URL.
+type Key = u64;
 
 /// A document's record, with what it is kept by.
 pub type Recorded = (Key, Arc<Record>);
@@ -97,21 +97,24 @@ pub struct Records {
 }
 
 impl Records {
-    /// The record of `doc`, whose page is at `url`: the last build's when the document is
-    /// the same, else read from its body (`body` is asked only then).
+    /// The record of `doc`, whose page is at `base_path` + `site_path`: the last build's
+    /// when the document (its revision) and its URL are the same, else read from its body
+    /// (`body` is asked only then). An edit's rebuild asks for every document's, so a
+    /// record taken as it was costs no allocation.
     pub fn record<E>(
         &self,
         doc: &Document,
-        url: String,
+        (base_path, site_path): (&str, &str),
         body: impl FnOnce() -> Result<(Arc<Rendered>, Arc<Outline>), E>,
     ) -> Result<Recorded, E> {
-        let key = (url, doc.revision);
-        if let Some(record) = self.last.get(&key) {
+        let key = doc.revision;
+        let same_url = |r: &&Arc<Record>| r.url.strip_prefix(base_path) == Some(site_path);
+        if let Some(record) = self.last.get(&key).filter(same_url) {
             return Ok((key, Arc::clone(record)));
         }
         let (rendered, outline) = body()?;
         let record = Record::new(index::Fields {
-            url: key.0.clone(),
+            url: format!("{base_path}{site_path}"),
             title: &doc.meta.title,
             date: doc
                 .meta

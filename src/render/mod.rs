@@ -240,14 +240,18 @@ pub fn render(
         memo.plan_paths = paths;
     }
     let made = made?;
-    // A patch names the files it drops: search index files no longer made.
+    // A patch names the files it drops: search index files no longer made. Only a
+    // session's next build can be a patch.
     let folder = format!("{}/", model.config.search.output);
-    let mut index_paths: Vec<String> = made
-        .paths
-        .iter()
-        .filter(|p| p.starts_with(&folder))
-        .cloned()
-        .collect();
+    let mut index_paths: Vec<String> = match memo.pages.retention() {
+        Retention::Keep => made
+            .paths
+            .iter()
+            .filter(|p| p.starts_with(&folder))
+            .cloned()
+            .collect(),
+        Retention::Forget => Vec::new(),
+    };
     index_paths.sort_unstable();
     let last_index = std::mem::replace(&mut memo.index_paths, index_paths);
     let (scope, removed) = match since.patch {

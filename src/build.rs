@@ -333,20 +333,32 @@ fn stages(
         .filter(|_| loaded.same_sources && loaded.remade.len() <= EDITS_IN_PLACE)
         .and_then(|last| {
             // Edits that keep every post in its place swap into the last model; edits
-            // that only reorder posts (a new date, or a title among posts of one day)
-            // need it assembled again, and count the posts that moved as replaced.
-            let (site, moved, same_order) = match last.with_edits(&loaded.remade, options.drafts) {
-                Some(site) => (site, Vec::new(), true),
+            // that reorder posts (a new date, or a title among posts of one day) or change
+            // tags need it assembled again, and count the posts they touched as replaced.
+            let (site, touched, same_order) = match last.with_edits(&loaded.remade, options.drafts)
+            {
+                Some(site) => (site, None, true),
                 None => {
                     let documents = loaded.documents.clone();
                     let site = Site::assemble(documents, options.drafts, config).ok()?;
-                    let moved = last.moved_by(&loaded.remade, &site)?;
-                    (site, moved, false)
+                    let touched = last.touched_by(&loaded.remade, &site)?;
+                    let same_order = last
+                        .posts
+                        .iter()
+                        .zip(&site.posts)
+                        .all(|(was, is)| was.source == is.source);
+                    (site, Some(touched), same_order)
                 }
             };
-            let mut replaced: HashSet<u64> = moved.into_iter().collect();
-            // The sitemap lists posts in order.
-            let mut same_sitemap = same_order;
+            let swapped = touched.is_none();
+            let same_tags = !touched.as_ref().is_some_and(|t| t.tags);
+            let mut replaced: HashSet<u64> =
+                touched.into_iter().flat_map(|t| t.revisions).collect();
+            if !same_tags {
+                replaced.insert(crate::site::TAG_LIST);
+            }
+            // The sitemap lists posts in order, and every tag's pages.
+            let mut same_sitemap = same_order && same_tags;
             for new in &loaded.remade {
                 if let Some(old) = last.document_of(&new.source) {
                     replaced.insert(old.revision);
@@ -358,15 +370,17 @@ fn stages(
                 patch: told_only_sources && last_paths.is_some(),
                 same_sitemap,
                 same_order,
+                same_tags,
             };
-            Some((site, in_place))
+            Some((site, in_place, swapped))
         });
-    let (mut site, in_place) = match in_place {
-        Some((site, in_place)) => (site, Some(in_place)),
+    let (mut site, in_place, model_in_place) = match in_place {
+        Some((site, in_place, swapped)) => (site, Some(in_place), swapped),
         None => (
             Site::assemble(loaded.documents, options.drafts, config)
                 .map_err(Diagnostics::sorted)?,
             None,
+            false,
         ),
     };
     let missing_layouts = templates.missing_layouts(&site);
@@ -413,7 +427,17 @@ fn stages(
     let (this_paths, same_targets, paths) = match (scope, last_paths) {
         // Only documents' sources changed, in place: every page and copied file is at
         // the last build's path. Image variants may come and go.
+        // Tag pages and feeds may come and go (render named those gone).
         (Scope::Changes, Some(last)) => {
+            let mut others = last.others;
+            let mut same_paths = removed.is_empty();
+            others.retain(|p| removed.binary_search(p).is_err());
+            for path in made.paths.drain(..) {
+                if let Err(at) = others.binary_search(&path) {
+                    others.insert(at, path);
+                    same_paths = false;
+                }
+            }
             for file in image_files {
                 made.send(dest, file).map_err(Diagnostics::from)?;
             }
@@ -426,12 +450,12 @@ fn stages(
                         .cloned(),
                 );
             }
-            let paths = joined(&last.others, &image_paths);
+            let paths = joined(&others, &image_paths);
             let last = LastPaths {
                 images: image_paths,
-                others: last.others,
+                others,
             };
-            (last, same_images, paths)
+            (last, same_images && same_paths, paths)
         }
         _ => {
             made.paths.sort_unstable();
@@ -475,7 +499,7 @@ fn stages(
         markdown.images.is_some(),
         same_targets,
     );
-    check_memo.finish(patch, problems.judged);
+    check_memo.finish(patch, &removed, problems.judged);
     times.mark("link check");
     let mut links = problems.links;
     if options.every_problem {
@@ -513,7 +537,7 @@ fn stages(
         image_warnings,
         images_decoded,
         times,
-        model_in_place: in_place.as_ref().is_some_and(|i| i.same_order),
+        model_in_place,
         scope,
         removed,
     })
@@ -577,6 +601,15 @@ mod tests {
     /// are applied to what `served` kept of the last ones; whether the session's updated
     /// its model in place.
     fn assert_same_as_fresh(root: &Path, memo: &mut Memo, served: &mut Served) -> bool {
+        same_as_fresh(root, memo, served).0
+    }
+
+    /// [`assert_same_as_fresh`], with the session build's scope and removed files too.
+    fn same_as_fresh(
+        root: &Path,
+        memo: &mut Memo,
+        served: &mut Served,
+    ) -> (bool, Scope, Vec<String>) {
         let config = Config::load(root, &Overrides::default()).unwrap();
         let options = BuildOptions::default();
         let session = build_with(&config, &options, memo, &InMemory).unwrap();
@@ -594,7 +627,7 @@ mod tests {
             .filter(|p| served.get(*p) != fresh.get(*p))
             .collect();
         assert!(differ.is_empty(), "{:?}: {differ:?}", session.scope);
-        session.model_in_place
+        (session.model_in_place, session.scope, session.removed)
     }
 
     fn post(root: &Path, name: &str, title: &str, tag: &str, body: &str) {
@@ -628,10 +661,39 @@ mod tests {
         post(root, "a", "Alpha retitled", "one", "First, with new words.");
         memo.changed_only([root.join("content/blog/a.md")]);
         assert!(assert_same_as_fresh(root, &mut memo, &mut served));
-        // A new tag changes the tags' lists: the model is assembled again.
+        // A new tag changes the tags' lists: the model is assembled again, but the build
+        // is a patch all the same, and the tag no post carries any more is gone, its
+        // page and feeds with it.
         post(root, "a", "Alpha retitled", "two", "First, with new words.");
         memo.changed_only([root.join("content/blog/a.md")]);
-        assert!(!assert_same_as_fresh(root, &mut memo, &mut served));
+        let (in_place, scope, removed) = same_as_fresh(root, &mut memo, &mut served);
+        assert!(!in_place);
+        assert_eq!(scope, Scope::Changes);
+        assert_eq!(
+            removed,
+            [
+                "search-index/terms/on.json",
+                "tags/one/atom.xml",
+                "tags/one/index.html",
+                "tags/one/page/1/index.html",
+                "tags/one/rss.xml"
+            ]
+        );
+        // A tag that comes: its page and feeds are made, in a patch.
+        post(
+            root,
+            "a",
+            "Alpha retitled",
+            "three",
+            "First, with new words.",
+        );
+        memo.changed_only([root.join("content/blog/a.md")]);
+        let (_, scope, _) = same_as_fresh(root, &mut memo, &mut served);
+        assert_eq!(scope, Scope::Changes);
+        assert!(served.contains_key("tags/three/index.html"));
+        post(root, "a", "Alpha retitled", "two", "First, with new words.");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         // A broken edit fails the build; the fix after it is read, and the model is
         // assembled again from what the failed build loaded.
         let config = Config::load(root, &Overrides::default()).unwrap();

@@ -32,6 +32,20 @@ pub struct Author {
     pub posts: Vec<usize>,
 }
 
+/// Stands, among the revisions a page read, for the list of tags with their counts
+/// (revisions start at 1): a page showing it is looked at again when tags change.
+pub const TAG_LIST: u64 = 0;
+
+/// What an edit that kept every page of the model changed: see [`Site::touched_by`].
+#[derive(Debug)]
+pub struct Touched {
+    /// The revisions, in the last model, of the documents whose pages need looking at
+    /// again besides the edited ones.
+    pub revisions: Vec<u64>,
+    /// Whether any tag's name, path or posts changed, or a tag came or went.
+    pub tags: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     /// Published posts (and drafts, when asked for), newest first.
@@ -121,37 +135,92 @@ impl Site {
         Some(site)
     }
 
-    /// The revisions of this site's posts that the same documents, `edits` in their
-    /// places, put in another order: the posts now elsewhere in the order, by the
-    /// revision they had here (`None` when the edits change more than the order: a path,
-    /// tags, aliases, authors, a draft flag, or an author's page). With those and the
-    /// edited documents counted as replaced, a page that read none of them shows the
-    /// same as before: a list, tag or author page showing another post at a place read
-    /// the post that was there, and a post whose neighbours or related posts changed
-    /// read one that moved.
-    pub fn moved_by(&self, edits: &[Arc<Document>], reordered: &Site) -> Option<Vec<u64>> {
-        let unmoved_shapes = edits.iter().all(|new| {
+    /// What `edits` (with the same documents in their places) change of this site, which
+    /// `reassembled` is the model of: the revisions (here) of the documents whose
+    /// pages need looking at again besides the edited ones, and whether the tags
+    /// changed. `None` when the edits change more: a path, aliases, authors, a draft
+    /// flag, or an author's page.
+    ///
+    /// With those and the edited documents counted as replaced, a page that read none of
+    /// them shows the same as before: a list, tag or author page showing another post at
+    /// a place read the post that was there; a post whose neighbours changed read one
+    /// that moved. A tag whose name or posts changed changes every post that carries it
+    /// (a post's view shows its tags with their counts, and its related posts are found
+    /// by shared tags: a post's related list changes only if it carries a tag the edit
+    /// added or took away), so all of them count; a page showing the list of tags itself
+    /// reads [`TAG_LIST`].
+    pub fn touched_by(&self, edits: &[Arc<Document>], reassembled: &Site) -> Option<Touched> {
+        let same_places = edits.iter().all(|new| {
             new.source.kind != Kind::Author
                 && self
                     .document_of(&new.source)
-                    .is_some_and(|old| same_shape(old, new))
+                    .is_some_and(|old| same_place(old, new))
         });
         let same_documents = |a: &[Arc<Document>], b: &[Arc<Document>]| {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.path == b.path)
         };
-        if !unmoved_shapes
-            || self.posts.len() != reordered.posts.len()
-            || !same_documents(&self.pages, &reordered.pages)
+        if !same_places
+            || self.posts.len() != reassembled.posts.len()
+            || !same_documents(&self.pages, &reassembled.pages)
         {
             return None;
         }
-        let moved = self
+        let mut revisions: Vec<u64> = self
             .posts
             .iter()
-            .zip(&reordered.posts)
+            .zip(&reassembled.posts)
             .filter(|(was, is)| was.source != is.source)
-            .map(|(was, _)| was.revision);
-        Some(moved.collect())
+            .map(|(was, _)| was.revision)
+            .collect();
+        let changed_tags = self.changed_tags(reassembled);
+        if !changed_tags.is_empty() {
+            let carries = |d: &Document| {
+                d.tag_slugs
+                    .iter()
+                    .any(|s| changed_tags.contains(s.as_str()))
+            };
+            for site in [self, reassembled] {
+                let carriers = site.posts.iter().chain(&site.pages);
+                revisions.extend(carriers.filter(|d| carries(d)).map(|d| d.revision));
+            }
+        }
+        Some(Touched {
+            revisions,
+            tags: !changed_tags.is_empty(),
+        })
+    }
+
+    /// The slugs of the tags that are not the same in both sites: a name, a path, or the
+    /// posts carrying it differ, or only one site has it. (The order of its posts is
+    /// left out: posts that moved are counted by the order of all posts.)
+    fn changed_tags<'s>(&'s self, other: &'s Site) -> HashSet<&'s str> {
+        let same_posts = |a: &Tag, b: &Tag| {
+            let sources = |site: &'s Site, tag: &Tag| -> HashSet<&'s std::path::Path> {
+                tag.posts
+                    .iter()
+                    .map(|&i| site.posts[i].source.path.as_path())
+                    .collect()
+            };
+            let in_order = a
+                .posts
+                .iter()
+                .zip(&b.posts)
+                .all(|(&i, &j)| self.posts[i].source == other.posts[j].source);
+            a.posts.len() == b.posts.len() && (in_order || sources(self, a) == sources(other, b))
+        };
+        let same = |a: &Tag, b: &Tag| a.name == b.name && a.path == b.path && same_posts(a, b);
+        let mut changed = HashSet::new();
+        for tag in &self.tags {
+            if !other.tag_by_slug(&tag.slug).is_some_and(|o| same(tag, o)) {
+                changed.insert(tag.slug.as_str());
+            }
+        }
+        for tag in &other.tags {
+            if self.tag_by_slug(&tag.slug).is_none() {
+                changed.insert(tag.slug.as_str());
+            }
+        }
+        changed
     }
 
     /// Fills `authors` from the pages under `content/authors/`, with the posts that name
@@ -276,10 +345,14 @@ impl Site {
 /// Whether `new`, a document loaded again, sits in the model where `old` did, but for
 /// its place in the order of posts: same path, tags, aliases, authors and draft flag.
 fn same_shape(old: &Document, new: &Document) -> bool {
+    same_place(old, new) && old.tag_slugs == new.tag_slugs && old.meta.tags == new.meta.tags
+}
+
+/// Whether `new`, a document loaded again, keeps the path, aliases, authors and draft
+/// flag of `old`: the model's pages stay the same but for the tags' and the order.
+fn same_place(old: &Document, new: &Document) -> bool {
     old.path == new.path
         && old.slug == new.slug
-        && old.tag_slugs == new.tag_slugs
-        && old.meta.tags == new.meta.tags
         && old.meta.aliases == new.meta.aliases
         && old.meta.authors == new.meta.authors
         && old.meta.draft == new.meta.draft
@@ -661,5 +734,68 @@ mod tests {
         ] {
             assert!(edited(front).0.is_none(), "{front}");
         }
+    }
+    #[test]
+    fn an_edit_of_tags_or_dates_touches_the_posts_whose_pages_show_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        post(root, "a", "title: A\ndate: 2024-01-03\ntags: [x, y]");
+        post(root, "b", "title: B\ndate: 2024-01-02\ntags: [x]");
+        post(root, "c", "title: C\ndate: 2024-01-01\ntags: [y]");
+        let (config, documents) = load(root);
+        let site = Site::assemble(documents, false, &config).unwrap();
+        let touched = |front: &str| {
+            post(root, "b", front);
+            let (_, documents) = load(root);
+            let b = documents.iter().find(|d| d.meta.title.starts_with('B'));
+            let edits = [Arc::clone(b.unwrap())];
+            let reassembled = Site::assemble(documents.clone(), false, &config).unwrap();
+            let touched = site.touched_by(&edits, &reassembled)?;
+            // By title, the edited post's old revision as `B` and its new one as `B'`.
+            let mut titles: Vec<String> = touched
+                .revisions
+                .iter()
+                .map(|r| match site.posts.iter().find(|d| d.revision == *r) {
+                    Some(d) => d.meta.title.clone(),
+                    None => "B'".to_owned(),
+                })
+                .collect();
+            titles.sort();
+            titles.dedup();
+            Some((titles, touched.tags))
+        };
+        let expect =
+            |titles: &[&str], tags| Some((titles.iter().map(|t| t.to_string()).collect(), tags));
+        // A tag no other post carries: only the edited post (the build counts its old
+        // revision); the tag list changed.
+        assert_eq!(
+            touched("title: B\ndate: 2024-01-02\ntags: [x, z]"),
+            expect(&["B'"], true)
+        );
+        // From x to y: every post carrying either (their counts, related posts).
+        assert_eq!(
+            touched("title: B\ndate: 2024-01-02\ntags: [y]"),
+            expect(&["A", "B", "B'", "C"], true)
+        );
+        // Another spelling, which is now the tag's name: every post carrying it.
+        assert_eq!(
+            touched("title: B\ndate: 2024-01-02\ntags: [X]"),
+            expect(&["A", "B", "B'"], true)
+        );
+        // A date that moves the post past another: both, tags unchanged.
+        assert_eq!(
+            touched("title: B\ndate: 2024-01-09\ntags: [x]"),
+            expect(&["A", "B"], false)
+        );
+        // A draft or another path: the model's pages change, not only what they show.
+        assert_eq!(
+            touched("title: B\ndate: 2024-01-02\ntags: [x]\ndraft: true"),
+            None
+        );
+        assert_eq!(
+            touched("title: B\ndate: 2024-01-02\ntags: [x]\nslug: elsewhere"),
+            None
+        );
     }
 }

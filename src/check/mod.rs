@@ -143,10 +143,21 @@ impl CheckMemo {
     }
 
     /// Ends a build: the ids of its pages (with the last build's of pages a patch left
-    /// out) and the documents' problems are the ones the next build can take.
-    pub fn finish(&mut self, patch: bool, judged: FastMap<u64, Arc<links::Judged>>) {
+    /// out, but for the files it `removed`) and the documents' problems are the ones the
+    /// next build can take.
+    pub fn finish(
+        &mut self,
+        patch: bool,
+        removed: &[String],
+        judged: FastMap<u64, Arc<links::Judged>>,
+    ) {
         match patch {
-            true => self.ids.finish_keeping(),
+            true => {
+                self.ids.finish_keeping();
+                for path in removed {
+                    self.ids.update(path.clone(), None);
+                }
+            }
             false => self.ids.finish(),
         }
         if self.ids.retention() == Retention::Keep {

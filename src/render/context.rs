@@ -123,15 +123,13 @@ pub fn page_values<'a>(
             (template, Meta::Document(doc, false))
         }
         Page::TagIndex => {
-            let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
-            values.insert("tags", &tags);
+            insert_tag_list(values, site, config);
             let meta = PageMeta::page(config, Some("Tags"), None, config.url(&site.tag_index));
             ("tags.html".to_owned(), Meta::Page(meta))
         }
         Page::Search => {
             // The tag index is what a reader without JavaScript can search by.
-            let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
-            values.insert("tags", &tags);
+            insert_tag_list(values, site, config);
             let meta = PageMeta::page(config, Some("Search"), None, config.url("search/"));
             ("search.html".to_owned(), Meta::Page(meta))
         }
@@ -175,6 +173,13 @@ pub fn page_values<'a>(
         }
     }
     Ok(template)
+}
+
+/// Every tag with its count, under `tags`: a value made from no document.
+fn insert_tag_list(values: &mut impl PageValues, site: &Site, config: &Config) {
+    values.read(crate::site::TAG_LIST);
+    let tags: Vec<TagLink> = site.tags.iter().map(|t| TagLink::of(t, config)).collect();
+    values.insert("tags", &tags);
 }
 
 /// The posts at `indices`, as summaries, under `key`.

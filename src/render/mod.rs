@@ -44,8 +44,9 @@ pub struct RenderMemo {
     /// The last build's plan: each page's site path and output path, in plan order. A
     /// model updated in place has the same plan, so its paths need not be formatted again.
     plan_paths: Vec<(String, String)>,
-    /// The last build's search index files (none when serve makes the index apart).
-    index_paths: Vec<String>,
+    /// The files the last build generated that a later one may not make: pages, feeds,
+    /// redirects and search index files (none when serve makes the index apart), sorted.
+    generated: Vec<String>,
     entries: feed::EntryMemo,
     /// The search index kept for the next build (and, in `serve`, the one still being made).
     pub search: search::Kept,
@@ -77,7 +78,7 @@ impl RenderMemo {
         RenderMemo {
             pages: Kept::new(retention),
             plan_paths: Vec::new(),
-            index_paths: Vec::new(),
+            generated: Vec::new(),
             entries: Kept::new(retention),
             search: search::Kept::default(),
             shared: None,
@@ -188,6 +189,8 @@ pub struct InPlace {
     /// The posts are in the last build's order (else the plan's pages stand for other
     /// posts at the same places, and their paths are found again).
     pub same_order: bool,
+    /// The tags are the last build's (else tag pages may come and go).
+    pub same_tags: bool,
 }
 
 /// Renders every page, feed and generated file of the site, in parallel, handing each to
@@ -204,14 +207,16 @@ pub fn render(
 ) -> Result<Files, Vec<Diagnostic>> {
     let kept_all = memo.begin(model.templates, model.config);
     let plan = plan::plan(model.site, model.config);
-    let same_plan = memo.plan_paths.len() == plan.len() && in_place.is_some_and(|i| i.same_order);
+    let same_plan = memo.plan_paths.len() == plan.len()
+        && in_place.is_some_and(|i| i.same_order && i.same_tags);
     let in_place = in_place.filter(|_| kept_all);
     let replaced = in_place.map(|i| &i.replaced);
     let since = Since {
         replaced,
-        patch: in_place.is_some_and(|i| i.patch) && memo.plan_paths.len() == plan.len(),
+        patch: in_place.is_some_and(|i| i.patch),
     };
     let same_sitemap = in_place.is_some_and(|i| i.same_sitemap);
+    let same_tags = in_place.is_some_and(|i| i.same_tags);
     // A model updated in place has the last build's plan, page for page.
     let paths = match replaced {
         Some(_) if same_plan => std::mem::take(&mut memo.plan_paths),
@@ -232,6 +237,7 @@ pub fn render(
         &paths,
         &since,
         same_sitemap,
+        same_tags,
         dest,
         times,
     );
@@ -239,29 +245,39 @@ pub fn render(
     if memo.pages.retention() == Retention::Keep {
         memo.plan_paths = paths;
     }
-    let made = made?;
-    // A patch names the files it drops: search index files no longer made. Only a
-    // session's next build can be a patch.
-    let folder = format!("{}/", model.config.search.output);
-    let mut index_paths: Vec<String> = match memo.pages.retention() {
-        Retention::Keep => made
-            .paths
-            .iter()
-            .filter(|p| p.starts_with(&folder))
-            .cloned()
-            .collect(),
+    let (made, feeds) = made?;
+    // A patch names the files it drops: pages, feeds, redirects and search index files
+    // no longer made (a tag's, when no post carries it any more). Only a session's next build can
+    // be a patch.
+    let generated = match memo.pages.retention() {
+        Retention::Keep => {
+            let folder = format!("{}/", model.config.search.output);
+            let index = made.paths.iter().filter(|p| p.starts_with(&folder));
+            let mut generated: Vec<String> = memo
+                .plan_paths
+                .iter()
+                .map(|(_, file)| file.clone())
+                .chain(feeds)
+                .chain(redirects::paths(model.site, model.config))
+                .chain(index.cloned())
+                .collect();
+            generated.sort_unstable();
+            generated
+        }
         Retention::Forget => Vec::new(),
     };
-    index_paths.sort_unstable();
-    let last_index = std::mem::replace(&mut memo.index_paths, index_paths);
+    let last_generated = std::mem::replace(&mut memo.generated, generated);
     let (scope, removed) = match since.patch {
-        true => (
-            Scope::Changes,
-            last_index
+        true => {
+            let removed: Vec<String> = last_generated
                 .into_iter()
-                .filter(|p| memo.index_paths.binary_search(p).is_err())
-                .collect(),
-        ),
+                .filter(|p| memo.generated.binary_search(p).is_err())
+                .collect();
+            for path in &removed {
+                memo.pages.update(path.clone(), None);
+            }
+            (Scope::Changes, removed)
+        }
         false => (Scope::Whole, Vec::new()),
     };
     Ok(Files {
@@ -296,9 +312,10 @@ fn render_with(
     paths: &[(String, String)],
     since: &Since,
     same_sitemap: bool,
+    same_tags: bool,
     dest: &dyn Destination,
     times: &mut StageTimes,
-) -> Result<Made, Vec<Diagnostic>> {
+) -> Result<(Made, Vec<String>), Vec<Diagnostic>> {
     let Model {
         site,
         config,
@@ -440,11 +457,13 @@ fn render_with(
     times.mark("lists and tags");
 
     let entries = feed::entries(site, config, &carried, &memo.entries, &outline, &body);
+    let mut feed_paths = Vec::new();
     match entries
         .as_ref()
         .map(|entries| feed::jobs(site, config, entries))
     {
         Ok(Ok(jobs)) => {
+            feed_paths.extend(jobs.iter().map(|job| job.path.clone()));
             results.par_extend(jobs.par_iter().map(|job| {
                 let template = job.format.template();
                 // Feeds note no reads: their values are always compared.
@@ -479,18 +498,20 @@ fn render_with(
     }
 
     times.mark("feeds");
-    // A patch leaves out what no edit of a document's source can change: redirects
-    // (aliases move the model out of place), the stylesheet, and the sitemap when the
-    // edited documents show it the same dates.
-    let generated: Vec<OutputFile> = match (since.patch, same_sitemap) {
-        (true, true) => Vec::new(),
-        (true, false) => sitemap::files(site, config, plan),
-        (false, _) => redirects::files(site, config)
-            .into_iter()
-            .chain(sitemap::files(site, config, plan))
-            .chain([OutputFile::new("css/syntax.css", syntax_css())])
-            .collect(),
-    };
+    // A patch leaves out what no edit of a document's source can change: the
+    // stylesheet, redirects when the tags are the same (their first pages have one;
+    // aliases move the model out of place), and the sitemap when the edited documents
+    // show it the same dates and the same pages.
+    let mut generated: Vec<OutputFile> = Vec::new();
+    if !since.patch || !same_tags {
+        generated.extend(redirects::files(site, config));
+    }
+    if !since.patch || !same_sitemap {
+        generated.extend(sitemap::files(site, config, plan));
+    }
+    if !since.patch {
+        generated.push(OutputFile::new("css/syntax.css", syntax_css()));
+    }
     let index = indexer.map(|i| i.files(&memo.search)).unwrap_or_default();
     results.extend(
         generated
@@ -516,7 +537,7 @@ fn render_with(
         }
     }
     if errors.is_empty() {
-        Ok(made)
+        Ok((made, feed_paths))
     } else {
         Err(errors)
     }

@@ -10,6 +10,21 @@ use crate::site::Site;
 /// Pages that only send readers elsewhere: `…/page/1/` to the list itself, each old URL
 /// in a document's `aliases` to the document, and each of the config's `[redirects]`.
 pub fn files(site: &Site, config: &Config) -> Vec<OutputFile> {
+    redirects(site, config)
+        .map(|(file, target)| OutputFile::new(file, redirect_page(&target)))
+        .collect()
+}
+
+/// The files [`files`] makes, without making them.
+pub fn paths<'s>(site: &'s Site, config: &'s Config) -> impl Iterator<Item = String> + 's {
+    redirects(site, config).map(|(file, _)| file)
+}
+
+/// Each redirect's file, with the URL it sends readers to.
+fn redirects<'s>(
+    site: &'s Site,
+    config: &'s Config,
+) -> impl Iterator<Item = (String, String)> + 's {
     let configured = config.redirects.pages.iter().map(|(old, new)| {
         let target = match new.strip_prefix('/') {
             Some(path) => config.url(path),
@@ -20,8 +35,6 @@ pub fn files(site: &Site, config: &Config) -> Vec<OutputFile> {
     targets(site)
         .map(|(file, target)| (file, config.url(&target)))
         .chain(configured)
-        .map(|(file, target)| OutputFile::new(file, redirect_page(&target)))
-        .collect()
 }
 
 /// Each redirect page the site's own model makes (first list pages, aliases), with the

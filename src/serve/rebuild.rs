@@ -165,9 +165,12 @@ impl Rebuilder {
                 waited.as_secs_f64() * 1e3,
                 (total - waited).as_secs_f64() * 1e3
             );
-            let model = match built_in_place {
-                true => "model updated in place",
-                false => "model assembled",
+            let model = match (built_in_place, scope) {
+                (true, _) => "model updated in place",
+                (false, Scope::Changes) => {
+                    "model assembled, pages made again only where the edit shows"
+                }
+                (false, Scope::Whole) => "model assembled",
             };
             println!("  {model}; stages: {}", times.summary());
         }

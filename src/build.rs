@@ -332,47 +332,8 @@ fn stages(
     let in_place = last_site
         .filter(|_| loaded.same_sources && loaded.remade.len() <= EDITS_IN_PLACE)
         .and_then(|last| {
-            // Edits that keep every post in its place swap into the last model; edits
-            // that reorder posts (a new date, or a title among posts of one day) or change
-            // tags need it assembled again, and count the posts they touched as replaced.
-            let (site, touched, same_order) = match last.with_edits(&loaded.remade, options.drafts)
-            {
-                Some(site) => (site, None, true),
-                None => {
-                    let documents = loaded.documents.clone();
-                    let site = Site::assemble(documents, options.drafts, config).ok()?;
-                    let touched = last.touched_by(&loaded.remade, &site)?;
-                    let same_order = last
-                        .posts
-                        .iter()
-                        .zip(&site.posts)
-                        .all(|(was, is)| was.source == is.source);
-                    (site, Some(touched), same_order)
-                }
-            };
-            let swapped = touched.is_none();
-            let same_tags = !touched.as_ref().is_some_and(|t| t.tags);
-            let mut replaced: HashSet<u64> =
-                touched.into_iter().flat_map(|t| t.revisions).collect();
-            if !same_tags {
-                replaced.insert(crate::site::TAG_LIST);
-            }
-            // The sitemap lists posts in order, and every tag's pages.
-            let mut same_sitemap = same_order && same_tags;
-            for new in &loaded.remade {
-                if let Some(old) = last.document_of(&new.source) {
-                    replaced.insert(old.revision);
-                    same_sitemap &= render::sitemap::same_entry(old, new);
-                }
-            }
-            let in_place = render::InPlace {
-                replaced,
-                patch: told_only_sources && last_paths.is_some(),
-                same_sitemap,
-                same_order,
-                same_tags,
-            };
-            Some((site, in_place, swapped))
+            let patch = told_only_sources && last_paths.is_some();
+            edited_model(&last, &loaded, options, config, patch)
         });
     let (mut site, in_place, model_in_place) = match in_place {
         Some((site, in_place, swapped)) => (site, Some(in_place), swapped),
@@ -543,6 +504,67 @@ fn stages(
     })
 }
 
+/// The model of a session's build whose edits kept every document's path, aliases,
+/// authors and draft flag (see [`Site::touched_by`]), with what rendering needs to know
+/// of them, and whether the model was updated in place (rather than assembled again).
+/// `None`: the edits change the model's pages; it is assembled and every page looked at.
+fn edited_model(
+    last: &Site,
+    loaded: &content::load::LoadedDocuments,
+    options: &BuildOptions,
+    config: &Config,
+    patch: bool,
+) -> Option<(Site, render::InPlace, bool)> {
+    // Edits that keep every post in its place swap into the last model; edits that
+    // reorder posts (a new date, or a title among posts of one day) or change tags need
+    // it assembled again, and count the posts they touched as replaced.
+    let (site, touched, same_order) = match last.with_edits(&loaded.remade, options.drafts) {
+        Some(site) => (site, None, true),
+        None => {
+            let documents = loaded.documents.clone();
+            let site = Site::assemble(documents, options.drafts, config).ok()?;
+            let touched = last.touched_by(&loaded.remade, &site)?;
+            let same_order = (last.posts.iter().zip(&site.posts))
+                .all(|(was, is)| crate::site::same_file(was, is));
+            (site, Some(touched), same_order)
+        }
+    };
+    let swapped = touched.is_none();
+    let (moved, changed_tags) = touched.map(|t| (t.revisions, t.tags)).unwrap_or_default();
+    let mut replaced: HashSet<u64> = moved.into_iter().collect();
+    if !changed_tags.is_empty() {
+        replaced.insert(crate::site::TAG_LIST);
+    }
+    // Every changed tag has the pages it had, at the same places in the plan.
+    let tag_pages = |site: &Site, slug: &str| {
+        let tag = site.tag_by_slug(slug)?;
+        let pages = render::plan::page_count(tag.posts.len(), config.posts_per_page);
+        Some((tag.name.clone(), tag.path.clone(), pages))
+    };
+    let same_tag_pages = changed_tags
+        .iter()
+        .all(|slug| tag_pages(last, slug).is_some_and(|p| Some(p) == tag_pages(&site, slug)));
+    // The sitemap lists posts in order, and every tag's pages with the day of its
+    // newest post.
+    let mut same_sitemap = same_order
+        && same_tag_pages
+        && (changed_tags.iter()).all(|slug| render::sitemap::same_tag(last, &site, config, slug));
+    for new in &loaded.remade {
+        if let Some(old) = last.document_of(&new.source) {
+            replaced.insert(old.revision);
+            same_sitemap &= render::sitemap::same_entry(old, new);
+        }
+    }
+    let in_place = render::InPlace {
+        replaced,
+        patch,
+        same_sitemap,
+        same_order,
+        same_tag_pages,
+    };
+    Some((site, in_place, swapped))
+}
+
 /// Two sorted lists of paths as one.
 fn joined(a: &[String], b: &[String]) -> Vec<String> {
     let mut paths = Vec::with_capacity(a.len() + b.len());
@@ -691,6 +713,19 @@ mod tests {
         let (_, scope, _) = same_as_fresh(root, &mut memo, &mut served);
         assert_eq!(scope, Scope::Changes);
         assert!(served.contains_key("tags/three/index.html"));
+        // A newer post joins the tag: the sitemap shows the tag's page with its date.
+        post(root, "bb", "Beta", "two, three", "Second.");
+        memo.changed_only([root.join("content/blog/bb.md")]);
+        let sitemap = |served: &Served| String::from_utf8(served["sitemap.xml"].clone()).unwrap();
+        let before = sitemap(&served);
+        assert_eq!(
+            same_as_fresh(root, &mut memo, &mut served).1,
+            Scope::Changes
+        );
+        assert_ne!(sitemap(&served), before);
+        post(root, "bb", "Beta", "two", "Second.");
+        memo.changed_only([root.join("content/blog/bb.md")]);
+        assert_same_as_fresh(root, &mut memo, &mut served);
         post(root, "a", "Alpha retitled", "two", "First, with new words.");
         memo.changed_only([root.join("content/blog/a.md")]);
         assert_same_as_fresh(root, &mut memo, &mut served);

@@ -42,8 +42,8 @@ pub struct Touched {
     /// The revisions, in the last model, of the documents whose pages need looking at
     /// again besides the edited ones.
     pub revisions: Vec<u64>,
-    /// Whether any tag's name, path or posts changed, or a tag came or went.
-    pub tags: bool,
+    /// The slugs of the tags whose name, path or posts changed, or that came or went.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -117,7 +117,10 @@ impl Site {
                 Kind::Post => &mut site.posts,
                 _ => &mut site.pages,
             };
-            let i = list.iter().position(|d| d.source == new.source)?;
+            let path = new.source.path.as_os_str();
+            let i = list
+                .iter()
+                .position(|d| d.source.path.as_os_str() == path)?;
             let old = &list[i];
             let in_order = new.source.kind != Kind::Post
                 || (i
@@ -169,7 +172,7 @@ impl Site {
             .posts
             .iter()
             .zip(&reassembled.posts)
-            .filter(|(was, is)| was.source != is.source)
+            .filter(|(was, is)| !same_file(was, is))
             .map(|(was, _)| was.revision)
             .collect();
         let changed_tags = self.changed_tags(reassembled);
@@ -186,7 +189,7 @@ impl Site {
         }
         Some(Touched {
             revisions,
-            tags: !changed_tags.is_empty(),
+            tags: changed_tags.into_iter().map(str::to_owned).collect(),
         })
     }
 
@@ -205,7 +208,7 @@ impl Site {
                 .posts
                 .iter()
                 .zip(&b.posts)
-                .all(|(&i, &j)| self.posts[i].source == other.posts[j].source);
+                .all(|(&i, &j)| same_file(&self.posts[i], &other.posts[j]));
             a.posts.len() == b.posts.len() && (in_order || sources(self, a) == sources(other, b))
         };
         let same = |a: &Tag, b: &Tag| a.name == b.name && a.path == b.path && same_posts(a, b);
@@ -299,7 +302,9 @@ impl Site {
             Kind::Post => &self.posts,
             _ => &self.pages,
         };
-        list.iter().find(|d| d.source == *source)
+        // Bytes, not `Path`'s component-wise equality: the paths are discovery's own.
+        let path = source.path.as_os_str();
+        list.iter().find(|d| d.source.path.as_os_str() == path)
     }
 
     /// The author whose page is `site.pages[page]`.
@@ -346,6 +351,11 @@ impl Site {
 /// its place in the order of posts: same path, tags, aliases, authors and draft flag.
 fn same_shape(old: &Document, new: &Document) -> bool {
     same_place(old, new) && old.tag_slugs == new.tag_slugs && old.meta.tags == new.meta.tags
+}
+
+/// Whether two documents were read from the same file (most often they are one).
+pub fn same_file(a: &Arc<Document>, b: &Arc<Document>) -> bool {
+    Arc::ptr_eq(a, b) || a.source.path.as_os_str() == b.source.path.as_os_str()
 }
 
 /// Whether `new`, a document loaded again, keeps the path, aliases, authors and draft
@@ -763,7 +773,7 @@ mod tests {
                 .collect();
             titles.sort();
             titles.dedup();
-            Some((titles, touched.tags))
+            Some((titles, !touched.tags.is_empty()))
         };
         let expect =
             |titles: &[&str], tags| Some((titles.iter().map(|t| t.to_string()).collect(), tags));

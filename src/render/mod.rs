@@ -189,8 +189,9 @@ pub struct InPlace {
     /// The posts are in the last build's order (else the plan's pages stand for other
     /// posts at the same places, and their paths are found again).
     pub same_order: bool,
-    /// The tags are the last build's (else tag pages may come and go).
-    pub same_tags: bool,
+    /// Every tag has the pages it had, at the same places in the plan (else tag pages
+    /// may come and go, and with them their redirects).
+    pub same_tag_pages: bool,
 }
 
 /// Renders every page, feed and generated file of the site, in parallel, handing each to
@@ -208,7 +209,7 @@ pub fn render(
     let kept_all = memo.begin(model.templates, model.config);
     let plan = plan::plan(model.site, model.config);
     let same_plan = memo.plan_paths.len() == plan.len()
-        && in_place.is_some_and(|i| i.same_order && i.same_tags);
+        && in_place.is_some_and(|i| i.same_order && i.same_tag_pages);
     let in_place = in_place.filter(|_| kept_all);
     let replaced = in_place.map(|i| &i.replaced);
     let since = Since {
@@ -216,7 +217,7 @@ pub fn render(
         patch: in_place.is_some_and(|i| i.patch),
     };
     let same_sitemap = in_place.is_some_and(|i| i.same_sitemap);
-    let same_tags = in_place.is_some_and(|i| i.same_tags);
+    let same_tag_pages = in_place.is_some_and(|i| i.same_tag_pages);
     // A model updated in place has the last build's plan, page for page.
     let paths = match replaced {
         Some(_) if same_plan => std::mem::take(&mut memo.plan_paths),
@@ -237,7 +238,7 @@ pub fn render(
         &paths,
         &since,
         same_sitemap,
-        same_tags,
+        same_tag_pages,
         dest,
         times,
     );
@@ -312,7 +313,7 @@ fn render_with(
     paths: &[(String, String)],
     since: &Since,
     same_sitemap: bool,
-    same_tags: bool,
+    same_tag_pages: bool,
     dest: &dyn Destination,
     times: &mut StageTimes,
 ) -> Result<(Made, Vec<String>), Vec<Diagnostic>> {
@@ -499,11 +500,11 @@ fn render_with(
 
     times.mark("feeds");
     // A patch leaves out what no edit of a document's source can change: the
-    // stylesheet, redirects when the tags are the same (their first pages have one;
+    // stylesheet, redirects when the tags have the same pages (their first pages have one;
     // aliases move the model out of place), and the sitemap when the edited documents
     // show it the same dates and the same pages.
     let mut generated: Vec<OutputFile> = Vec::new();
-    if !since.patch || !same_tags {
+    if !since.patch || !same_tag_pages {
         generated.extend(redirects::files(site, config));
     }
     if !since.patch || !same_sitemap {

@@ -62,12 +62,10 @@ pub fn entries(site: &Site, config: &Config, plan: &[Page]) -> Vec<Entry> {
                     false => continue,
                 }
             }
-            Page::Tag { tag, .. } => {
-                if !page.listed(site, config).iter().any(published) {
-                    continue;
-                }
-                day(newest_of(&mut site.tags[tag].posts.iter()))
-            }
+            Page::Tag { .. } => match tag_lastmod(site, config, page) {
+                Some(lastmod) => lastmod,
+                None => continue,
+            },
             Page::Post(_) | Page::Document(_) => match page.document(site) {
                 Some(doc) if !doc.meta.draft && own_url(doc) => day(changed(doc)),
                 _ => continue,
@@ -81,6 +79,34 @@ pub fn entries(site: &Site, config: &Config, plan: &[Page]) -> Vec<Entry> {
         });
     }
     out
+}
+
+/// A tag page's `lastmod` (the day of the tag's newest published post), or `None` when
+/// the page is left out (it lists only drafts).
+fn tag_lastmod(site: &Site, config: &Config, page: &Page) -> Option<Option<String>> {
+    let &Page::Tag { tag, .. } = page else {
+        return None;
+    };
+    let published = |i: &usize| !site.posts[*i].meta.draft;
+    if !page.listed(site, config).iter().any(published) {
+        return None;
+    }
+    let newest = site.tags[tag].posts.iter().filter(|i| published(i));
+    let newest = newest.filter_map(|&i| changed(&site.posts[i])).max();
+    Some(newest.map(|m| m.format("%Y-%m-%d").to_string()))
+}
+
+/// Whether the sitemap shows the tag `slug` the same in both sites, which have the same
+/// pages for it: each page there or left out alike, with the same `lastmod`.
+pub fn same_tag(old: &Site, new: &Site, config: &Config, slug: &str) -> bool {
+    let entries = |site: &Site| {
+        let t = site.tags.iter().position(|t| t.slug == slug)?;
+        let pages = super::plan::page_count(site.tags[t].posts.len(), config.posts_per_page);
+        let entries =
+            (1..=pages).map(|page| tag_lastmod(site, config, &Page::Tag { tag: t, page }));
+        Some(entries.collect::<Vec<_>>())
+    };
+    entries(old) == entries(new)
 }
 
 /// Whether the sitemap shows `old` and `new`, two revisions of one document at one

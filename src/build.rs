@@ -521,8 +521,7 @@ fn edited_model(
     let (site, touched, same_order) = match last.with_edits(&loaded.remade, options.drafts) {
         Some(site) => (site, None, true),
         None => {
-            let documents = loaded.documents.clone();
-            let site = Site::assemble(documents, options.drafts, config).ok()?;
+            let site = last.reassembled(&loaded.remade, options.drafts, config)?;
             let touched = last.touched_by(&loaded.remade, &site)?;
             let same_order = (last.posts.iter().zip(&site.posts))
                 .all(|(was, is)| crate::site::same_file(was, is));

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::content::Document;
 use crate::error::Diagnostic;
 use crate::markdown::{MarkdownOptions, Outline, Rendered};
-use crate::memo::{Bodies, Kept, Retention};
+use crate::memo::{Bodies, FastMap, Kept, Retention};
 use crate::output::{Body, Destination, Made, OutputFile, Scope};
 use crate::site::Site;
 use crate::timing::StageTimes;
@@ -44,9 +44,16 @@ pub struct RenderMemo {
     /// The last build's plan: each page's site path and output path, in plan order. A
     /// model updated in place has the same plan, so its paths need not be formatted again.
     plan_paths: Vec<(String, String)>,
-    /// The files the last build generated that a later one may not make: pages, feeds,
-    /// redirects and search index files (none when serve makes the index apart), sorted.
+    /// The files the last build generated that a later one may not make: pages, feeds
+    /// and redirects, sorted.
     generated: Vec<String>,
+    /// The last build's search index files (none when serve makes the index apart).
+    index_paths: Vec<String>,
+    /// For the last build's plan, the pages (by their place in it) that read each
+    /// revision ([`Fingerprint::reads`], and [`crate::site::TAG_LIST`]): a patch with the
+    /// same plan looks only at the readers of the replaced documents. It may name a page
+    /// that no longer reads a revision, never miss one that does.
+    readers: Option<FastMap<u64, Vec<u32>>>,
     entries: feed::EntryMemo,
     /// The search index kept for the next build (and, in `serve`, the one still being made).
     pub search: search::Kept,
@@ -79,6 +86,8 @@ impl RenderMemo {
             pages: Kept::new(retention),
             plan_paths: Vec::new(),
             generated: Vec::new(),
+            index_paths: Vec::new(),
+            readers: None,
             entries: Kept::new(retention),
             search: search::Kept::default(),
             shared: None,
@@ -165,6 +174,46 @@ impl RenderMemo {
         Ok(Some(made.bytes.clone()))
     }
 
+    /// [`RenderMemo::readers`] after a patch that looked at the `todo` pages of the same
+    /// plan: the readers of the `replaced` revisions are the pages looked at that read
+    /// them now; every page looked at joins the readers of what it reads now.
+    fn readers_after(
+        &self,
+        mut readers: FastMap<u64, Vec<u32>>,
+        todo: &[bool],
+        replaced: &HashSet<u64>,
+    ) -> FastMap<u64, Vec<u32>> {
+        for r in replaced {
+            readers.remove(r);
+        }
+        let looked_at = todo.iter().enumerate().filter(|(_, &t)| t);
+        for (i, _) in looked_at {
+            let Some(page) = self.pages.previous(self.plan_paths[i].1.as_str()) else {
+                continue;
+            };
+            for &r in page.fingerprint.reads() {
+                let list = readers.entry(r).or_default();
+                if !list.contains(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
+        readers
+    }
+
+    /// [`RenderMemo::readers`] of every page of the last build's plan.
+    fn all_readers(&self) -> FastMap<u64, Vec<u32>> {
+        let mut readers: FastMap<u64, Vec<u32>> = FastMap::default();
+        for (i, (_, file)) in self.plan_paths.iter().enumerate() {
+            if let Some(page) = self.pages.previous(file.as_str()) {
+                for &r in page.fingerprint.reads() {
+                    readers.entry(r).or_default().push(i as u32);
+                }
+            }
+        }
+        readers
+    }
+
     fn finish(&mut self, since: &Since) {
         // Pages left out of a patch are the last build's, still valid.
         match since.patch {
@@ -230,6 +279,19 @@ pub fn render(
             })
             .collect(),
     };
+    // A patch with the same plan looks only at the pages that read what it replaced.
+    let readers = memo.readers.take();
+    let todo = match (&readers, replaced) {
+        (Some(readers), Some(replaced)) if since.patch && same_plan => {
+            let mut todo = vec![false; plan.len()];
+            let read = replaced.iter().filter_map(|r| readers.get(r)).flatten();
+            for &i in read {
+                todo[i as usize] = true;
+            }
+            Some(todo)
+        }
+        _ => None,
+    };
     times.mark("plan");
     let made = render_with(
         model,
@@ -237,6 +299,7 @@ pub fn render(
         &plan,
         &paths,
         &since,
+        todo.as_deref(),
         same_sitemap,
         same_tag_pages,
         dest,
@@ -245,35 +308,50 @@ pub fn render(
     memo.finish(&since);
     if memo.pages.retention() == Retention::Keep {
         memo.plan_paths = paths;
+        if made.is_ok() {
+            memo.readers = Some(match (readers, &todo, replaced) {
+                (Some(readers), Some(todo), Some(replaced)) => {
+                    memo.readers_after(readers, todo, replaced)
+                }
+                _ => memo.all_readers(),
+            });
+        }
     }
     let (made, feeds) = made?;
     // A patch names the files it drops: pages, feeds, redirects and search index files
-    // no longer made (a tag's, when no post carries it any more). Only a session's next build can
-    // be a patch.
-    let generated = match memo.pages.retention() {
-        Retention::Keep => {
-            let folder = format!("{}/", model.config.search.output);
-            let index = made.paths.iter().filter(|p| p.starts_with(&folder));
-            let mut generated: Vec<String> = memo
-                .plan_paths
-                .iter()
-                .map(|(_, file)| file.clone())
-                .chain(feeds)
-                .chain(redirects::paths(model.site, model.config))
-                .chain(index.cloned())
-                .collect();
-            generated.sort_unstable();
-            generated
-        }
-        Retention::Forget => Vec::new(),
-    };
+    // no longer made (a tag's, when no post carries it any more). Only a session's next
+    // build can be a patch. With the same plan, the same tags and aliases make the same
+    // pages, feeds and redirects.
+    let (mut generated, mut index_paths) = (Vec::new(), Vec::new());
+    if memo.pages.retention() == Retention::Keep {
+        let folder = format!("{}/", model.config.search.output);
+        let index = made.paths.iter().filter(|p| p.starts_with(&folder));
+        index_paths = index.cloned().collect();
+        index_paths.sort_unstable();
+        generated = match todo {
+            Some(_) => std::mem::take(&mut memo.generated),
+            None => {
+                let mut generated: Vec<String> = (memo.plan_paths.iter())
+                    .map(|(_, file)| file.clone())
+                    .chain(feeds)
+                    .chain(redirects::paths(model.site, model.config))
+                    .collect();
+                generated.sort_unstable();
+                generated
+            }
+        };
+    }
     let last_generated = std::mem::replace(&mut memo.generated, generated);
+    let last_index = std::mem::replace(&mut memo.index_paths, index_paths);
     let (scope, removed) = match since.patch {
         true => {
-            let removed: Vec<String> = last_generated
-                .into_iter()
+            let mut removed: Vec<String> = (last_generated.into_iter())
                 .filter(|p| memo.generated.binary_search(p).is_err())
+                .chain(
+                    (last_index.into_iter()).filter(|p| memo.index_paths.binary_search(p).is_err()),
+                )
                 .collect();
+            removed.sort_unstable();
             for path in &removed {
                 memo.pages.update(path.clone(), None);
             }
@@ -312,6 +390,7 @@ fn render_with(
     plan: &[Page],
     paths: &[(String, String)],
     since: &Since,
+    todo: Option<&[bool]>,
     same_sitemap: bool,
     same_tag_pages: bool,
     dest: &dyn Destination,
@@ -398,8 +477,13 @@ fn render_with(
     // Each post's and page's own page first: it makes the document's outline in the
     // same pass as its HTML, and lists, tags and feeds then find the outline made.
     // (Any page may still ask for any outline first: it is then made on its own.)
-    let (own, generated): (Vec<usize>, Vec<usize>) =
-        (0..plan.len()).partition(|&i| plan[i].document(site).is_some());
+    // With `todo`, only the pages it names are looked at; but every document's search
+    // record still goes to the indexer, in plan order.
+    let wanted = |i: usize| todo.is_none_or(|todo| todo[i]);
+    let (own, generated): (Vec<usize>, Vec<usize>) = (0..plan.len())
+        .filter(|&i| searching || wanted(i))
+        .partition(|&i| plan[i].document(site).is_some());
+    let generated: Vec<usize> = generated.into_iter().filter(|&i| wanted(i)).collect();
     // Own pages render in parallel a chunk at a time, each with its document's search
     // record, and the records reach the indexer in plan order (a document's number in
     // the index is its place there). The chunk bounds what waits in memory. The indexer
@@ -437,7 +521,10 @@ fn render_with(
             chunk
                 .par_iter()
                 .map(|&i| {
-                    let made = make_page(i)?;
+                    let made = match wanted(i) {
+                        true => make_page(i)?,
+                        false => Made::default(),
+                    };
                     let record = match (&records, plan[i].document(site)) {
                         (Some(records), Some(doc)) if indexed(doc) => {
                             let url = (config.base_path(), paths[i].0.as_str());

@@ -78,6 +78,8 @@ struct Since<'a> {
     /// The destination keeps the last build's files: a page equal to the last build's is
     /// not handed over again (and one that read none of `replaced`, not even looked up).
     patch: bool,
+    /// The plan is the last build's, page for page.
+    same_plan: bool,
 }
 
 impl RenderMemo {
@@ -264,6 +266,7 @@ pub fn render(
     let since = Since {
         replaced,
         patch: in_place.is_some_and(|i| i.patch),
+        same_plan: same_plan && replaced.is_some(),
     };
     let same_sitemap = in_place.is_some_and(|i| i.same_sitemap);
     let same_tag_pages = in_place.is_some_and(|i| i.same_tag_pages);
@@ -415,7 +418,8 @@ fn render_with(
         .collect();
     let of = |doc: &Document| bodies.get(doc.revision).ok_or_else(|| body_gone(doc));
     let keep = memo.pages.retention() == Retention::Keep;
-    let (records, mut indexer) = search::Indexer::start(config, &memo.search, keep).unzip();
+    let (records, mut indexer) =
+        search::Indexer::start(config, &memo.search, keep, since.same_plan).unzip();
     let searching = indexer.is_some();
     let indexed = move |doc: &Document| searching && search::Indexer::wants(doc);
     let body = |doc: &Document| -> Result<(Arc<Rendered>, Arc<Outline>), Diagnostic> {
@@ -477,22 +481,23 @@ fn render_with(
     // Each post's and page's own page first: it makes the document's outline in the
     // same pass as its HTML, and lists, tags and feeds then find the outline made.
     // (Any page may still ask for any outline first: it is then made on its own.)
-    // With `todo`, only the pages it names are looked at; but every document's search
-    // record still goes to the indexer, in plan order.
+    // With `todo`, only the pages it names are looked at (the plan is the last one's):
+    // their documents' records take the places of the last build's in the index.
     let wanted = |i: usize| todo.is_none_or(|todo| todo[i]);
     let (own, generated): (Vec<usize>, Vec<usize>) = (0..plan.len())
-        .filter(|&i| searching || wanted(i))
+        .filter(|&i| wanted(i))
         .partition(|&i| plan[i].document(site).is_some());
-    let generated: Vec<usize> = generated.into_iter().filter(|&i| wanted(i)).collect();
+    let mut fresh_records: FastMap<u32, search::Recorded> = FastMap::default();
     // Own pages render in parallel a chunk at a time, each with its document's search
     // record, and the records reach the indexer in plan order (a document's number in
     // the index is its place there). The chunk bounds what waits in memory. The indexer
     // takes a chunk's records while the next chunk renders.
     let mut results: Vec<Result<Made, Diagnostic>> = Vec::with_capacity(plan.len());
-    type PageAndRecord = Result<(Made, Option<search::Recorded>), Diagnostic>;
+    type PageAndRecord = Result<(Made, Option<search::Placed>), Diagnostic>;
     let hand_over = |made: Vec<PageAndRecord>,
                      indexer: &mut Option<search::Indexer>,
-                     results: &mut Vec<Result<Made, Diagnostic>>| {
+                     results: &mut Vec<Result<Made, Diagnostic>>,
+                     fresh_records: &mut FastMap<u32, search::Recorded>| {
         for m in made {
             let (made, record) = match m {
                 Ok(made) => made,
@@ -504,8 +509,14 @@ fn render_with(
             results.push(Ok(made));
             // The index's files this record completes go now: a build does not hold
             // every document's text until the end.
-            if let (Some(indexer), Some(record)) = (indexer.as_mut(), record) {
-                results.extend(indexer.add(record).into_iter().map(|f| send_file(dest, f)));
+            match (indexer.as_mut(), record) {
+                (_, Some((place, record))) if todo.is_some() => {
+                    fresh_records.insert(place, record);
+                }
+                (Some(indexer), Some(record)) => {
+                    results.extend(indexer.add(record).into_iter().map(|f| send_file(dest, f)));
+                }
+                _ => {}
             }
         }
     };
@@ -521,14 +532,12 @@ fn render_with(
             chunk
                 .par_iter()
                 .map(|&i| {
-                    let made = match wanted(i) {
-                        true => make_page(i)?,
-                        false => Made::default(),
-                    };
+                    let made = make_page(i)?;
                     let record = match (&records, plan[i].document(site)) {
                         (Some(records), Some(doc)) if indexed(doc) => {
                             let url = (config.base_path(), paths[i].0.as_str());
-                            Some(records.record(doc, url, || body(doc))?)
+                            let place = i as u32;
+                            Some((place, records.record(doc, place, url, || body(doc))?))
                         }
                         _ => None,
                     };
@@ -537,9 +546,16 @@ fn render_with(
                 .collect()
         };
         let last = std::mem::take(&mut waiting);
-        (waiting, ()) = rayon::join(render_chunk, || hand_over(last, &mut indexer, &mut results));
+        (waiting, ()) = rayon::join(render_chunk, || {
+            hand_over(last, &mut indexer, &mut results, &mut fresh_records)
+        });
     }
-    hand_over(waiting, &mut indexer, &mut results);
+    hand_over(waiting, &mut indexer, &mut results, &mut fresh_records);
+    if let (Some(_), Some(records), Some(indexer)) = (todo, &records, indexer.as_mut()) {
+        for placed in records.with(fresh_records) {
+            results.extend(indexer.add(placed).into_iter().map(|f| send_file(dest, f)));
+        }
+    }
     times.mark("own pages");
     results.par_extend(generated.par_iter().map(|&i| make_page(i)));
     times.mark("lists and tags");
@@ -560,7 +576,7 @@ fn render_with(
                     repeatable,
                     &Since {
                         replaced: None,
-                        patch: since.patch,
+                        ..*since
                     },
                     || {
                         let mut fingerprint = Fingerprint::default();

@@ -9,8 +9,8 @@
 //! build's CPU at 1,000 posts (one page at a time behind a lock, gzip at the best level
 //! on one thread) and 4.5 GB of memory at 10,000.
 //!
-//! `serve` keeps each document's record by URL and revision ([`Kept`]), so after an edit
-//! only changed documents are read again; the files are written anew each build (a
+//! `serve` keeps each document's record with its place in the plan and its revision
+//! ([`Kept`]), so after an edit only changed documents are read again; the files are written anew each build (a
 //! one-off build keeps no record once it is written). After its
 //! first build serve lets the index lag ([`Kept::lag`]): a build leaves its records
 //! [held](Held) and serve writes the files after it has sent the reload.
@@ -37,11 +37,15 @@ type Key = u64;
 /// A document's record, with what it is kept by.
 pub type Recorded = (Key, Arc<Record>);
 
+/// A document's record, with its page's place in the plan.
+pub type Placed = (u32, Recorded);
+
 /// What `serve` keeps of the search index from one build to the next (nothing in a
 /// one-off build).
 #[derive(Default)]
 pub struct Kept {
-    records: Mutex<FastMap<Key, Arc<Record>>>,
+    /// The last build's records, in plan order (each with its page's place in it).
+    records: Mutex<Vec<Placed>>,
     /// Builds leave their records in `held` rather than write the index.
     lags: bool,
     held: Mutex<Option<Held>>,
@@ -93,23 +97,44 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// What a build takes from the last one's records: the rendering threads ask it for each
 /// document's record while the [`Indexer`] writes the records before.
 pub struct Records {
-    last: FastMap<Key, Arc<Record>>,
+    /// In plan order.
+    last: Vec<Placed>,
+    /// Whether this build's plan is the last one's: a document's record can only be at
+    /// its page's place.
+    same_plan: bool,
+    /// Where each revision's record is in `last`, when the plan changed: made when first
+    /// asked.
+    by_key: std::sync::OnceLock<FastMap<Key, usize>>,
 }
 
 impl Records {
-    /// The record of `doc`, whose page is at `base_path` + `site_path`: the last build's
-    /// when the document (its revision) and its URL are the same, else read from its body
-    /// (`body` is asked only then). An edit's rebuild asks for every document's, so a
-    /// record taken as it was costs no allocation.
+    /// The record of `doc`, whose page is at `base_path` + `site_path`, at `place` in the
+    /// plan: the last build's when the document (its revision) and its URL are the same,
+    /// else read from its body (`body` is asked only then). An edit's rebuild asks for
+    /// the records of the pages it looks at, so a record taken as it was costs no
+    /// allocation.
     pub fn record<E>(
         &self,
         doc: &Document,
+        place: u32,
         (base_path, site_path): (&str, &str),
         body: impl FnOnce() -> Result<(Arc<Rendered>, Arc<Outline>), E>,
     ) -> Result<Recorded, E> {
         let key = doc.revision;
-        let same_url = |r: &&Arc<Record>| r.url.strip_prefix(base_path) == Some(site_path);
-        if let Some(record) = self.last.get(&key).filter(same_url) {
+        let same_url = |r: &Arc<Record>| r.url.strip_prefix(base_path) == Some(site_path);
+        let at_place = (self.last.binary_search_by_key(&place, |(p, _)| *p).ok())
+            .filter(|&n| self.last[n].1 .0 == key);
+        let found = at_place.or_else(|| {
+            if self.same_plan {
+                return None;
+            }
+            let by_key = self.by_key.get_or_init(|| {
+                let keys = self.last.iter().enumerate();
+                keys.map(|(n, (_, (key, _)))| (*key, n)).collect()
+            });
+            by_key.get(&key).copied()
+        });
+        if let Some(record) = found.map(|n| &self.last[n].1 .1).filter(|r| same_url(r)) {
             return Ok((key, Arc::clone(record)));
         }
         let (rendered, outline) = body()?;
@@ -127,13 +152,24 @@ impl Records {
         });
         Ok((key, Arc::new(record)))
     }
+
+    /// The last build's records in plan order, with `new` (by place) in the places of
+    /// theirs: the records of a build with the last one's plan that made only `new`.
+    pub fn with(&self, mut new: FastMap<u32, Recorded>) -> impl Iterator<Item = Placed> + '_ {
+        self.last
+            .iter()
+            .map(move |(place, last)| match new.remove(place) {
+                Some(record) => (*place, record),
+                None => (*place, (last.0, Arc::clone(&last.1))),
+            })
+    }
 }
 
 /// The index being made while the site renders.
 pub struct Indexer {
     keep: bool,
     /// With `keep`, this build's records, for the next.
-    records: Vec<(Key, Arc<Record>)>,
+    records: Vec<Placed>,
     out: Out,
 }
 
@@ -148,8 +184,13 @@ enum Out {
 impl Indexer {
     /// The indexer of a build, and the records it can reuse, or `None` when the site has
     /// search turned off. With `keep` (serve) it reuses the records `kept` has of the last
-    /// build.
-    pub fn start(config: &Config, kept: &Kept, keep: bool) -> Option<(Records, Indexer)> {
+    /// build, whose plan this build's is when `same_plan`.
+    pub fn start(
+        config: &Config,
+        kept: &Kept,
+        keep: bool,
+        same_plan: bool,
+    ) -> Option<(Records, Indexer)> {
         if !config.search.enabled {
             return None;
         }
@@ -168,7 +209,13 @@ impl Indexer {
                 false => Out::Written(index::Writer::new(folder, stemmer)),
             },
         };
-        Some((Records { last }, indexer))
+        let by_key = std::sync::OnceLock::new();
+        let records = Records {
+            last,
+            same_plan,
+            by_key,
+        };
+        Some((records, indexer))
     }
 
     /// Whether `doc` goes into the index: drafts never do, even in a build that
@@ -179,7 +226,7 @@ impl Indexer {
 
     /// Adds a record, after those added before it; returns the index's files it
     /// completed, to write now (a one-off build keeps no record).
-    pub fn add(&mut self, (key, record): Recorded) -> Vec<OutputFile> {
+    pub fn add(&mut self, (place, (key, record)): Placed) -> Vec<OutputFile> {
         let files = match &mut self.out {
             Out::Written(writer) => writer.add(&record),
             Out::Held(held) => {
@@ -188,7 +235,7 @@ impl Indexer {
             }
         };
         if self.keep {
-            self.records.push((key, record));
+            self.records.push((place, (key, record)));
         }
         files
     }
@@ -197,7 +244,7 @@ impl Indexer {
     /// [`Held`] index gives them all).
     pub fn files(self, kept: &Kept) -> Vec<OutputFile> {
         if self.keep {
-            *lock(&kept.records) = self.records.into_iter().collect();
+            *lock(&kept.records) = self.records;
         }
         match self.out {
             Out::Written(writer) => writer.finish(),

@@ -94,7 +94,7 @@ impl DocumentMemo {
             if !path.starts_with(&content) {
                 return true; // templates/, static/, inkpress.toml
             }
-            if found.iter().any(|s| s.path == *path) {
+            if is_source(found, path) {
                 return path.is_file(); // edited in place, or removed
             }
             if found.iter().any(|s| s.path.starts_with(path)) {
@@ -127,7 +127,7 @@ impl DocumentMemo {
         };
         let content = root.join("content");
         paths.iter().all(|path| {
-            if found.iter().any(|s| s.path == *path) {
+            if is_source(found, path) {
                 return true;
             }
             path.starts_with(&content)
@@ -154,6 +154,13 @@ impl DocumentMemo {
             known.extend(paths);
         }
     }
+}
+
+/// Whether `path` is one of the sources `found` (their paths are discovery's own, so
+/// their bytes are compared, not their components one by one).
+fn is_source(found: &[SourceFile], path: &Path) -> bool {
+    let path = path.as_os_str();
+    found.iter().any(|s| s.path.as_os_str() == path)
 }
 
 /// The site's documents, and the bodies of their revisions.

@@ -330,7 +330,7 @@ fn stages(
         .map(|d| (d.path.clone(), d.source.display.clone()))
         .collect();
     let in_place = last_site
-        .filter(|_| loaded.same_sources && loaded.remade.len() <= EDITS_IN_PLACE)
+        .filter(|_| loaded.remade.len() <= EDITS_IN_PLACE)
         .and_then(|last| {
             let patch = told_only_sources && last_paths.is_some();
             edited_model(&last, &loaded, options, config, patch)
@@ -505,8 +505,8 @@ fn stages(
 }
 
 /// The model of a session's build whose edits kept every document's path, aliases,
-/// authors and draft flag (see [`Site::touched_by`]), with what rendering needs to know
-/// of them, and whether the model was updated in place (rather than assembled again).
+/// authors and draft flag, or only added or removed posts (see [`Site::touched_by`] and
+/// [`Site::touched_by_posts`]), with what rendering needs to know of them, and whether the model was updated in place (rather than assembled again).
 /// `None`: the edits change the model's pages; it is assembled and every page looked at.
 fn edited_model(
     last: &Site,
@@ -518,8 +518,20 @@ fn edited_model(
     // Edits that keep every post in its place swap into the last model; edits that
     // reorder posts (a new date, or a title among posts of one day) or change tags need
     // it assembled again, and count the posts they touched as replaced.
-    let (site, touched, same_order) = match last.with_edits(&loaded.remade, options.drafts) {
+    let same_posts = loaded.same_sources;
+    let with_edits = || {
+        last.with_edits(&loaded.remade, options.drafts)
+            .filter(|_| same_posts)
+    };
+    let (site, touched, same_order) = match with_edits() {
         Some(site) => (site, None, true),
+        // Posts came or went: the model is assembled anew (their paths checked).
+        None if !same_posts => {
+            let documents = loaded.documents.clone();
+            let site = Site::assemble(documents, options.drafts, config).ok()?;
+            let touched = last.touched_by_posts(&loaded.remade, &site)?;
+            (site, Some(touched), false)
+        }
         None => {
             let site = last.reassembled(&loaded.remade, options.drafts, config)?;
             let touched = last.touched_by(&loaded.remade, &site)?;
@@ -557,9 +569,10 @@ fn edited_model(
     let in_place = render::InPlace {
         replaced,
         patch,
-        same_sitemap,
+        same_sitemap: same_sitemap && same_posts,
         same_order,
         same_tag_pages,
+        same_posts,
     };
     Some((site, in_place, swapped))
 }
@@ -778,9 +791,11 @@ mod tests {
         assert_same_as_fresh(root, &mut memo, &mut served);
         // A file told that no build has seen is found (the sources are looked for again),
         // and so is the removal of one.
+        // A new post is a patch too: the model assembled, the pages that show it made.
         post(root, "ccc", "Gamma", "one", "New.");
         memo.changed_only([root.join("content/blog/ccc.md")]);
-        assert_same_as_fresh(root, &mut memo, &mut served);
+        let (_, scope, _) = same_as_fresh(root, &mut memo, &mut served);
+        assert_eq!(scope, Scope::Changes);
         // An editor's save: a backup made and removed, a temporary file renamed over the post.
         let backup = root.join("content/blog/ccc.md~");
         std::fs::write(&backup, "old").unwrap();
@@ -788,9 +803,15 @@ mod tests {
         post(root, "ccc", "Gamma saved", "two", "Saved.");
         memo.changed_only([backup, root.join("content/blog/ccc.md")]);
         assert_same_as_fresh(root, &mut memo, &mut served);
+        // And a deleted one: its page is gone.
         std::fs::remove_file(root.join("content/blog/a.md")).unwrap();
         memo.changed_only([root.join("content/blog/a.md")]);
-        assert_same_as_fresh(root, &mut memo, &mut served);
+        let (_, scope, removed) = same_as_fresh(root, &mut memo, &mut served);
+        assert_eq!(scope, Scope::Changes);
+        assert!(
+            removed.contains(&"blog/a/index.html".to_owned()),
+            "{removed:?}"
+        );
     }
 
     #[test]

@@ -36,6 +36,11 @@ pub struct Author {
 /// (revisions start at 1): a page showing it is looked at again when tags change.
 pub const TAG_LIST: u64 = 0;
 
+/// Stands, among the revisions a page read, for the order of all posts and their number
+/// (the home page and the post list show them): a page showing it is looked at again
+/// when posts come or go. No revision is this high.
+pub const POST_LIST: u64 = u64::MAX;
+
 /// What an edit that kept every page of the model changed: see [`Site::touched_by`].
 #[derive(Debug)]
 pub struct Touched {
@@ -225,21 +230,98 @@ impl Site {
             .map(|(was, _)| was.revision)
             .collect();
         let changed_tags = self.changed_tags(reassembled);
-        if !changed_tags.is_empty() {
-            let carries = |d: &Document| {
-                d.tag_slugs
-                    .iter()
-                    .any(|s| changed_tags.contains(s.as_str()))
-            };
-            for site in [self, reassembled] {
-                let carriers = site.posts.iter().chain(&site.pages);
-                revisions.extend(carriers.filter(|d| carries(d)).map(|d| d.revision));
-            }
-        }
+        self.add_carriers(&changed_tags, reassembled, &mut revisions);
         Some(Touched {
             revisions,
             tags: changed_tags.into_iter().map(str::to_owned).collect(),
         })
+    }
+
+    /// What edits that add or remove posts (new files, deleted ones, and `edits` of the
+    /// others) change of this site, which `reassembled` is the model of: as
+    /// [`Site::touched_by`], and the posts whose neighbours changed, the posts taken
+    /// away, the pages of the authors of posts that came or went, and [`POST_LIST`].
+    /// `None` when more changes: a page or an author's page comes, goes or moves, an
+    /// edited post changes its place (path, aliases, authors, draft flag), or a post that
+    /// comes or goes has files of its own (a page bundle's, which patches do not carry).
+    pub fn touched_by_posts(&self, edits: &[Arc<Document>], reassembled: &Site) -> Option<Touched> {
+        let same_documents = |a: &[Arc<Document>], b: &[Arc<Document>]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.path == b.path)
+        };
+        if !same_documents(&self.pages, &reassembled.pages)
+            || edits.iter().any(|d| d.source.kind != Kind::Post)
+        {
+            return None;
+        }
+        let (was, is) = (self.posts_by_file(), reassembled.posts_by_file());
+        for new in edits {
+            let old = was
+                .get(new.source.path.as_os_str())
+                .map(|&i| &self.posts[i]);
+            if old.is_some_and(|old| !same_place(old, new)) {
+                return None;
+            }
+        }
+        let gone = self
+            .posts
+            .iter()
+            .filter(|d| !is.contains_key(d.source.path.as_os_str()));
+        let came =
+            (reassembled.posts.iter()).filter(|d| !was.contains_key(d.source.path.as_os_str()));
+        let (gone, came): (Vec<_>, Vec<_>) = (gone.collect(), came.collect());
+        if gone
+            .iter()
+            .chain(&came)
+            .any(|d| !d.source.assets.is_empty())
+        {
+            return None;
+        }
+        let mut revisions: Vec<u64> = gone.iter().map(|d| d.revision).collect();
+        // The authors' pages list their posts.
+        for doc in gone.iter().chain(&came) {
+            for author in doc.meta.authors.iter().filter_map(|name| self.author(name)) {
+                revisions.push(self.pages[author.page].revision);
+            }
+        }
+        // A post's page shows its neighbours.
+        let neighbours = |site: &Site, i: usize| {
+            let file = |d: &Arc<Document>| d.source.path.as_os_str().to_owned();
+            let next = i.checked_sub(1).and_then(|j| site.posts.get(j)).map(file);
+            (site.posts.get(i + 1).map(file), next)
+        };
+        for (i, doc) in reassembled.posts.iter().enumerate() {
+            if let Some(&j) = was.get(doc.source.path.as_os_str()) {
+                if neighbours(self, j) != neighbours(reassembled, i) {
+                    revisions.push(self.posts[j].revision);
+                }
+            }
+        }
+        let changed_tags = self.changed_tags(reassembled);
+        self.add_carriers(&changed_tags, reassembled, &mut revisions);
+        revisions.push(POST_LIST);
+        Some(Touched {
+            revisions,
+            tags: changed_tags.into_iter().map(str::to_owned).collect(),
+        })
+    }
+
+    /// Each post's place in `posts`, by the path of its file.
+    fn posts_by_file(&self) -> FastMap<&std::ffi::OsStr, usize> {
+        let posts = self.posts.iter().enumerate();
+        posts.map(|(i, d)| (d.source.path.as_os_str(), i)).collect()
+    }
+
+    /// Adds to `revisions` those of the posts and pages, in both sites, that carry one
+    /// of the `changed` tags.
+    fn add_carriers(&self, changed: &HashSet<&str>, other: &Site, revisions: &mut Vec<u64>) {
+        if changed.is_empty() {
+            return;
+        }
+        let carries = |d: &Document| d.tag_slugs.iter().any(|s| changed.contains(s.as_str()));
+        for site in [self, other] {
+            let carriers = site.posts.iter().chain(&site.pages);
+            revisions.extend(carriers.filter(|d| carries(d)).map(|d| d.revision));
+        }
     }
 
     /// The slugs of the tags that are not the same in both sites: a name, a path, or the

@@ -117,10 +117,11 @@ impl DocumentMemo {
             .then(|| Arc::clone(found))
     }
 
-    /// Whether every change told since the last build is to one of its sources, edited
-    /// in place, or to a file made and gone again (an editor's temporary file) under
-    /// `content/` outside page bundles: then nothing but those sources' documents can
-    /// differ from the last build's.
+    /// Whether every change told since the last build is to one of its sources (edited
+    /// in place or removed), or under `content/` outside page bundles to a new file that
+    /// can be a source but not a page bundle's, or to a file made and gone again (an
+    /// editor's temporary file): then nothing but documents can differ from the last
+    /// build's.
     pub fn told_only_sources(&self, root: &Path) -> bool {
         let (KnownChanges::Within(paths), Some(found)) = (&self.changes, &self.found) else {
             return false;
@@ -130,10 +131,15 @@ impl DocumentMemo {
             if is_source(found, path) {
                 return true;
             }
+            let new_source = || {
+                path.is_file()
+                    && super::discover::could_be_source(path, &content)
+                    && path.file_stem().is_some_and(|stem| stem != "index")
+            };
             path.starts_with(&content)
                 && !content.starts_with(path)
                 && !super::discover::in_bundle(path, found)
-                && std::fs::symlink_metadata(path).is_err()
+                && (std::fs::symlink_metadata(path).is_err() || new_source())
         })
     }
 

@@ -66,12 +66,14 @@ pub fn page_values<'a>(
     };
     let (template, meta) = match *page {
         Page::Home => {
+            values.read(crate::site::POST_LIST);
             insert_summaries(values, "posts", inputs, &page.listed(site, config))?;
             values.insert("total_posts", &site.posts.len());
             let meta = PageMeta::page(config, None, None, config.url(""));
             ("index.html".to_owned(), Meta::Page(meta))
         }
         Page::List { page: n } => {
+            values.read(crate::site::POST_LIST);
             insert_summaries(values, "posts", inputs, &page.listed(site, config))?;
             let total = site.posts.len();
             let pages = page_count(total, config.posts_per_page);

@@ -243,6 +243,8 @@ pub struct InPlace {
     /// Every tag has the pages it had, at the same places in the plan (else tag pages
     /// may come and go, and with them their redirects).
     pub same_tag_pages: bool,
+    /// The same posts are there (else their aliases' redirects may come and go).
+    pub same_posts: bool,
 }
 
 /// Renders every page, feed and generated file of the site, in parallel, handing each to
@@ -269,7 +271,7 @@ pub fn render(
         same_plan: same_plan && replaced.is_some(),
     };
     let same_sitemap = in_place.is_some_and(|i| i.same_sitemap);
-    let same_tag_pages = in_place.is_some_and(|i| i.same_tag_pages);
+    let same_redirects = in_place.is_some_and(|i| i.same_tag_pages && i.same_posts);
     // A model updated in place has the last build's plan, page for page.
     let paths = match replaced {
         Some(_) if same_plan => std::mem::take(&mut memo.plan_paths),
@@ -304,7 +306,7 @@ pub fn render(
         &since,
         todo.as_deref(),
         same_sitemap,
-        same_tag_pages,
+        same_redirects,
         dest,
         times,
     );
@@ -395,7 +397,7 @@ fn render_with(
     since: &Since,
     todo: Option<&[bool]>,
     same_sitemap: bool,
-    same_tag_pages: bool,
+    same_redirects: bool,
     dest: &dyn Destination,
     times: &mut StageTimes,
 ) -> Result<(Made, Vec<String>), Vec<Diagnostic>> {
@@ -603,11 +605,11 @@ fn render_with(
 
     times.mark("feeds");
     // A patch leaves out what no edit of a document's source can change: the
-    // stylesheet, redirects when the tags have the same pages (their first pages have one;
-    // aliases move the model out of place), and the sitemap when the edited documents
-    // show it the same dates and the same pages.
+    // stylesheet, redirects when the posts and the tags' pages are the same (a tag's
+    // first page has one, a post's aliases too), and the sitemap when the edited
+    // documents show it the same dates and the same pages.
     let mut generated: Vec<OutputFile> = Vec::new();
-    if !since.patch || !same_tag_pages {
+    if !since.patch || !same_redirects {
         generated.extend(redirects::files(site, config));
     }
     if !since.patch || !same_sitemap {

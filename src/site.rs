@@ -950,4 +950,53 @@ mod tests {
             None
         );
     }
+    #[test]
+    fn a_post_that_comes_or_goes_touches_its_neighbours_its_tags_and_the_list() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        post(root, "a", "title: A\ndate: 2024-01-03\ntags: [x]");
+        post(root, "b", "title: B\ndate: 2024-01-02\ntags: [y]");
+        post(root, "c", "title: C\ndate: 2024-01-01\ntags: [x]");
+        let (config, documents) = load(root);
+        let site = Site::assemble(documents, false, &config).unwrap();
+        let touched = |edits: &[Arc<Document>]| {
+            let (_, documents) = load(root);
+            let reassembled = Site::assemble(documents, false, &config).unwrap();
+            let touched = site.touched_by_posts(edits, &reassembled).unwrap();
+            let mut titles: Vec<String> = touched
+                .revisions
+                .iter()
+                .map(|r| match site.posts.iter().find(|d| d.revision == *r) {
+                    Some(d) => d.meta.title.clone(),
+                    None if *r == POST_LIST => "the list".to_owned(),
+                    None => "new".to_owned(),
+                })
+                .collect();
+            titles.sort();
+            titles.dedup();
+            (titles, touched.tags)
+        };
+        // The newest post: A gets a neighbour, tag y one more post (B carries it).
+        post(root, "d", "title: D\ndate: 2024-01-04\ntags: [y]");
+        let (_, documents) = load(root);
+        let d = documents.iter().find(|d| d.meta.title == "D").unwrap();
+        assert_eq!(
+            touched(std::slice::from_ref(d)),
+            (
+                vec!["A".into(), "B".into(), "new".into(), "the list".into()],
+                vec!["y".into()]
+            )
+        );
+        std::fs::remove_file(root.join("content/blog/d.md")).unwrap();
+        // B goes: A and C get each other as neighbours, and tag y is gone.
+        std::fs::remove_file(root.join("content/blog/b.md")).unwrap();
+        assert_eq!(
+            touched(&[]),
+            (
+                vec!["A".into(), "B".into(), "C".into(), "the list".into()],
+                vec!["y".into()]
+            )
+        );
+    }
 }

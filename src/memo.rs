@@ -98,6 +98,15 @@ impl<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static> Kept<K, V> {
         self.previous.extend(current.drain());
     }
 
+    /// [`finish_keeping`](Self::finish_keeping), without the last build's values for the
+    /// keys `gone` (they no longer stand for anything).
+    pub fn finish_keeping_without(&mut self, gone: impl Iterator<Item = K>) {
+        for key in gone {
+            self.previous.remove(&key);
+        }
+        self.finish_keeping();
+    }
+
     /// Makes `value` the one the next build can take for `key`, as if the last build
     /// had made it, keeping the last build's other values (`None` forgets the key's):
     /// for a build that took every other value as it was without asking for each.

@@ -87,7 +87,7 @@ pub fn tag_links(config: &Config, tag: &Tag, site_title: &str) -> Vec<FeedLink> 
 
 /// One feed file to render.
 #[derive(Clone)]
-pub struct FeedJob<'a> {
+pub struct FeedJob {
     /// Site path of the file: `rss.xml`, `tags/rust/atom.xml`.
     pub path: String,
     pub format: Format,
@@ -95,7 +95,6 @@ pub struct FeedJob<'a> {
     title: String,
     /// Indices into `site.posts` of the posts this feed carries.
     carried: Vec<usize>,
-    entries: &'a [Option<Entry>],
 }
 
 /// `feed` in rss.xml and atom.xml.
@@ -233,20 +232,14 @@ fn newest_published<'p>(site: &Site, config: &Config, posts: &'p [usize]) -> Vec
 /// Every feed the site publishes: the blog's, then each tag's, then the old feed URLs of
 /// `[redirects]`, each carrying the feed it names (an error where the site writes no such
 /// feed, or where the old URL is one of its own feeds).
-pub fn jobs<'a>(
-    site: &Site,
-    config: &Config,
-    entries: &'a [Option<Entry>],
-) -> Result<Vec<FeedJob<'a>>, Vec<Diagnostic>> {
+pub fn jobs(site: &Site, config: &Config) -> Result<Vec<FeedJob>, Vec<Diagnostic>> {
     let mut jobs = Vec::new();
     let all: Vec<usize> = (0..site.posts.len()).collect();
-    push_feeds(&mut jobs, site, config, entries, "", &config.title, &all);
+    push_feeds(&mut jobs, site, config, "", &config.title, &all);
     if config.feeds.tags {
         for tag in &site.tags {
             let title = format!("{} · {}", tag.name, config.title);
-            push_feeds(
-                &mut jobs, site, config, entries, &tag.path, &title, &tag.posts,
-            );
+            push_feeds(&mut jobs, site, config, &tag.path, &title, &tag.posts);
         }
     }
     let mut errors = Vec::new();
@@ -288,11 +281,10 @@ pub fn jobs<'a>(
     }
 }
 
-fn push_feeds<'a>(
-    jobs: &mut Vec<FeedJob<'a>>,
+fn push_feeds(
+    jobs: &mut Vec<FeedJob>,
     site: &Site,
     config: &Config,
-    entries: &'a [Option<Entry>],
     folder: &str,
     title: &str,
     posts: &[usize],
@@ -311,15 +303,30 @@ fn push_feeds<'a>(
             folder: folder.to_owned(),
             title: title.to_owned(),
             carried: carried.clone(),
-            entries,
         });
     }
 }
 
-impl<'a> FeedJob<'a> {
+impl FeedJob {
+    /// Indices into `site.posts` of the posts this feed carries, newest first.
+    pub fn carried(&self) -> &[usize] {
+        &self.carried
+    }
+
+    /// Whether this is the blog's own feed (not a tag's): it carries the newest posts.
+    pub fn is_the_blogs(&self) -> bool {
+        self.folder.is_empty()
+    }
+
     /// The feed's view, its entries' texts in full for a template or as revisions for a
-    /// fingerprint.
-    pub fn view(&self, site: &Site, config: &Config, values: &impl PageValues) -> FeedView<'a> {
+    /// fingerprint; `entries` has the entry of every post it carries.
+    pub fn view<'e>(
+        &self,
+        site: &Site,
+        config: &Config,
+        entries: &'e [Option<Entry>],
+        values: &impl PageValues,
+    ) -> FeedView<'e> {
         let newest = self
             .carried
             .iter()
@@ -337,7 +344,7 @@ impl<'a> FeedJob<'a> {
         let entries = self
             .carried
             .iter()
-            .filter_map(|&i| self.entries[i].as_ref())
+            .filter_map(|&i| entries[i].as_ref())
             .map(|e| e.view(values))
             .collect();
         FeedView {

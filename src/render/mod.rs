@@ -140,11 +140,7 @@ impl RenderMemo {
         if let (Some(replaced), true) = (since.replaced, repeatable) {
             if since.patch {
                 // Left out of this build's values: `finish` keeps it as it was.
-                if self
-                    .pages
-                    .previous(path)
-                    .is_some_and(|p| unread(p, replaced))
-                {
+                if self.left_as_it_was(path, repeatable, since) {
                     return Ok(None);
                 }
             } else {
@@ -216,13 +212,39 @@ impl RenderMemo {
         readers
     }
 
-    fn finish(&mut self, since: &Since) {
-        // Pages left out of a patch are the last build's, still valid.
-        match since.patch {
-            true => self.pages.finish_keeping(),
-            false => self.pages.finish(),
+    /// Whether the page or feed at `path` is left out of this build as the last one
+    /// made it: a patch, and it read none of the replaced documents.
+    fn left_as_it_was(&self, path: &str, repeatable: bool, since: &Since) -> bool {
+        let unread = |p: &Arc<MadePage>, replaced: &HashSet<u64>| {
+            !p.fingerprint.reads().iter().any(|r| replaced.contains(r))
+        };
+        match since.replaced {
+            Some(replaced) if since.patch && repeatable => self
+                .pages
+                .previous(path)
+                .is_some_and(|p| unread(p, replaced)),
+            _ => false,
         }
-        self.entries.finish();
+    }
+
+    fn finish(&mut self, since: &Since) {
+        // Pages and feed entries left out of a patch are the last build's, still valid;
+        // the entries of replaced revisions are not.
+        match (since.patch, since.replaced) {
+            (true, Some(replaced)) => {
+                self.pages.finish_keeping();
+                self.entries
+                    .finish_keeping_without(replaced.iter().copied());
+            }
+            (true, None) => {
+                self.pages.finish_keeping();
+                self.entries.finish();
+            }
+            (false, _) => {
+                self.pages.finish();
+                self.entries.finish();
+            }
+        }
     }
 }
 
@@ -562,45 +584,55 @@ fn render_with(
     results.par_extend(generated.par_iter().map(|&i| make_page(i)));
     times.mark("lists and tags");
 
-    let entries = feed::entries(site, config, &carried, &memo.entries, &outline, &body);
+    // A patch leaves a feed that carries none of the replaced posts as it was, without
+    // making its entries.
     let mut feed_paths = Vec::new();
-    match entries
-        .as_ref()
-        .map(|entries| feed::jobs(site, config, entries))
-    {
-        Ok(Ok(jobs)) => {
+    match feed::jobs(site, config) {
+        Ok(jobs) => {
             feed_paths.extend(jobs.iter().map(|job| job.path.clone()));
-            results.par_extend(jobs.par_iter().map(|job| {
-                let template = job.format.template();
-                // Feeds note no reads: their values are always compared.
-                let bytes = memo.page(
-                    &job.path,
-                    repeatable,
-                    &Since {
-                        replaced: None,
-                        ..*since
-                    },
-                    || {
-                        let mut fingerprint = Fingerprint::default();
-                        let view = job.view(site, config, &fingerprint);
-                        fingerprint.insert("feed", &view);
-                        Ok((template.to_owned(), fingerprint))
-                    },
-                    || {
-                        let mut context = base.clone();
-                        let view = job.view(site, config, &context);
-                        context.insert("feed", &view);
-                        Ok(Bytes::from(templates.render(template, &context)?))
-                    },
-                )?;
-                match bytes {
-                    Some(bytes) => send(dest, job.path.clone(), bytes),
-                    None => Ok(Made::default()),
-                }
-            }));
+            let looked_at: Vec<&feed::FeedJob> = (jobs.iter())
+                .filter(|job| !memo.left_as_it_was(&job.path, repeatable, since))
+                .collect();
+            let mut wanted = vec![None; site.posts.len()];
+            for &i in looked_at.iter().flat_map(|job| job.carried()) {
+                wanted[i] = carried[i];
+            }
+            match feed::entries(site, config, &wanted, &memo.entries, &outline, &body) {
+                Ok(entries) => results.par_extend(looked_at.par_iter().map(|job| {
+                    let template = job.format.template();
+                    let bytes = memo.page(
+                        &job.path,
+                        repeatable,
+                        since,
+                        || {
+                            let mut fingerprint = Fingerprint::default();
+                            // A feed shows its posts; the blog's, the newest of all.
+                            for &i in job.carried() {
+                                fingerprint.read(site.posts[i].revision);
+                            }
+                            if job.is_the_blogs() {
+                                fingerprint.read(crate::site::POST_LIST);
+                            }
+                            let view = job.view(site, config, &entries, &fingerprint);
+                            fingerprint.insert("feed", &view);
+                            Ok((template.to_owned(), fingerprint))
+                        },
+                        || {
+                            let mut context = base.clone();
+                            let view = job.view(site, config, &entries, &context);
+                            context.insert("feed", &view);
+                            Ok(Bytes::from(templates.render(template, &context)?))
+                        },
+                    )?;
+                    match bytes {
+                        Some(bytes) => send(dest, job.path.clone(), bytes),
+                        None => Ok(Made::default()),
+                    }
+                })),
+                Err(e) => results.push(Err(e)),
+            }
         }
-        Ok(Err(errors)) => results.extend(errors.into_iter().map(Err)),
-        Err(e) => results.push(Err(e.clone())),
+        Err(errors) => results.extend(errors.into_iter().map(Err)),
     }
 
     times.mark("feeds");

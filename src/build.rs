@@ -57,7 +57,7 @@ pub struct BuildOptions {
 pub struct Built {
     pub files: Vec<OutputFile>,
     /// Every file's site path, written or kept.
-    pub paths: Vec<String>,
+    pub paths: Arc<Vec<String>>,
     pub site: Arc<Site>,
     /// Broken internal links, sorted by file: warnings unless `[check] links = "error"`
     /// (then the build fails instead); `check` fails on them. With
@@ -240,6 +240,8 @@ impl Memo {
 struct LastPaths {
     images: Vec<String>,
     others: Vec<String>,
+    /// Both, as one sorted list (a patch that changes no path hands it on as it is).
+    all: Arc<Vec<String>>,
 }
 
 /// Builds the whole site in memory. Every broken file is reported, not only the first.
@@ -411,10 +413,14 @@ fn stages(
                         .cloned(),
                 );
             }
-            let paths = joined(&others, &image_paths);
+            let paths = match same_images && same_paths {
+                true => last.all,
+                false => Arc::new(joined(&others, &image_paths)),
+            };
             let last = LastPaths {
                 images: image_paths,
                 others,
+                all: Arc::clone(&paths),
             };
             (last, same_images && same_paths, paths)
         }
@@ -437,10 +443,11 @@ fn stages(
             for file in image_files {
                 made.send(dest, file).map_err(Diagnostics::from)?;
             }
-            let paths = joined(&others, &image_paths);
+            let paths = Arc::new(joined(&others, &image_paths));
             let last = LastPaths {
                 images: image_paths,
                 others,
+                all: Arc::clone(&paths),
             };
             (last, false, paths)
         }

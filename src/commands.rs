@@ -133,7 +133,7 @@ fn run_build(cli: &Cli, args: &BuildArgs) -> Result<()> {
     writer.finish(&built.files, &built.paths)?;
     built.print_warnings();
     if cli.verbose {
-        for p in &built.paths {
+        for p in built.paths.iter() {
             println!("  {p}");
         }
         // Zero when every variant came from the cache: tests count on it.

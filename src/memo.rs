@@ -12,6 +12,7 @@
 //! and feed entries in [`crate::render`]); this module holds the machinery they share.
 
 use crate::markdown::{Outline, Rendered};
+use crate::output::spool::{Spool, Stored};
 use std::collections::HashMap;
 
 /// A hash map with a fast hash: keys are the site's own paths, slugs and revisions, never
@@ -123,10 +124,13 @@ impl<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static> Kept<K, V> {
 }
 
 /// The body of one revision of a document: its Markdown until a reader asks for it,
-/// then its HTML until the last reader is done (a one-off build) or for good (a session);
-/// and its outline, made by the first reader of either and kept.
+/// then its HTML until the last reader is done (a one-off build) or for good (a session:
+/// in its spool between builds, read back when a later build asks); and its outline,
+/// made by the first reader of either and kept.
 pub struct Body {
     retention: Retention,
+    /// Where a session keeps the HTML between builds (none: in memory).
+    spool: Option<Arc<Spool>>,
     state: Mutex<BodyState>,
     outline: OnceLock<Arc<Outline>>,
 }
@@ -137,6 +141,11 @@ enum BodyState {
         rendered: Arc<Rendered>,
         left: usize,
     },
+    /// A session's HTML after its last reader of a build, in the spool.
+    Stored {
+        html: Stored,
+        card: Option<String>,
+    },
     Gone,
 }
 
@@ -145,9 +154,11 @@ enum BodyState {
 pub struct BodyGone;
 
 impl Body {
-    pub fn new(markdown: String, retention: Retention) -> Arc<Body> {
+    /// A body to be made from `markdown`; a session's keeps its HTML in `spool`.
+    pub fn new(markdown: String, retention: Retention, spool: Option<&Arc<Spool>>) -> Arc<Body> {
         Arc::new(Body {
             retention,
+            spool: spool.filter(|_| retention == Retention::Keep).cloned(),
             state: Mutex::new(BodyState::Waiting(markdown)),
             outline: OnceLock::new(),
         })
@@ -173,7 +184,7 @@ impl Body {
     /// The HTML and the outline. On the first call `render` makes the HTML from the
     /// Markdown, and the outline too when it is asked to (`true`: nobody made it yet).
     /// `readers` is how many times this build asks for this body in all; a one-off
-    /// build frees the HTML after the last of them.
+    /// build frees the HTML after the last of them, a session puts it in its spool.
     pub fn get(
         &self,
         readers: usize,
@@ -189,22 +200,61 @@ impl Body {
                 (Arc::new(rendered), readers)
             }
             BodyState::Ready { rendered, left } => (rendered, left),
+            BodyState::Stored { html, card } => match read_html(&html) {
+                Some(text) => (Arc::new(Rendered { html: text, card }), readers),
+                None => {
+                    *state = BodyState::Stored { html, card };
+                    return Err(BodyGone);
+                }
+            },
             BodyState::Gone => return Err(BodyGone),
         };
         let outline = self.outline.get().cloned().ok_or(BodyGone)?;
         let left = left.saturating_sub(1);
-        if self.retention == Retention::Keep || left > 0 {
+        if left > 0 {
             *state = BodyState::Ready {
                 rendered: Arc::clone(&rendered),
                 left,
             };
+        } else if self.retention == Retention::Keep {
+            *state = self.stowed(&rendered);
         }
         Ok((rendered, outline))
+    }
+
+    /// Puts the HTML in the session's spool if a build's readers left it in memory (a
+    /// reader that took its value from another memo does not ask).
+    pub fn stow(&self) {
+        let mut state = self.lock();
+        if let BodyState::Ready { rendered, .. } = &*state {
+            let stowed = self.stowed(rendered);
+            *state = stowed;
+        }
+    }
+
+    /// The state of a session's body between builds: the HTML in the spool if it can be
+    /// written there, else in memory.
+    fn stowed(&self, rendered: &Arc<Rendered>) -> BodyState {
+        match self.spool.as_ref().map(|s| s.put(rendered.html.as_bytes())) {
+            Some(Ok(html)) => BodyState::Stored {
+                html,
+                card: rendered.card.clone(),
+            },
+            _ => BodyState::Ready {
+                rendered: Arc::clone(rendered),
+                left: 0,
+            },
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BodyState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// HTML read back from a spool; `None` if it cannot be (the spool's file failed).
+fn read_html(html: &Stored) -> Option<String> {
+    String::from_utf8(html.read().ok()?).ok()
 }
 
 /// The body of every document of a build, by revision.
@@ -221,6 +271,12 @@ impl Bodies {
     /// The body of a document's revision; see [`Body::get`].
     pub fn get(&self, revision: u64) -> Option<&Body> {
         self.0.get(&revision).map(|b| b.as_ref())
+    }
+
+    /// Puts in the session's spool the HTML a build's readers left in memory.
+    pub fn stow(&self) {
+        use rayon::prelude::*;
+        self.0.par_iter().for_each(|(_, body)| body.stow());
     }
 
     /// The body of revision `new` in place of that of `old`.
@@ -258,7 +314,7 @@ mod tests {
 
     #[test]
     fn a_one_off_body_is_rendered_once_and_freed_after_its_last_reader() {
-        let body = Body::new("*a*".into(), Retention::Forget);
+        let body = Body::new("*a*".into(), Retention::Forget, None);
         let mut renders = 0;
         let (first, outline) = body
             .get(2, |md, o| {
@@ -279,7 +335,7 @@ mod tests {
 
     #[test]
     fn an_outline_made_first_is_not_made_again_with_the_html() {
-        let body = Body::new("x".into(), Retention::Forget);
+        let body = Body::new("x".into(), Retention::Forget, None);
         let outline = body
             .outline(|md| Outline {
                 summary_text: format!("alone {md}"),
@@ -297,10 +353,33 @@ mod tests {
 
     #[test]
     fn a_kept_body_stays() {
-        let body = Body::new("x".into(), Retention::Keep);
+        let body = Body::new("x".into(), Retention::Keep, None);
         for _ in 0..3 {
             assert_eq!(body.get(1, render).unwrap().0.html, "x");
         }
+    }
+
+    #[test]
+    fn a_session_body_waits_in_the_spool_between_builds() {
+        let spool = Spool::open(None).unwrap();
+        let body = Body::new("<b>".into(), Retention::Keep, Some(&spool));
+        let in_memory = |body: &Body| matches!(*body.lock(), BodyState::Ready { .. });
+        let (first, _) = body.get(2, render).unwrap();
+        assert!(in_memory(&body), "a second reader of this build is to come");
+        let (second, _) = body.get(2, |_, _| unreachable!("rendered twice")).unwrap();
+        assert!(Arc::ptr_eq(&first, &second));
+        assert!(matches!(*body.lock(), BodyState::Stored { .. }));
+        // The next build reads it back, whole, and puts it back after its last reader.
+        let (again, _) = body.get(1, |_, _| unreachable!("rendered again")).unwrap();
+        assert_eq!(again.html, "<b>");
+        assert!(matches!(*body.lock(), BodyState::Stored { .. }));
+        // A build whose other reader took its value elsewhere leaves it in memory, until
+        // the end of the build puts it away.
+        body.get(2, render).unwrap();
+        assert!(in_memory(&body));
+        Bodies::from_iter([(1, Arc::clone(&body))]).stow();
+        assert!(matches!(*body.lock(), BodyState::Stored { .. }));
+        assert_eq!(body.get(1, render).unwrap().0.html, "<b>");
     }
 
     #[test]

@@ -143,13 +143,9 @@ impl ServedSite {
             .filter(|new| match self.files.get(new.path.as_str()) {
                 None => true,
                 Some(old) => match (&old.body, &new.body) {
-                    // A page reused from the cache is the very same bytes: no need to compare.
-                    (Body::Bytes(a), Body::Bytes(b)) => {
-                        !(a.as_ptr() == b.as_ptr() && a.len() == b.len()) && a != b
-                    }
-                    (Body::Embedded(a), Body::Embedded(b)) => a != b,
                     (Body::Copy(a), Body::Copy(b)) => a != b || touched.contains(b),
-                    _ => true,
+                    // A page reused from the memo is the very same value: no need to compare.
+                    (a, b) => !(a.is(b) || a.same_content(b) == Some(true)),
                 },
             })
             .map(|f| f.path.clone())

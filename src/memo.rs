@@ -5,8 +5,10 @@
 //! (`build`, `check`) forgets: nothing outlives the build, and a post's body is dropped as
 //! soon as its last reader is done, so a big site's HTML is never all in memory. A session
 //! (`serve`) keeps each step's values for the next build, which reuses those whose inputs
-//! are unchanged. Inputs are compared in full (texts, fingerprints, revisions), never by
-//! age or hash, so a kept value is exactly what the step would make again.
+//! are unchanged; the large ones (pages, bodies' HTML, sources' texts) wait in its spool
+//! ([`crate::output::spool`]), not in memory. Inputs are compared in full (texts,
+//! fingerprints, revisions), never by age or hash, so a kept value is exactly what the
+//! step would make again.
 //!
 //! Each stage owns the queries it memoizes (documents in [`crate::content::load`], pages
 //! and feed entries in [`crate::render`]); this module holds the machinery they share.

@@ -527,6 +527,11 @@ fn stages(
         *kept_site = Some(Arc::clone(&site));
         *kept_paths = Some(this_paths);
         loaded.bodies.stow();
+        // A whole build (the first, or one after a template or configuration change)
+        // frees much in the middle of the heap; an edit's patch, little.
+        if scope == Scope::Whole {
+            crate::memo::release_freed_memory();
+        }
     }
     Ok(Built {
         files: made.kept,

@@ -288,6 +288,20 @@ impl Bodies {
     }
 }
 
+/// Asks the allocator, on a thread of its own, to give back to the system the memory a
+/// session's build freed: glibc keeps freed memory in its heaps (with search on, over
+/// 100 MiB after a first build of 10,000 posts, the search index's postings among the
+/// values that stay). Elsewhere nothing is asked.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    let _ = std::thread::Builder::new()
+        .name("inkpress-trim".into())
+        // SAFETY: malloc_trim only walks the allocator's own heaps, under their locks.
+        .spawn(|| unsafe {
+            libc::malloc_trim(0);
+        });
+}
+
 /// Frees a large value on another thread: freeing the last build's many allocations is
 /// work nobody needs to wait for before the new site is served.
 pub fn drop_in_background<T: Send + 'static>(value: T) {

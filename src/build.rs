@@ -20,6 +20,7 @@ use crate::images::Images;
 use crate::markdown::highlight_cache::{self, HighlightCache};
 use crate::markdown::MarkdownOptions;
 use crate::memo::Retention;
+use crate::output::spool::Spool;
 use crate::output::{Destination, InMemory, OutputFile, Scope};
 use crate::render::{self, templates::TemplateMemo, RenderMemo};
 use crate::site::Site;
@@ -135,6 +136,9 @@ pub struct Memo {
     /// The site model of the last build, if it succeeded (a session only): an edit that
     /// moves nothing updates it in place instead of assembling it again.
     site: Option<Arc<Site>>,
+    /// Where a session keeps pages, bodies' HTML and sources' texts between builds: a
+    /// temporary file in the cache folder, opened by its first build (none: in memory).
+    spool: Option<Arc<Spool>>,
 }
 
 impl Memo {
@@ -162,6 +166,25 @@ impl Memo {
             highlight: None,
             images: None,
             site: None,
+            spool: None,
+        }
+    }
+
+    /// Opens a session's spool (once), in the cache folder if there is one, and has the
+    /// queries keep their large values in it. Without one they stay in memory.
+    fn open_spool(&mut self, cache_dir: Option<&Path>) {
+        if self.retention == Retention::Forget || self.spool.is_some() {
+            return;
+        }
+        match Spool::open(cache_dir) {
+            Ok(spool) => {
+                self.render.keep_in(Arc::clone(&spool));
+                self.documents.keep_in(Arc::clone(&spool));
+                self.spool = Some(spool);
+            }
+            Err(e) => eprintln!(
+                "warning: could not make a temporary file to keep pages in ({e}): they stay in memory"
+            ),
         }
     }
 
@@ -266,6 +289,7 @@ pub fn build_with(
     memo: &mut Memo,
     dest: &dyn Destination,
 ) -> Result<Built> {
+    memo.open_spool(options.cache_dir.as_deref());
     let markdown = MarkdownOptions {
         base_path: config.base_path().to_owned(),
         highlight_cache: memo.highlight_cache(options.cache_dir.as_deref()),
@@ -494,6 +518,12 @@ fn stages(
     if memo_keeps {
         *kept_site = Some(Arc::clone(&site));
         *kept_paths = Some(this_paths);
+        loaded.bodies.stow();
+        // A whole build (the first, or one after a template or configuration change)
+        // frees much in the middle of the heap; an edit's patch, little.
+        if scope == Scope::Whole {
+            crate::memo::release_freed_memory();
+        }
     }
     Ok(Built {
         files: made.kept,

@@ -2,7 +2,7 @@
 //! the build made and the ids on its pages. Runs in every build; `check` fails on what it
 //! finds, `build` and `serve` warn (or fail, with `[check] links = "error"`).
 //!
-//! The ids of every page are gathered as pages stream past ([`LinkCheck::keep_ids`]);
+//! The ids of every page are gathered as pages stream past ([`LinkCheck::note`]);
 //! links come from each document's outline, which records where every link is written
 //! while it is made (no extra parse); they are judged once every path is known
 //! ([`LinkCheck::problems`]).
@@ -17,8 +17,8 @@ use crate::error::Diagnostic;
 use crate::markdown::link_places::LinkPlace;
 use crate::markdown::Outline;
 use crate::memo::{FastMap, Kept, Retention};
+use crate::output::{Body, OutputFile};
 use crate::site::Site;
-use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -126,11 +126,10 @@ pub struct LinkCheck<'m> {
 }
 
 /// What the link check keeps between the builds of a session: each page's ids with the
-/// bytes they were found in (a session searches again only the pages a build made
-/// anew), and each document's problems (judged again only when the document or the ids
+/// page they were found in (a session searches again only the pages a build made anew), and each document's problems (judged again only when the document or the ids
 /// its links point at changed).
 pub struct CheckMemo {
-    ids: Kept<String, (Bytes, Arc<PageIds>)>,
+    ids: Kept<String, (Body, Arc<PageIds>)>,
     judged: FastMap<u64, Arc<links::Judged>>,
 }
 
@@ -213,32 +212,25 @@ impl<'m> LinkCheck<'m> {
     }
 
     /// Keeps the ids of `file` if it is a page, generated or the site's own static HTML
-    /// (called as files stream to their destination, from any thread).
-    pub fn note(&self, file: &crate::output::OutputFile) {
+    /// (called as files stream to their destination, from any thread). A page the memo
+    /// saw as the very same value (a page a session took from its memo unchanged) is not
+    /// searched again, nor read back from a session's spool.
+    pub fn note(&self, file: &OutputFile) {
         if !self.wants_ids_of(&file.path) {
             return;
         }
-        let bytes = match &file.body {
-            crate::output::Body::Bytes(bytes) => Some(bytes.clone()),
-            _ => file.bytes().ok().map(|b| Bytes::copy_from_slice(&b)),
-        };
-        if let Some(bytes) = bytes {
-            self.keep_ids(&file.path, &bytes);
-        }
-    }
-
-    /// Keeps the ids of a made file (called as files stream to their destination, from
-    /// any thread). A page the memo saw with the very same bytes (a page a session took
-    /// from its memo unchanged) is not searched again.
-    pub fn keep_ids(&self, path: &str, bytes: &Bytes) {
-        let same = |(seen, _): &(Bytes, Arc<PageIds>)| {
-            seen.as_ptr() == bytes.as_ptr() && seen.len() == bytes.len()
-        };
+        let path = file.path.as_str();
+        let same = |(seen, _): &(Body, Arc<PageIds>)| seen.is(&file.body);
         let previous = self.memo.ids.previous(path).map(|(_, ids)| ids);
         let made = self.memo.ids.get_or_make(path.to_owned(), same, || {
-            Ok::<_, std::convert::Infallible>((bytes.clone(), Arc::new(ids_in(bytes))))
+            let bytes = file.bytes()?;
+            Ok::<_, std::io::Error>((file.body.clone(), Arc::new(ids_in(&bytes))))
         });
-        let Ok((_, ids)) = made;
+        // A file that cannot be read now has no ids to link to; its copy or the serving
+        // of it reports the error.
+        let Ok((_, ids)) = made else {
+            return;
+        };
         let session = self.memo.ids.retention() == Retention::Keep;
         if session && previous.is_none_or(|p| !Arc::ptr_eq(p, &ids) && **p != *ids) {
             let mut changed = self.changed_ids.lock().unwrap_or_else(|e| e.into_inner());

@@ -10,6 +10,7 @@ use super::{parse, read_source, Document, Permalinks, SourceFile};
 use crate::error::Diagnostic;
 use crate::markdown::MarkdownOptions;
 use crate::memo::{Bodies, Body, Kept, Retention};
+use crate::output::spool::{Spool, Stored};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,6 +24,8 @@ pub struct DocumentMemo {
     /// What the last build loaded, if it loaded every source without an error (a
     /// session only): the next one, told of edits in place, starts from it.
     last: Option<Last>,
+    /// Where a session keeps sources' texts and bodies' HTML (none: in memory).
+    spool: Option<Arc<Spool>>,
 }
 
 /// The documents a build loaded, and what from.
@@ -38,11 +41,41 @@ struct Last {
 /// A loaded file with everything it was made from.
 struct Loaded {
     source: SourceFile,
-    text: String,
+    text: Text,
     options: MarkdownOptions,
     permalinks: Permalinks,
     document: Arc<Document>,
     body: Arc<Body>,
+}
+
+/// The text a file was loaded from, as the memo keeps it to compare with the file's next
+/// text: in a session's spool, or in memory; none in a one-off build, which compares
+/// with nothing.
+enum Text {
+    Forgotten,
+    InMemory(String),
+    Stored(Stored),
+}
+
+impl Text {
+    fn kept(text: String, retention: Retention, spool: Option<&Arc<Spool>>) -> Text {
+        match (retention, spool.map(|s| s.put(text.as_bytes()))) {
+            (Retention::Forget, _) => Text::Forgotten,
+            (Retention::Keep, Some(Ok(stored))) => Text::Stored(stored),
+            (Retention::Keep, _) => Text::InMemory(text),
+        }
+    }
+
+    /// Whether the file was loaded from exactly `text` (compared in full: read back).
+    fn is(&self, text: &str) -> bool {
+        match self {
+            Text::Forgotten => false,
+            Text::InMemory(kept) => kept == text,
+            Text::Stored(kept) => {
+                kept.len() == text.len() && kept.read().is_ok_and(|k| k == text.as_bytes())
+            }
+        }
+    }
 }
 
 /// A loaded file, and whether this build parsed it (rather than took it as it was).
@@ -75,7 +108,14 @@ impl DocumentMemo {
             changes: KnownChanges::Unknown,
             found: None,
             last: None,
+            spool: None,
         }
+    }
+
+    /// Keeps the texts and bodies of the next builds' documents in `spool` rather than
+    /// in memory.
+    pub fn keep_in(&mut self, spool: Arc<Spool>) {
+        self.spool = Some(spool);
     }
 
     /// The sources the last build found, if no change told since can have added, removed
@@ -203,6 +243,7 @@ pub fn load(
     }
     let kept = &memo.kept;
     let retention = kept.retention();
+    let spool = memo.spool.as_ref();
     let results: Vec<Result<LoadedNow, Vec<Diagnostic>>> = sources
         .par_iter()
         .map(|source| {
@@ -214,7 +255,7 @@ pub fn load(
                 Some(_) if !changes.may_have_changed(&source.path) => None,
                 _ => Some(read_source(source)?),
             };
-            let unchanged = previous.is_some_and(|p| text.as_ref().is_none_or(|t| *t == p.text));
+            let unchanged = previous.is_some_and(|p| text.as_ref().is_none_or(|t| p.text.is(t)));
             let made = kept.get_or_make(
                 source.path.clone(),
                 |_| unchanged,
@@ -222,16 +263,12 @@ pub fn load(
                     let text = text.unwrap_or_default();
                     let parsed = parse(source.clone(), &text, permalinks)?;
                     Ok::<_, Vec<Diagnostic>>(Arc::new(Loaded {
-                        // A one-off build compares with nothing: the text need not stay.
-                        text: match retention {
-                            Retention::Keep => text,
-                            Retention::Forget => String::new(),
-                        },
+                        text: Text::kept(text, retention, spool),
                         source: source.clone(),
                         options: options.clone(),
                         permalinks: permalinks.clone(),
                         document: Arc::new(parsed.document),
-                        body: Body::new(parsed.markdown, retention),
+                        body: Body::new(parsed.markdown, retention, spool),
                     }))
                 },
             )?;
@@ -297,17 +334,18 @@ fn load_edits(
         }
         let previous = memo.kept.previous(&source.path);
         let made = read_source(source).and_then(|text| {
-            if previous.is_some_and(|p| p.text == text) {
+            if previous.is_some_and(|p| p.text.is(&text)) {
                 return Ok(None);
             }
             let parsed = parse(source.clone(), &text, &last.permalinks)?;
+            let spool = memo.spool.as_ref();
             Ok(Some(Arc::new(Loaded {
-                text,
+                text: Text::kept(text, Retention::Keep, spool),
                 source: source.clone(),
                 options: last.options.clone(),
                 permalinks: last.permalinks.clone(),
                 document: Arc::new(parsed.document),
-                body: Body::new(parsed.markdown, Retention::Keep),
+                body: Body::new(parsed.markdown, Retention::Keep, spool),
             })))
         });
         match made {

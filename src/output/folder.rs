@@ -197,6 +197,7 @@ fn write_body(file: &OutputFile, target: &Path) -> std::io::Result<()> {
     match &file.body {
         Body::Bytes(b) => std::fs::write(target, b),
         Body::Embedded(b) => std::fs::write(target, b),
+        Body::Stored(s) => std::fs::write(target, s.read()?),
         Body::Copy(src) => {
             std::fs::copy(src, target)?;
             // The copy keeps its source's modification time, so that the next build
@@ -222,6 +223,7 @@ fn same_as_on_disk(file: &OutputFile, target: &Path) -> bool {
     let expected_len = match &file.body {
         Body::Bytes(b) => b.len() as u64,
         Body::Embedded(b) => b.len() as u64,
+        Body::Stored(s) => s.len() as u64,
         Body::Copy(src) => {
             let Ok(source) = std::fs::metadata(src) else {
                 return false;

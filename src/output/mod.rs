@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 mod folder;
 pub mod progress;
+pub mod spool;
 pub use folder::{write_atomically, OutputWriter};
 
 /// Marks a folder as inkpress output, so that inkpress only ever replaces its own folders.
@@ -47,6 +48,8 @@ pub enum Body {
     Embedded(&'static [u8]),
     /// A file from `static/`, copied as it is (never loaded by `build`).
     Copy(PathBuf),
+    /// Made by a session and kept in its spool (serve's pages: see [`spool`]).
+    Stored(spool::Stored),
 }
 
 impl OutputFile {
@@ -63,7 +66,39 @@ impl OutputFile {
             Body::Bytes(b) => Ok(b.as_ref().into()),
             Body::Embedded(b) => Ok((*b).into()),
             Body::Copy(p) => std::fs::read(p).map(Into::into),
+            Body::Stored(s) => s.read().map(Into::into),
         }
+    }
+}
+
+impl Body {
+    /// Whether both are the very value a session kept (a page taken from the last
+    /// build as it was), so that whatever was found in one holds for the other.
+    pub fn is(&self, other: &Body) -> bool {
+        match (self, other) {
+            (Body::Bytes(a), Body::Bytes(b)) => a.as_ptr() == b.as_ptr() && a.len() == b.len(),
+            (Body::Stored(a), Body::Stored(b)) => a.is(b),
+            _ => false,
+        }
+    }
+
+    /// Whether both hold the same bytes, if that can be told without reading a copied
+    /// file (`None`: one of them is a copied file). Stored values are compared by
+    /// their length and hash.
+    pub fn same_content(&self, other: &Body) -> Option<bool> {
+        fn in_memory(body: &Body) -> Option<&[u8]> {
+            match body {
+                Body::Bytes(b) => Some(b.as_ref()),
+                Body::Embedded(b) => Some(b),
+                Body::Copy(_) | Body::Stored(_) => None,
+            }
+        }
+        Some(match (self, other) {
+            (Body::Copy(_), _) | (_, Body::Copy(_)) => return None,
+            (Body::Stored(a), Body::Stored(b)) => a.same_content(b),
+            (Body::Stored(s), b) | (b, Body::Stored(s)) => in_memory(b).is_some_and(|b| s.holds(b)),
+            (a, b) => in_memory(a) == in_memory(b),
+        })
     }
 }
 

@@ -23,6 +23,7 @@ use crate::content::Document;
 use crate::error::Diagnostic;
 use crate::markdown::{MarkdownOptions, Outline, Rendered};
 use crate::memo::{Bodies, FastMap, Kept, Retention};
+use crate::output::spool::Spool;
 use crate::output::{Body, Destination, Made, OutputFile, Scope};
 use crate::site::Site;
 use crate::timing::StageTimes;
@@ -59,12 +60,15 @@ pub struct RenderMemo {
     pub search: search::Kept,
     /// The templates and the values every page shares, which the kept pages were made with.
     shared: Option<(Arc<Templates>, Fingerprint)>,
+    /// Where a session keeps its pages' bytes (none: in memory).
+    spool: Option<Arc<Spool>>,
 }
 
 struct MadePage {
     template: String,
     fingerprint: Fingerprint,
-    bytes: Bytes,
+    /// In the session's spool, or in memory if it has none.
+    body: Body,
 }
 
 /// What a build knows of what changed since the pages in the memo were made.
@@ -93,6 +97,21 @@ impl RenderMemo {
             entries: Kept::new(retention),
             search: search::Kept::default(),
             shared: None,
+            spool: None,
+        }
+    }
+
+    /// Keeps the pages of the next builds in `spool` rather than in memory.
+    pub fn keep_in(&mut self, spool: Arc<Spool>) {
+        self.spool = Some(spool);
+    }
+
+    /// A made page as the memo keeps it: in the spool if there is one and it can be
+    /// written, else in memory.
+    fn stow(&self, bytes: Bytes) -> Body {
+        match self.spool.as_ref().map(|spool| spool.put(&bytes)) {
+            Some(Ok(stored)) => Body::Stored(stored),
+            _ => Body::Bytes(bytes),
         }
     }
 
@@ -119,7 +138,7 @@ impl RenderMemo {
         same
     }
 
-    /// The bytes of the page at `path`: the last build's if it was rendered from the same
+    /// The page at `path`: the last build's if it was rendered from the same
     /// template and values (`inputs` gives both, and which documents the values show;
     /// `since` may tell without them), else `render`'s. `None` when `since` is a patch and
     /// the page is the last build's: it need not be handed over again.
@@ -130,9 +149,9 @@ impl RenderMemo {
         since: &Since,
         inputs: impl FnOnce() -> Result<(String, Fingerprint), Diagnostic>,
         render: impl FnOnce() -> Result<Bytes, Diagnostic>,
-    ) -> Result<Option<Bytes>, Diagnostic> {
+    ) -> Result<Option<Body>, Diagnostic> {
         if self.pages.retention() == Retention::Forget {
-            return render().map(Some);
+            return render().map(|bytes| Some(Body::Bytes(bytes)));
         }
         let unread = |p: &Arc<MadePage>, replaced: &HashSet<u64>| {
             !p.fingerprint.reads().iter().any(|r| replaced.contains(r))
@@ -148,7 +167,7 @@ impl RenderMemo {
                     self.pages
                         .get_or_make(path.to_owned(), |p| unread(p, replaced), || Err(()));
                 if let Ok(kept) = kept {
-                    return Ok(Some(kept.bytes.clone()));
+                    return Ok(Some(kept.body.clone()));
                 }
             }
         }
@@ -159,7 +178,7 @@ impl RenderMemo {
             |p| repeatable && p.template == template && p.fingerprint == fingerprint,
             || {
                 Ok::<_, Diagnostic>(Arc::new(MadePage {
-                    bytes: render()?,
+                    body: self.stow(render()?),
                     template: template.clone(),
                     fingerprint: fingerprint.clone(),
                 }))
@@ -169,7 +188,7 @@ impl RenderMemo {
         if same_as_last && since.patch {
             return Ok(None);
         }
-        Ok(Some(made.bytes.clone()))
+        Ok(Some(made.body.clone()))
     }
 
     /// [`RenderMemo::readers`] after a patch that looked at the `todo` pages of the same
@@ -475,7 +494,7 @@ fn render_with(
     let make_page = |i: usize| -> Result<Made, Diagnostic> {
         let page = &plan[i];
         let path = &paths[i].1;
-        let bytes = memo.page(
+        let body = memo.page(
             path,
             repeatable,
             since,
@@ -497,8 +516,8 @@ fn render_with(
                 Ok(Bytes::from(html.map_err(|d| d.while_making(path))?))
             },
         )?;
-        match bytes {
-            Some(bytes) => send(dest, path.clone(), bytes),
+        match body {
+            Some(body) => send(dest, path.clone(), body),
             None => Ok(Made::default()),
         }
     };
@@ -600,7 +619,7 @@ fn render_with(
             match feed::entries(site, config, &wanted, &memo.entries, &outline, &body) {
                 Ok(entries) => results.par_extend(looked_at.par_iter().map(|job| {
                     let template = job.format.template();
-                    let bytes = memo.page(
+                    let file = memo.page(
                         &job.path,
                         repeatable,
                         since,
@@ -624,8 +643,8 @@ fn render_with(
                             Ok(Bytes::from(templates.render(template, &context)?))
                         },
                     )?;
-                    match bytes {
-                        Some(bytes) => send(dest, job.path.clone(), bytes),
+                    match file {
+                        Some(file) => send(dest, job.path.clone(), file),
                         None => Ok(Made::default()),
                     }
                 })),
@@ -698,14 +717,8 @@ fn base_context(config: &Config) -> Context {
 }
 
 /// Hands a made page to its destination.
-fn send(dest: &dyn Destination, path: String, bytes: Bytes) -> Result<Made, Diagnostic> {
-    send_file(
-        dest,
-        OutputFile {
-            path,
-            body: Body::Bytes(bytes),
-        },
-    )
+fn send(dest: &dyn Destination, path: String, body: Body) -> Result<Made, Diagnostic> {
+    send_file(dest, OutputFile { path, body })
 }
 
 fn send_file(dest: &dyn Destination, file: OutputFile) -> Result<Made, Diagnostic> {

@@ -1,8 +1,14 @@
 //! The site being served: the files of the last good build by site path, and what a
 //! request path finds among them. Nothing outside this map is ever served.
+//!
+//! No file's bytes are in memory: pages come from the memo already in the session's
+//! spool, and files made in memory (the search index, the sitemap) are put in a spool
+//! of the served site's as they arrive.
 
 use crate::memo::FastMap;
+use crate::output::spool::Spool;
 use crate::output::{Body, OutputFile};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -18,6 +24,8 @@ pub struct ServedSite {
     /// image variants in the cache), resolved: copied files are read at request time and
     /// must still be in one of them.
     copied_from: Vec<PathBuf>,
+    /// Where files made in memory are put (none: they stay in memory).
+    spool: Option<Arc<Spool>>,
 }
 
 /// What a site path finds.
@@ -31,13 +39,15 @@ pub enum Found<'a> {
 
 impl ServedSite {
     pub fn new(generation: u64, files: Vec<OutputFile>, root: &Path) -> ServedSite {
+        let spool = Spool::open(Some(&root.join(crate::build::CACHE_DIR))).ok();
         ServedSite {
             generation,
-            files: files.into_iter().map(entry).collect(),
+            files: entries(files, spool.as_ref()).collect(),
             copied_from: ["static", "content", crate::build::CACHE_DIR]
                 .iter()
                 .filter_map(|d| std::fs::canonicalize(root.join(d)).ok())
                 .collect(),
+            spool,
         }
     }
 
@@ -81,9 +91,10 @@ impl ServedSite {
             generation: self.generation,
             files: kept
                 .map(|(p, f)| (Arc::clone(p), Arc::clone(f)))
-                .chain(files.into_iter().map(entry))
+                .chain(entries(files, self.spool.as_ref()))
                 .collect(),
             copied_from: self.copied_from.clone(),
+            spool: self.spool.clone(),
         }
     }
 
@@ -143,13 +154,9 @@ impl ServedSite {
             .filter(|new| match self.files.get(new.path.as_str()) {
                 None => true,
                 Some(old) => match (&old.body, &new.body) {
-                    // A page reused from the cache is the very same bytes: no need to compare.
-                    (Body::Bytes(a), Body::Bytes(b)) => {
-                        !(a.as_ptr() == b.as_ptr() && a.len() == b.len()) && a != b
-                    }
-                    (Body::Embedded(a), Body::Embedded(b)) => a != b,
                     (Body::Copy(a), Body::Copy(b)) => a != b || touched.contains(b),
-                    _ => true,
+                    // A page reused from the memo is the very same value: no need to compare.
+                    (a, b) => !(a.is(b) || a.same_content(b) == Some(true)),
                 },
             })
             .map(|f| f.path.clone())
@@ -172,18 +179,38 @@ impl ServedSite {
         for path in removed {
             all.remove(path.as_str());
         }
-        all.extend(files.into_iter().map(entry));
+        all.extend(entries(files, self.spool.as_ref()));
         ServedSite {
             generation,
             files: all,
             copied_from: self.copied_from.clone(),
+            spool: self.spool.clone(),
         }
     }
 }
 
-/// A file of the map, under its path.
-fn entry(file: OutputFile) -> (Arc<str>, Arc<OutputFile>) {
-    (Arc::from(file.path.as_str()), Arc::new(file))
+/// The files of the map, under their paths, those made in memory put in `spool`
+/// (written in parallel: a first build's search index is tens of megabytes).
+fn entries(
+    files: Vec<OutputFile>,
+    spool: Option<&Arc<Spool>>,
+) -> impl Iterator<Item = (Arc<str>, Arc<OutputFile>)> {
+    let stowed: Vec<OutputFile> = files
+        .into_par_iter()
+        .map(|file| match (&file.body, spool) {
+            (Body::Bytes(bytes), Some(spool)) => match spool.put(bytes) {
+                Ok(stored) => OutputFile {
+                    path: file.path,
+                    body: Body::Stored(stored),
+                },
+                Err(_) => file,
+            },
+            _ => file,
+        })
+        .collect();
+    stowed
+        .into_iter()
+        .map(|file| (Arc::from(file.path.as_str()), Arc::new(file)))
 }
 
 /// Whether the site path `path` is inside the folder `folder`.

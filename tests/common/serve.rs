@@ -20,25 +20,7 @@ pub struct Server {
 
 impl Server {
     pub fn start(site: &TestSite, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_inkpress"))
-            .arg("--root")
-            .arg(site.path())
-            .args(["serve", "--port", "0"])
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start inkpress serve");
-        let (tx, rx) = mpsc::channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let (child, rx) = spawn(site, extra);
         let mut server = Server {
             child,
             addr: "127.0.0.1:1".parse().unwrap(),
@@ -104,6 +86,31 @@ impl Response {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// `inkpress serve` on `site` on a free port, and the lines it prints on stdout as they
+/// come. The caller kills it.
+pub fn spawn(site: &TestSite, extra: &[&str]) -> (Child, mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_inkpress"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start inkpress serve");
+    let (tx, rx) = mpsc::channel();
+    let out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
 }
 
 /// Sends one request line as written (no client-side path clean-up) and reads the answer.

@@ -549,6 +549,14 @@ impl Destination for Except<'_> {
     fn expect_pages(&self, pages: usize) {
         self.dest.expect_pages(pages);
     }
+
+    fn wanted(&self) -> Vec<String> {
+        self.dest.wanted()
+    }
+
+    fn made_ahead(&self, paths: &[String]) {
+        self.dest.made_ahead(paths);
+    }
 }
 
 #[cfg(test)]

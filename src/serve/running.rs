@@ -36,6 +36,8 @@ pub struct Running {
     arrived: RwLock<FastMap<String, Arrived>>,
     /// Output paths requests wait for, taken by the build.
     wanted: Mutex<Vec<String>>,
+    /// Whether `open_pages` or `wanted` may hold any: the build asks before every page.
+    wanting: AtomicBool,
     shown: AtomicBool,
     /// When it was shown early (the reload sent before the build ended).
     shown_early: Mutex<Option<Instant>>,
@@ -75,6 +77,7 @@ impl Running {
     ) -> Running {
         Running {
             generation,
+            wanting: AtomicBool::new(!open_pages.is_empty()),
             open_pages: Mutex::new(open_pages),
             arrived: RwLock::default(),
             wanted: Mutex::default(),
@@ -125,6 +128,7 @@ impl Running {
             }
             if !asked {
                 lock(&self.wanted).push(key.to_owned());
+                self.wanting.store(true, Ordering::Release);
                 asked = true;
             }
             match tokio::time::timeout_at(deadline, progress.changed()).await {
@@ -174,6 +178,9 @@ impl Destination for Showing<'_> {
     }
 
     fn wanted(&self) -> Vec<String> {
+        if !self.running.wanting.swap(false, Ordering::Acquire) {
+            return Vec::new();
+        }
         let mut wanted = std::mem::take(&mut *lock(&self.running.open_pages));
         wanted.append(&mut lock(&self.running.wanted));
         wanted

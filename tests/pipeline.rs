@@ -585,10 +585,14 @@ fn generated_site(n: usize) -> TestSite {
         site.post(
             &format!("generated-{i:03}"),
             &generated_front(i, &format!("Generated {i}")),
-            &format!("Words of post {i}.\n\n```rust\nfn post_{i}() {{}}\n```\n"),
+            &generated_body(i),
         );
     }
     site
+}
+
+fn generated_body(i: usize) -> String {
+    format!("Words of post {i}.\n\n```rust\nfn post_{i}() {{}}\n```\n")
 }
 
 fn generated_front(i: usize, title: &str) -> String {
@@ -763,6 +767,19 @@ fn a_build_that_fails_after_reloading_the_open_page_serves_the_last_good_site() 
             "/{path}"
         );
     }
+    // Undone: the last good site again, told as its own generation, so that the page
+    // shown early reloads to it and the others stay (no reload back and forth).
+    site.post(
+        "generated-020",
+        &generated_front(20, "Generated 20"),
+        &generated_body(20),
+    );
+    let undone = viewer.wait_for(Duration::from_secs(60), |s| {
+        s["errors"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(generation(&undone), good, "{undone}");
+    let page = server.get(open);
+    assert!(page.body.contains(&format!("data-generation=\"{good}\"")));
     // Mended: a new generation past the one the early page was shown as.
     site.post("generated-020", &generated_front(20, "Mended"), "Words.");
     let mended = viewer.next_good(generation(&failed));

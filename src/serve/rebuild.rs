@@ -88,6 +88,10 @@ impl Rebuilder {
         let built = match result {
             Ok(built) => built,
             Err(errors) => {
+                // Withdrawn before the errors are told: from then on every request gets
+                // the last good site, not a page this build made early.
+                self.shared.set_running(None);
+                running.end();
                 eprintln!("{}", errors.render(self.styled));
                 let generation = self.shared.live.borrow().generation;
                 if generation > 0 {
@@ -130,10 +134,17 @@ impl Rebuilder {
         times.mark("changes");
         let had_errors = !self.shared.live.borrow().errors.is_empty();
         let (generation, css_only) = match &changed {
-            // Nothing to reload; pages only drop an overlay they may be showing.
-            Some(changed) if changed.is_empty() => {
+            // Nothing to reload; pages only drop an overlay they may be showing. (A build
+            // shown early changed an open page: its site is served, whatever else.)
+            Some(changed) if changed.is_empty() && !running.is_shown() => {
                 if had_errors {
-                    self.shared.live.send_modify(|state| state.errors.clear());
+                    // Back to the served site's generation: a page a failed build showed
+                    // early is of a newer one, and reloads to this site.
+                    let served = previous.as_ref().map_or(0, |site| site.generation);
+                    self.shared.live.send_modify(|state| {
+                        state.errors.clear();
+                        state.generation = served;
+                    });
                 }
                 if !self.quiet {
                     println!("rebuilt in {} ms: no page changed", built_in.as_millis());

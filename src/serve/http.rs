@@ -2,7 +2,7 @@
 
 use super::live::{self, LiveState};
 use super::paths;
-use super::running::{self, Running, Waited};
+use super::running::{Running, Waited};
 use super::served::{self, Found, ServedSite};
 use super::Shared;
 use axum::body::Body;
@@ -128,7 +128,7 @@ async fn from_running(shared: &Shared, running: &Running, site_path: &str) -> Op
         Waited::SameAsServed => {
             let site = shared.current_site();
             if let Some(file) = site.as_ref().and_then(|site| site.file(&key)) {
-                let bytes = running::read_inside(file, running.copied_from()).ok()?;
+                let bytes = served::read_inside(file, running.copied_from()).ok()?;
                 // The same bytes, of the generation the open pages reload to.
                 return Some(file_response(
                     StatusCode::OK,
@@ -146,7 +146,7 @@ async fn from_running(shared: &Shared, running: &Running, site_path: &str) -> Op
         Waited::Over => return None,
         Waited::StillBuilding => return Some(still_building(running.generation)),
     };
-    match running::read_inside(&file, running.copied_from()) {
+    match served::read_inside(&file, running.copied_from()) {
         Ok(bytes) => Some(file_response(
             StatusCode::OK,
             &file.path,
@@ -168,7 +168,7 @@ fn open_page(uri: &Uri) -> Option<String> {
     Some(served::file_key(&site_path).into_owned())
 }
 
-/// A running build that has not made a file in [`running::LONGEST_WAIT`]: the page
+/// A running build that has not made a file in [`LONGEST_WAIT`](super::running::LONGEST_WAIT): the page
 /// follows along and asks again when the build tells it to reload.
 fn still_building(generation: u64) -> Response {
     let page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>inkpress: still building</title></head>\

@@ -11,7 +11,6 @@
 //! build reloads them again.
 
 use super::live::LiveState;
-pub use super::served::read_inside;
 use super::Shared;
 use crate::error::Diagnostic;
 use crate::memo::FastMap;
@@ -38,6 +37,7 @@ pub struct Running {
     wanted: Mutex<Vec<String>>,
     /// Whether `open_pages` or `wanted` may hold any: the build asks before every page.
     wanting: AtomicBool,
+    /// Whether requests are answered from it.
     shown: AtomicBool,
     /// When it was shown early (the reload sent before the build ended).
     shown_early: Mutex<Option<Instant>>,

@@ -384,6 +384,15 @@ fn stages(
         dest,
         links: &links,
     };
+    // Unless this is a patch, every file is handed over: the site's own static and
+    // bundle files first, so that serve answers requests for them (its stylesheets)
+    // while the pages are still being made.
+    let mut statics = Some(statics);
+    let mut copied_first = crate::output::Made::default();
+    if !patch {
+        let statics = statics.take().unwrap_or_default();
+        send_copied(statics, &site, &links, dest, &mut copied_first)?;
+    }
     let model = render::Model {
         site: &site,
         config,
@@ -454,11 +463,12 @@ fn stages(
             if !shadowing.is_empty() {
                 return Err(Diagnostics::sorted(shadowing));
             }
-            let bundled = static_files::bundled(&site);
-            for file in statics.into_iter().chain(bundled) {
-                // The site's own HTML files have fragments to link to, too.
-                links.note(&file);
-                made.send(dest, file).map_err(Diagnostics::from)?;
+            match statics.take() {
+                Some(statics) => send_copied(statics, &site, &links, dest, &mut made)?,
+                None => {
+                    made.paths.append(&mut copied_first.paths);
+                    made.kept.append(&mut copied_first.kept);
+                }
             }
             let mut others = std::mem::take(&mut made.paths);
             others.sort_unstable();
@@ -614,6 +624,22 @@ fn edited_model(
     Some((site, in_place, swapped))
 }
 
+/// Hands the site's own static files and its page bundles' files to `dest`.
+fn send_copied(
+    statics: Vec<OutputFile>,
+    site: &Site,
+    links: &LinkCheck,
+    dest: &dyn Destination,
+    made: &mut crate::output::Made,
+) -> Result<()> {
+    for file in statics.into_iter().chain(static_files::bundled(site)) {
+        // The site's own HTML files have fragments to link to, too.
+        links.note(&file);
+        made.send(dest, file).map_err(Diagnostics::from)?;
+    }
+    Ok(())
+}
+
 /// Two sorted lists of paths as one.
 fn joined(a: &[String], b: &[String]) -> Vec<String> {
     let mut paths = Vec::with_capacity(a.len() + b.len());
@@ -643,6 +669,14 @@ impl Destination for Except<'_> {
 
     fn expect_pages(&self, pages: usize) {
         self.dest.expect_pages(pages);
+    }
+
+    fn wanted(&self) -> Vec<String> {
+        self.dest.wanted()
+    }
+
+    fn made_ahead(&self, paths: &[String]) {
+        self.dest.made_ahead(paths);
     }
 }
 

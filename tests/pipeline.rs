@@ -525,7 +525,10 @@ fn serve_is_never_stale_through_random_edits() {
     for seed in first_seed..=last_seed {
         let mut site = RandomSite::new(seed, 300);
         let server = Server::start(&site.site, &[]);
-        Events::open(server.addr).current();
+        // The home page open in a browser: every rebuild makes it first, and one that
+        // changes it reloads it ahead of the rest.
+        let mut viewer = Events::viewing(server.addr, "/");
+        viewer.current();
         let mut history: Vec<String> = Vec::new();
         let mut ever_served = std::collections::BTreeSet::new();
         assert_serves_the_build(&site.site, &server);
@@ -571,4 +574,215 @@ fn serves_the_build_and_nothing_else(
     }
     ever.extend(now);
     Ok(())
+}
+
+/// The serve fixture with `n` generated posts, one a day in the order of their numbers,
+/// each with a code block: big enough that a build (of the debug binary the tests run)
+/// takes a while.
+fn generated_site(n: usize) -> TestSite {
+    let site = TestSite::fixture("serve-basic");
+    for i in 0..n {
+        site.post(
+            &format!("generated-{i:03}"),
+            &generated_front(i, &format!("Generated {i}")),
+            &generated_body(i),
+        );
+    }
+    site
+}
+
+fn generated_body(i: usize) -> String {
+    format!("Words of post {i}.\n\n```rust\nfn post_{i}() {{}}\n```\n")
+}
+
+fn generated_front(i: usize, title: &str) -> String {
+    format!(
+        "title: {title}\ndate: {}-{:02}-{:02}\ntags: [t{}]",
+        2000 + i / 336,
+        i / 28 % 12 + 1,
+        i % 28 + 1,
+        i % 7
+    )
+}
+
+/// Every stdout line of `server` up to and including the first that starts with `prefix`.
+fn lines_until(server: &Server, prefix: &str, timeout: Duration) -> Vec<String> {
+    let deadline = Instant::now() + timeout;
+    let mut lines = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        let Ok(line) = server.stdout.recv_timeout(left) else {
+            break;
+        };
+        let done = line.starts_with(prefix);
+        lines.push(line);
+        if done {
+            return lines;
+        }
+    }
+    panic!("no line starting {prefix:?} within {timeout:?}: {lines:?}");
+}
+
+/// Each page fetched (path and body) is the page a fresh build of `site` writes.
+fn assert_fetched_as_built(site: &TestSite, server: &Server, fetched: &[(&str, Vec<u8>)]) {
+    let (_dir, out, _) = fresh_build(site, server);
+    for (path, served) in fetched {
+        let file = format!("{out}/{path}index.html");
+        assert!(
+            without_live_script(served) == std::fs::read(&file).unwrap(),
+            "/{path} differs from the build: {}",
+            String::from_utf8_lossy(served)
+        );
+    }
+}
+
+#[test]
+fn requests_during_the_first_build_are_answered_with_the_built_page() {
+    let site = generated_site(400);
+    // Returns as soon as serve listens, before its first build ends.
+    let server = Server::start_early(&site, &["--verbose"]);
+    let home = server.get("/");
+    let post = server.get("/blog/generated-150/");
+    let lines = lines_until(&server, "built ", Duration::from_secs(120));
+    for path in ["/", "/blog/generated-150/"] {
+        // Answered before the build said it ended (the last line read).
+        let line = format!("answered {path} from the running build");
+        let at = lines.iter().position(|l| *l == line);
+        assert!(
+            at.is_some_and(|at| at < lines.len() - 1),
+            "{path} was not answered while the first build ran: {lines:?}"
+        );
+    }
+    assert_eq!((home.status, post.status), (200, 200));
+    assert!(post.body.contains("Words of post 150."), "{}", post.body);
+    // The first build's pages are of its generation, the one it ends with: no reload
+    // follows, and the finished site serves the very same bytes.
+    assert_eq!(generation(&Events::open(server.addr).current()), 1);
+    assert_eq!(server.get("/").bytes, home.bytes);
+    assert_fetched_as_built(
+        &site,
+        &server,
+        &[("", home.bytes), ("blog/generated-150/", post.bytes)],
+    );
+}
+
+#[test]
+fn the_open_page_reloads_first_and_no_page_is_older_after_it() {
+    let site = generated_site(300);
+    let server = Server::start(&site, &["--verbose"]);
+    let open = "/blog/generated-150/";
+    let mut viewer = Events::viewing(server.addr, open);
+    let mut seen = generation(&viewer.current());
+    // Lines of the first build are not this test's.
+    while server.stdout.try_recv().is_ok() {}
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"),
+    )
+    .unwrap();
+    let marker = "<meta name=\"edited\" content=\"yes\">";
+    // A title: the model is updated in place, and the neighbours show it too. A
+    // template: the whole site is made again, the open page first.
+    for (what, shown) in [("a title", "Retitled while open"), ("a template", marker)] {
+        match what {
+            "a title" => site.post(
+                "generated-150",
+                &generated_front(150, shown),
+                "Words of post 150.",
+            ),
+            _ => site.write(
+                "templates/base.html",
+                &base.replace("</head>", &format!("{marker}</head>")),
+            ),
+        }
+        let state = viewer.next_good(seen);
+        seen = generation(&state);
+        // At once after the reload: the open page and the others that show the edit.
+        let fetched: Vec<(&str, Vec<u8>)> = [
+            "blog/generated-150/",
+            "blog/generated-149/",
+            "blog/generated-151/",
+            "tags/t3/",
+            "",
+        ]
+        .into_iter()
+        .map(|path| (path, server.get(&format!("/{path}")).bytes))
+        .collect();
+        for (path, body) in &fetched[..3] {
+            let body = String::from_utf8_lossy(body);
+            assert!(body.contains(shown), "{what}: /{path} is older: {body}");
+            assert!(
+                body.contains(&format!("data-generation=\"{seen}\"")),
+                "{what}: /{path}"
+            );
+        }
+        let lines = lines_until(&server, "rebuilt in", Duration::from_secs(60));
+        assert!(
+            lines[..lines.len() - 1]
+                .iter()
+                .any(|l| l.starts_with("reloaded ahead of the rest of the build: 1 open page")),
+            "{what}: the open page was not reloaded ahead of the build's end: {lines:?}"
+        );
+        assert_fetched_as_built(&site, &server, &fetched);
+    }
+}
+
+#[test]
+fn a_build_that_fails_after_reloading_the_open_page_serves_the_last_good_site() {
+    let site = generated_site(50);
+    site.write(
+        "inkpress.toml",
+        &format!(
+            "{}\n[check]\nlinks = \"error\"\n",
+            std::fs::read_to_string(site.path().join("inkpress.toml")).unwrap()
+        ),
+    );
+    let server = Server::start(&site, &["--verbose"]);
+    let open = "/blog/generated-020/";
+    let mut viewer = Events::viewing(server.addr, open);
+    let good = generation(&viewer.current());
+    let before: Vec<(&str, Vec<u8>)> = ["blog/generated-020/", "blog/generated-021/"]
+        .into_iter()
+        .map(|path| (path, server.get(&format!("/{path}")).bytes))
+        .collect();
+    // The open page changes (so it is reloaded early), then the link check fails.
+    site.post(
+        "generated-020",
+        &generated_front(20, "Broken link"),
+        "See [nothing](/blog/no-such-post/).",
+    );
+    let failed = viewer.wait_for(Duration::from_secs(60), |s| {
+        !s["errors"].as_array().unwrap().is_empty()
+    });
+    assert!(failed.to_string().contains("no-such-post"), "{failed}");
+    let lines = lines_until(&server, "reloaded ahead", Duration::from_secs(10));
+    assert!(!lines.is_empty());
+    // Not a mix of the failed build's early page and the last good site: the last
+    // good site, every page of it, under the errors.
+    for (path, was) in &before {
+        let now = server.get(&format!("/{path}"));
+        assert_eq!(now.status, 200);
+        assert!(!now.body.contains("Broken link"), "/{path}: {}", now.body);
+        assert_eq!(
+            without_live_script(&now.bytes),
+            without_live_script(was),
+            "/{path}"
+        );
+    }
+    // Undone: the last good site again, told as its own generation, so that the page
+    // shown early reloads to it and the others stay (no reload back and forth).
+    site.post(
+        "generated-020",
+        &generated_front(20, "Generated 20"),
+        &generated_body(20),
+    );
+    let undone = viewer.wait_for(Duration::from_secs(60), |s| {
+        s["errors"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(generation(&undone), good, "{undone}");
+    let page = server.get(open);
+    assert!(page.body.contains(&format!("data-generation=\"{good}\"")));
+    // Mended: a new generation past the one the early page was shown as.
+    site.post("generated-020", &generated_front(20, "Mended"), "Words.");
+    let mended = viewer.next_good(generation(&failed));
+    assert!(generation(&mended) > good + 1, "{mended}");
+    assert!(server.get(open).body.contains("Mended"));
 }

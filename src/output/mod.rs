@@ -144,6 +144,18 @@ pub trait Destination: Sync {
     /// Told, before the first file, how many HTML pages the build will make (for a
     /// progress bar); most destinations have no use for it.
     fn expect_pages(&self, _pages: usize) {}
+
+    /// The output paths of pages someone is waiting for (serve: the pages open in
+    /// browsers, requests that came during the build), taken: the build makes them
+    /// ahead of their turn. Most destinations want nothing first.
+    fn wanted(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Told that the pages at `paths`, which [`wanted`](Self::wanted) named, are made:
+    /// each handed over already, or, in a build that hands over only changes
+    /// ([`Scope::Changes`]), left out as the same as the last build's.
+    fn made_ahead(&self, _paths: &[String]) {}
 }
 
 /// What a build made: the path of every file, and the files kept in memory.

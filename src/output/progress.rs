@@ -62,4 +62,12 @@ impl Destination for Progress<'_> {
         self.bar.set_length(pages as u64);
         self.inner.expect_pages(pages);
     }
+
+    fn wanted(&self) -> Vec<String> {
+        self.inner.wanted()
+    }
+
+    fn made_ahead(&self, paths: &[String]) {
+        self.inner.made_ahead(paths);
+    }
 }

@@ -33,7 +33,8 @@ use fingerprint::{Fingerprint, PageValues};
 use plan::Page;
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 pub use templates::{read_template_sources, TemplateSources, Templates};
 use tera::Context;
 use views::SiteView;
@@ -491,7 +492,7 @@ fn render_with(
     };
     let base = base_context(config);
     let repeatable = templates.repeatable();
-    let make_page = |i: usize| -> Result<Made, Diagnostic> {
+    let make_page_now = |i: usize| -> Result<Made, Diagnostic> {
         let page = &plan[i];
         let path = &paths[i].1;
         let body = memo.page(
@@ -521,6 +522,16 @@ fn render_with(
             None => Ok(Made::default()),
         }
     };
+    // Pages the destination waits for are made ahead of their turn, and skipped in it.
+    let ahead = Ahead::new(paths);
+    let make_page = |i: usize| match ahead.claim(i) {
+        true => make_page_now(i),
+        false => Ok(Made::default()),
+    };
+    let make_wanted = || ahead.make_wanted(dest, &make_page_now);
+    // The pages open in browsers first: serve shows them as soon as they are made.
+    make_wanted();
+    let mut results: Vec<Result<Made, Diagnostic>> = Vec::with_capacity(plan.len());
     // Each post's and page's own page first: it makes the document's outline in the
     // same pass as its HTML, and lists, tags and feeds then find the outline made.
     // (Any page may still ask for any outline first: it is then made on its own.)
@@ -535,7 +546,6 @@ fn render_with(
     // record, and the records reach the indexer in plan order (a document's number in
     // the index is its place there). The chunk bounds what waits in memory. The indexer
     // takes a chunk's records while the next chunk renders.
-    let mut results: Vec<Result<Made, Diagnostic>> = Vec::with_capacity(plan.len());
     type PageAndRecord = Result<(Made, Option<search::Placed>), Diagnostic>;
     let hand_over = |made: Vec<PageAndRecord>,
                      indexer: &mut Option<search::Indexer>,
@@ -575,6 +585,7 @@ fn render_with(
             chunk
                 .par_iter()
                 .map(|&i| {
+                    make_wanted();
                     let made = make_page(i)?;
                     let record = match (&records, plan[i].document(site)) {
                         (Some(records), Some(doc)) if indexed(doc) => {
@@ -600,8 +611,13 @@ fn render_with(
         }
     }
     times.mark("own pages");
-    results.par_extend(generated.par_iter().map(|&i| make_page(i)));
+    results.par_extend(generated.par_iter().map(|&i| {
+        make_wanted();
+        make_page(i)
+    }));
     times.mark("lists and tags");
+    make_wanted();
+    results.extend(ahead.into_made());
 
     // A patch leaves a feed that carries none of the replaced posts as it was, without
     // making its entries.
@@ -697,6 +713,74 @@ fn render_with(
         Ok((made, feed_paths))
     } else {
         Err(errors)
+    }
+}
+
+/// The pages a destination waits for, made ahead of their turn (serve: the pages open
+/// in browsers, and those requests ask for while the build runs).
+struct Ahead<'a> {
+    /// Each plan page's site path and output path.
+    paths: &'a [(String, String)],
+    /// Whether each page of the plan was taken, in its turn or ahead of it: made once.
+    claimed: Vec<AtomicBool>,
+    /// Whether anything was made ahead: the pages' places by output path are known.
+    by_path: OnceLock<FastMap<&'a str, usize>>,
+    /// What the pages made ahead came to, for the build's results.
+    made: Mutex<Vec<Result<Made, Diagnostic>>>,
+}
+
+impl<'a> Ahead<'a> {
+    fn new(paths: &'a [(String, String)]) -> Self {
+        Ahead {
+            paths,
+            claimed: paths.iter().map(|_| AtomicBool::new(false)).collect(),
+            by_path: OnceLock::new(),
+            made: Mutex::default(),
+        }
+    }
+
+    /// Takes page `i` to make it; false when it was taken already.
+    fn claim(&self, i: usize) -> bool {
+        !self.claimed[i].swap(true, Ordering::Relaxed)
+    }
+
+    /// Makes the pages `dest` waits for that no turn took yet, and tells it which are made.
+    fn make_wanted(
+        &self,
+        dest: &dyn Destination,
+        make: &(dyn Fn(usize) -> Result<Made, Diagnostic> + Sync),
+    ) {
+        let wanted = dest.wanted();
+        if wanted.is_empty() {
+            return;
+        }
+        let by_path = self.by_path.get_or_init(|| {
+            let files = self.paths.iter().map(|(_, file)| file.as_str());
+            files.enumerate().map(|(i, file)| (file, i)).collect()
+        });
+        let pages: Vec<(usize, String)> = wanted
+            .into_iter()
+            .filter_map(|path| Some((*by_path.get(path.as_str())?, path)))
+            .filter(|&(i, _)| self.claim(i))
+            .collect();
+        let made: Vec<Result<Made, Diagnostic>> = pages.par_iter().map(|&(i, _)| make(i)).collect();
+        let done: Vec<String> = pages
+            .into_iter()
+            .zip(&made)
+            .filter(|(_, made)| made.is_ok())
+            .map(|((_, path), _)| path)
+            .collect();
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(made);
+        if !done.is_empty() {
+            dest.made_ahead(&done);
+        }
+    }
+
+    fn into_made(self) -> Vec<Result<Made, Diagnostic>> {
+        self.made.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 

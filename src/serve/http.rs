@@ -2,7 +2,8 @@
 
 use super::live::{self, LiveState};
 use super::paths;
-use super::served::{Found, ServedSite};
+use super::running::{Running, Waited};
+use super::served::{self, Found, ServedSite};
 use super::Shared;
 use axum::body::Body;
 use axum::extract::State;
@@ -31,11 +32,17 @@ pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> st
         .await
 }
 
-/// The live-reload state: the current one at once, then every new one.
-async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+/// The live-reload state: the current one at once, then every new one. The script
+/// names the page it runs in (`?page=/blog/x/`): while the stream is open, builds make
+/// that page first and reload it as soon as it is made.
+async fn events(State(shared): State<Arc<Shared>>, uri: Uri) -> impl IntoResponse {
     let mut shutdown = shared.shutdown.subscribe();
+    let open = open_page(&uri).map(|key| shared.open_page(key));
     let stream = WatchStream::new(shared.live.subscribe())
-        .map(|state: LiveState| Ok::<_, Infallible>(Event::default().data(state.to_json())))
+        .map(move |state: LiveState| {
+            let _open_while_streaming = &open;
+            Ok::<_, Infallible>(Event::default().data(state.to_json()))
+        })
         .take_until(async move {
             let _ = shutdown.wait_for(|stop| *stop).await;
         });
@@ -70,12 +77,20 @@ async fn site_file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) 
     let Ok(site_path) = paths::site_path(uri.path()) else {
         return plain(StatusCode::BAD_REQUEST, "bad path\n");
     };
+    if let Some(running) = shared.shown_build() {
+        if let Some(response) = from_running(&shared, &running, &site_path).await {
+            if shared.verbose {
+                println!("answered /{site_path} from the running build");
+            }
+            return response;
+        }
+    }
     let Some(site) = shared.current_site() else {
         return not_built_yet();
     };
     match site.find(&site_path) {
         Found::File(file) => match site.read(file) {
-            Ok(bytes) => file_response(StatusCode::OK, &file.path, &bytes, &site),
+            Ok(bytes) => file_response(StatusCode::OK, &file.path, &bytes, site.generation),
             Err(_) => not_found(&site),
         },
         Found::AddSlash(target) => {
@@ -96,9 +111,77 @@ async fn site_file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) 
 
 fn not_found(site: &ServedSite) -> Response {
     match site.not_found_page().map(|f| (f, site.read(f))) {
-        Some((file, Ok(bytes))) => file_response(StatusCode::NOT_FOUND, &file.path, &bytes, site),
+        Some((file, Ok(bytes))) => {
+            file_response(StatusCode::NOT_FOUND, &file.path, &bytes, site.generation)
+        }
         _ => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
+}
+
+/// The answer of a running build that is shown: its file at `site_path` once made, or
+/// the served site's file when the build found it the same. `None` when the build ended
+/// first: the site now served answers.
+async fn from_running(shared: &Shared, running: &Running, site_path: &str) -> Option<Response> {
+    let key = served::file_key(site_path);
+    let file = match running.wait_for(&key).await {
+        Waited::File(file) => file,
+        Waited::SameAsServed => {
+            let site = shared.current_site();
+            if let Some(file) = site.as_ref().and_then(|site| site.file(&key)) {
+                let bytes = served::read_inside(file, running.copied_from()).ok()?;
+                // The same bytes, of the generation the open pages reload to.
+                return Some(file_response(
+                    StatusCode::OK,
+                    &file.path,
+                    &bytes,
+                    running.generation,
+                ));
+            }
+            // Nothing to compare with (a first build): the build's end tells.
+            if !running.wait_for_end().await {
+                return Some(still_building(running.generation));
+            }
+            return None;
+        }
+        Waited::Over => return None,
+        Waited::StillBuilding => return Some(still_building(running.generation)),
+    };
+    match served::read_inside(&file, running.copied_from()) {
+        Ok(bytes) => Some(file_response(
+            StatusCode::OK,
+            &file.path,
+            &bytes,
+            running.generation,
+        )),
+        // A copied file gone since: the build's end decides.
+        Err(_) => None,
+    }
+}
+
+/// The output path of the page a live-reload stream names (`?page=/blog/x/`).
+fn open_page(uri: &Uri) -> Option<String> {
+    let page = uri
+        .query()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))?;
+    let site_path = paths::site_path(&paths::decode(page)?).ok()?;
+    Some(served::file_key(&site_path).into_owned())
+}
+
+/// A running build that has not made a file in [`LONGEST_WAIT`](super::running::LONGEST_WAIT): the page
+/// follows along and asks again when the build tells it to reload.
+fn still_building(generation: u64) -> Response {
+    let page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>inkpress: still building</title></head>\
+                <body><p>The site is still building. This page reloads by itself when it is done.</p></body></html>";
+    let mut r = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        // One generation before the build's: the build's reload takes the page to it.
+        live::inject(page.as_bytes(), generation.saturating_sub(1)),
+    )
+        .into_response();
+    no_store(&mut r);
+    r
 }
 
 /// Before the first successful build there is no site, only the overlay with its errors.
@@ -116,10 +199,10 @@ fn not_built_yet() -> Response {
     r
 }
 
-fn file_response(status: StatusCode, path: &str, bytes: &[u8], site: &ServedSite) -> Response {
+fn file_response(status: StatusCode, path: &str, bytes: &[u8], generation: u64) -> Response {
     let content_type = content_type(path);
     let body = if content_type.starts_with("text/html") {
-        Body::from(live::inject(bytes, site.generation))
+        Body::from(live::inject(bytes, generation))
     } else {
         Body::from(bytes.to_vec())
     };

@@ -56,7 +56,8 @@
     document.body.appendChild(box);
   }
 
-  var events = new EventSource("/__inkpress/events");
+  // Naming the page makes serve build it first and reload it as soon as it is made.
+  var events = new EventSource("/__inkpress/events?page=" + encodeURIComponent(location.pathname));
   events.onmessage = function (message) {
     var state = JSON.parse(message.data);
     if (state.errors.length > 0) {
@@ -64,7 +65,8 @@
       return;
     }
     hideOverlay();
-    if (state.generation === shown) return;
+    // 0: the first build is still running; its end tells its generation.
+    if (state.generation === shown || state.generation === 0) return;
     if (state.css_only && state.generation === shown + 1) {
       swapStylesheets(state.generation);
       shown = state.generation;

@@ -18,7 +18,8 @@ pub const SCRIPT: &str = include_str!("live.js");
 /// What open pages need to know.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct LiveState {
-    /// The generation of the site now served; 0 before the first successful build.
+    /// The generation of the site now served (or of the build shown while it runs, see
+    /// `running`); 0 before the first successful build.
     pub generation: u64,
     /// The last change touched stylesheets only: pages swap them instead of reloading.
     pub css_only: bool,

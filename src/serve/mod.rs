@@ -9,18 +9,21 @@ mod http;
 pub mod live;
 pub mod paths;
 mod rebuild;
+mod running;
 pub mod served;
 mod watch;
 
 use crate::build::BuildOptions;
 use crate::config::Overrides;
 use crate::error::{Diagnostic, Result};
+use crate::memo::FastMap;
 use live::LiveState;
+use running::Running;
 use served::ServedSite;
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// How to serve, from the command line.
 #[derive(Debug, Clone)]
@@ -46,15 +49,67 @@ pub struct Shared {
     live: tokio::sync::watch::Sender<LiveState>,
     /// Becomes true on Ctrl-C.
     shutdown: tokio::sync::watch::Sender<bool>,
+    /// The build running now, if any.
+    running: RwLock<Option<Arc<Running>>>,
+    /// The output paths of the pages open in browsers (their live-reload streams), each
+    /// with the number of streams open on it.
+    open_pages: Mutex<FastMap<String, usize>>,
+    /// `-v`: say which requests a running build answered.
+    verbose: bool,
+}
+
+/// A page open in a browser, while its live-reload stream is.
+pub struct OpenPage {
+    shared: Arc<Shared>,
+    key: String,
+}
+
+impl Drop for OpenPage {
+    fn drop(&mut self) {
+        let mut open = lock(&self.shared.open_pages);
+        if let Some(count) = open.get_mut(&self.key) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
 }
 
 impl Shared {
-    fn new() -> Shared {
+    fn new(verbose: bool) -> Shared {
         Shared {
             site: RwLock::new(None),
             live: tokio::sync::watch::Sender::new(LiveState::default()),
             shutdown: tokio::sync::watch::Sender::new(false),
+            running: RwLock::default(),
+            open_pages: Mutex::default(),
+            verbose,
         }
+    }
+
+    /// Notes the page at output path `key` as open until the value returned is dropped.
+    fn open_page(self: &Arc<Self>, key: String) -> OpenPage {
+        *lock(&self.open_pages).entry(key.clone()).or_default() += 1;
+        OpenPage {
+            shared: Arc::clone(self),
+            key,
+        }
+    }
+
+    /// The output paths of the pages open now.
+    fn open_pages(&self) -> Vec<String> {
+        lock(&self.open_pages).keys().cloned().collect()
+    }
+
+    /// The running build, if requests are to be answered from it.
+    fn shown_build(&self) -> Option<Arc<Running>> {
+        let running = self.running.read().unwrap_or_else(|e| e.into_inner());
+        running.as_ref().filter(|r| r.is_shown()).cloned()
+    }
+
+    fn set_running(&self, running: Option<Arc<Running>>) {
+        *self.running.write().unwrap_or_else(|e| e.into_inner()) = running;
     }
 
     fn current_site(&self) -> Option<Arc<ServedSite>> {
@@ -87,6 +142,10 @@ impl Shared {
     }
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Serves the site until Ctrl-C.
 pub fn serve(options: &ServeOptions) -> Result<()> {
     let root = std::fs::canonicalize(&options.root)
@@ -101,7 +160,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         .map_err(|e| Diagnostic::plain(format!("could not read the bound address: {e}")))?;
     let url = local_url(address);
 
-    let shared = Arc::new(Shared::new());
+    let shared = Arc::new(Shared::new(options.verbose && !options.quiet));
     let mut rebuilder = rebuild::Rebuilder {
         root: root.clone(),
         // Links in the served site point here, whatever base_url says.
@@ -124,6 +183,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         verbose: options.verbose,
         styled: options.styled,
         indexer: rebuild::SearchCatchUp::default(),
+        generation: 0,
     };
     let cannot_watch = |e: &dyn std::fmt::Display| {
         Diagnostic::new(&root, format!("could not watch the site's files: {e}"))
@@ -131,14 +191,6 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let watching = watch::start(&root).map_err(|e| cannot_watch(&e))?;
     // From here on the watcher reports every change, so rebuilds read only what it names.
     rebuilder.memo.follow_watcher();
-    // The first build may fail: the server starts all the same and shows the errors.
-    rebuilder.rebuild(&HashSet::new(), None);
-    // The first build waited for its search index; later ones reload first and write the
-    // index afterwards (its files are merged afresh from every document on each build).
-    rebuilder.memo.lag_search();
-    watching
-        .run(move |batch| rebuilder.rebuild(&batch.touched, Some(batch.first_event)))
-        .map_err(|e| cannot_watch(&e))?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -164,6 +216,27 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     if options.open {
         open_in_browser(&url);
     }
+    // The server answers while the first build runs: a request waits for its page,
+    // which the build makes next (see `running`).
+    let building = std::thread::Builder::new()
+        .name("inkpress-build".into())
+        .spawn(move || {
+            // The first build may fail: the server goes on all the same and shows the errors.
+            rebuilder.rebuild(&HashSet::new(), None);
+            // The first build waited for its search index; later ones reload first and
+            // write the index afterwards (its files are merged afresh from every document
+            // on each build).
+            rebuilder.memo.lag_search();
+            let stopper = Arc::clone(&rebuilder.shared);
+            let watched = watching
+                .run(move |batch| rebuilder.rebuild(&batch.touched, Some(batch.first_event)));
+            if watched.is_err() {
+                // Serving without following edits would mislead: stop, and say why.
+                stopper.shutdown.send_replace(true);
+            }
+            watched
+        })
+        .map_err(|e| Diagnostic::plain(format!("could not start building: {e}")))?;
     runtime
         .block_on(async {
             listener.set_nonblocking(true)?;
@@ -176,6 +249,13 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             http::serve(listener, shared).await
         })
         .map_err(|e| Diagnostic::plain(format!("the HTTP server stopped: {e}")))?;
+    // Stopped during the first build, the build is left to the end of the process.
+    if building.is_finished() {
+        let watched = building
+            .join()
+            .map_err(|_| Diagnostic::plain("the build thread panicked"))?;
+        watched.map_err(|e| cannot_watch(&e))?;
+    }
     if !options.quiet {
         println!("stopped");
     }

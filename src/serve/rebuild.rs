@@ -2,11 +2,12 @@
 //! in and open pages told. A failed build keeps the last good site and shows its errors.
 
 use super::live::{LiveState, Problem};
+use super::running::{Running, Showing};
 use super::served::ServedSite;
 use super::Shared;
 use crate::build::{build_with, BuildOptions, Built, Memo};
 use crate::config::{Config, Overrides};
-use crate::output::{InMemory, Scope};
+use crate::output::Scope;
 use crate::render::search::Held;
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -25,6 +26,8 @@ pub struct Rebuilder {
     pub styled: bool,
     /// Makes the search indexes builds leave held, after their reloads.
     pub indexer: SearchCatchUp,
+    /// The newest generation served so far, by a finished build or a running one.
+    pub generation: u64,
 }
 
 impl Rebuilder {
@@ -32,7 +35,22 @@ impl Rebuilder {
     /// count as changed even though their output path stays the same); `first_event` is
     /// when the change was noticed, for the latency report.
     pub fn rebuild(&mut self, touched: &HashSet<PathBuf>, first_event: Option<Instant>) {
-        let served = self.rebuild_pages(touched, first_event);
+        // The first build is served as it runs; a later one once the pages open in
+        // browsers changed (see `running`).
+        let running = Arc::new(Running::new(
+            self.generation + 1,
+            self.shared.current_site().is_none(),
+            self.shared.open_pages(),
+            super::served::copied_from(&self.root),
+        ));
+        self.shared.set_running(Some(Arc::clone(&running)));
+        let served = self.rebuild_pages(touched, first_event, &running);
+        // Its site, if any, is served by now: requests waiting for it ask that.
+        self.shared.set_running(None);
+        running.end();
+        if running.is_shown() {
+            self.generation = self.generation.max(running.generation);
+        }
         self.catch_up_search(served);
     }
 
@@ -49,17 +67,31 @@ impl Rebuilder {
     }
 
     /// The build and its reload; true when the served site is this build's.
-    fn rebuild_pages(&mut self, touched: &HashSet<PathBuf>, first_event: Option<Instant>) -> bool {
+    fn rebuild_pages(
+        &mut self,
+        touched: &HashSet<PathBuf>,
+        first_event: Option<Instant>,
+        running: &Running,
+    ) -> bool {
         let started = Instant::now();
         // The watcher's word on what changed spares reading every file again (before the
         // first build the cache knows nothing, and reads everything).
         self.memo.changed_only(touched.iter().cloned());
+        let dest = Showing {
+            running,
+            shared: &self.shared,
+            verbose: self.verbose && !self.quiet,
+        };
         let result = Config::load(&self.root, &self.overrides)
-            .and_then(|config| build_with(&config, &self.options, &mut self.memo, &InMemory));
+            .and_then(|config| build_with(&config, &self.options, &mut self.memo, &dest));
         let built_in = started.elapsed();
         let built = match result {
             Ok(built) => built,
             Err(errors) => {
+                // Withdrawn before the errors are told: from then on every request gets
+                // the last good site, not a page this build made early.
+                self.shared.set_running(None);
+                running.end();
                 eprintln!("{}", errors.render(self.styled));
                 let generation = self.shared.live.borrow().generation;
                 if generation > 0 {
@@ -102,10 +134,17 @@ impl Rebuilder {
         times.mark("changes");
         let had_errors = !self.shared.live.borrow().errors.is_empty();
         let (generation, css_only) = match &changed {
-            // Nothing to reload; pages only drop an overlay they may be showing.
-            Some(changed) if changed.is_empty() => {
+            // Nothing to reload; pages only drop an overlay they may be showing. (A build
+            // shown early changed an open page: its site is served, whatever else.)
+            Some(changed) if changed.is_empty() && !running.is_shown() => {
                 if had_errors {
-                    self.shared.live.send_modify(|state| state.errors.clear());
+                    // Back to the served site's generation: a page a failed build showed
+                    // early is of a newer one, and reloads to this site.
+                    let served = previous.as_ref().map_or(0, |site| site.generation);
+                    self.shared.live.send_modify(|state| {
+                        state.errors.clear();
+                        state.generation = served;
+                    });
                 }
                 if !self.quiet {
                     println!("rebuilt in {} ms: no page changed", built_in.as_millis());
@@ -113,11 +152,12 @@ impl Rebuilder {
                 return true;
             }
             Some(changed) => (
-                previous.as_ref().map_or(1, |s| s.generation + 1),
+                running.generation,
                 changed.iter().all(|p| p.ends_with(".css")),
             ),
-            None => (1, false),
+            None => (running.generation, false),
         };
+        self.generation = generation;
         let site = match patch {
             Some(previous) => previous.patched(generation, files, &removed),
             None => ServedSite::new(generation, files, &self.root),
@@ -165,6 +205,12 @@ impl Rebuilder {
                 waited.as_secs_f64() * 1e3,
                 (total - waited).as_secs_f64() * 1e3
             );
+            if let Some(early) = running.shown_early() {
+                println!(
+                    "  open pages reloaded {:.1} ms after the change, ahead of the rest",
+                    early.duration_since(first_event).as_secs_f64() * 1e3
+                );
+            }
             let model = match (built_in_place, scope) {
                 (true, _) => "model updated in place",
                 (false, Scope::Changes) => {

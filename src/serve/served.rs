@@ -43,23 +43,20 @@ impl ServedSite {
         ServedSite {
             generation,
             files: entries(files, spool.as_ref()).collect(),
-            copied_from: ["static", "content", crate::build::CACHE_DIR]
-                .iter()
-                .filter_map(|d| std::fs::canonicalize(root.join(d)).ok())
-                .collect(),
+            copied_from: copied_from(root),
             spool,
         }
+    }
+
+    /// The file at the output path `key`.
+    pub fn file(&self, key: &str) -> Option<&OutputFile> {
+        self.files.get(key).map(Arc::as_ref)
     }
 
     /// `""` and `blog/x/` find their `index.html`; `blog/x` finds a redirect to `blog/x/`,
     /// as GitHub Pages does.
     pub fn find(&self, site_path: &str) -> Found<'_> {
-        let key = if site_path.is_empty() || site_path.ends_with('/') {
-            Cow::Owned(format!("{site_path}index.html"))
-        } else {
-            Cow::Borrowed(site_path)
-        };
-        if let Some(file) = self.files.get(key.as_ref()) {
+        if let Some(file) = self.files.get(file_key(site_path).as_ref()) {
             return Found::File(file);
         }
         if !site_path.ends_with('/')
@@ -106,18 +103,20 @@ impl ServedSite {
     /// files inside the folder they came from (a symlink swapped in since the build is
     /// refused).
     pub fn read<'a>(&self, file: &'a OutputFile) -> std::io::Result<Cow<'a, [u8]>> {
-        if let Body::Copy(source) = &file.body {
-            let inside = std::fs::canonicalize(source).ok().is_some_and(|real| {
-                real.is_file() && self.copied_from.iter().any(|d| real.starts_with(d))
-            });
-            if !inside {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "no longer a file inside the folder it was copied from",
-                ));
-            }
+        read_inside(file, &self.copied_from)
+    }
+
+    /// Whether `new` differs from this site's file at its path (or the site has none).
+    /// A copied file counts as changed when its source is among `touched`.
+    pub fn differs(&self, new: &OutputFile, touched: &HashSet<PathBuf>) -> bool {
+        match self.files.get(new.path.as_str()) {
+            None => true,
+            Some(old) => match (&old.body, &new.body) {
+                (Body::Copy(a), Body::Copy(b)) => a != b || touched.contains(b),
+                // A page reused from the memo is the very same value: no need to compare.
+                (a, b) => !(a.is(b) || a.same_content(b) == Some(true)),
+            },
         }
-        file.bytes()
     }
 
     /// Site paths whose content differs between this site and `files`: added, removed or
@@ -151,14 +150,7 @@ impl ServedSite {
     ) -> Vec<String> {
         let mut changed: Vec<String> = files
             .iter()
-            .filter(|new| match self.files.get(new.path.as_str()) {
-                None => true,
-                Some(old) => match (&old.body, &new.body) {
-                    (Body::Copy(a), Body::Copy(b)) => a != b || touched.contains(b),
-                    // A page reused from the memo is the very same value: no need to compare.
-                    (a, b) => !(a.is(b) || a.same_content(b) == Some(true)),
-                },
-            })
+            .filter(|new| self.differs(new, touched))
             .map(|f| f.path.clone())
             .collect();
         changed.extend(gone.map(str::to_owned));
@@ -187,6 +179,45 @@ impl ServedSite {
             spool: self.spool.clone(),
         }
     }
+}
+
+/// The output path a site path finds: `""` and `blog/x/` their `index.html`.
+pub fn file_key(site_path: &str) -> Cow<'_, str> {
+    if site_path.is_empty() || site_path.ends_with('/') {
+        Cow::Owned(format!("{site_path}index.html"))
+    } else {
+        Cow::Borrowed(site_path)
+    }
+}
+
+/// The folders copied files come from (`static/`, page bundles under `content/`, image
+/// variants in the cache), resolved.
+pub fn copied_from(root: &Path) -> Vec<PathBuf> {
+    ["static", "content", crate::build::CACHE_DIR]
+        .iter()
+        .filter_map(|d| std::fs::canonicalize(root.join(d)).ok())
+        .collect()
+}
+
+/// A file's bytes. Copied files are read now, and only while they are still regular
+/// files inside one of the folders `copied_from` (a symlink swapped in since the build
+/// is refused).
+pub fn read_inside<'a>(
+    file: &'a OutputFile,
+    copied_from: &[PathBuf],
+) -> std::io::Result<Cow<'a, [u8]>> {
+    if let Body::Copy(source) = &file.body {
+        let inside = std::fs::canonicalize(source)
+            .ok()
+            .is_some_and(|real| real.is_file() && copied_from.iter().any(|d| real.starts_with(d)));
+        if !inside {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no longer a file inside the folder it was copied from",
+            ));
+        }
+    }
+    file.bytes()
 }
 
 /// The files of the map, under their paths, those made in memory put in `spool`

@@ -19,7 +19,17 @@ pub struct Server {
 }
 
 impl Server {
+    /// Starts serving `site` and waits for the first build to end (in success or errors).
     pub fn start(site: &TestSite, extra: &[&str]) -> Server {
+        let server = Server::start_early(site, extra);
+        Events::open(server.addr).wait_for(Duration::from_secs(120), |state| {
+            generation(state) > 0 || !state["errors"].as_array().unwrap().is_empty()
+        });
+        server
+    }
+
+    /// Starts serving `site`: returns once the server listens, its first build running.
+    pub fn start_early(site: &TestSite, extra: &[&str]) -> Server {
         let (child, rx) = spawn(site, extra);
         let mut server = Server {
             child,
@@ -178,12 +188,29 @@ pub struct Events {
 
 impl Events {
     pub fn open(addr: SocketAddr) -> Events {
+        Events::open_at(addr, "/__inkpress/events")
+    }
+
+    /// The stream of a page open at `page` (`/blog/x/`), as its live-reload script opens it.
+    pub fn viewing(addr: SocketAddr, page: &str) -> Events {
+        let page: String = page
+            .bytes()
+            .map(|b| match b {
+                b'/' => "%2F".to_owned(),
+                b if b.is_ascii_alphanumeric() || b"-_.".contains(&b) => (b as char).to_string(),
+                b => format!("%{b:02X}"),
+            })
+            .collect();
+        Events::open_at(addr, &format!("/__inkpress/events?page={page}"))
+    }
+
+    fn open_at(addr: SocketAddr, target: &str) -> Events {
         let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_millis(100)))
             .unwrap();
         stream
-            .write_all(b"GET /__inkpress/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .write_all(format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
             .unwrap();
         Events {
             stream,

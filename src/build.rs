@@ -12,7 +12,7 @@
 //! [`Destination`].
 
 use crate::check::external::{self, ExternalLink};
-use crate::check::{CheckMemo, Drafts, LinkCheck};
+use crate::check::{CheckMemo, Drafts, LinkCheck, TargetsSince};
 use crate::config::{Config, Severity};
 use crate::content::{self, load::DocumentMemo, Document};
 use crate::error::{counted, Diagnostic, Diagnostics, Result};
@@ -420,18 +420,18 @@ fn stages(
     let mut image_paths: Vec<String> = image_files.iter().map(|f| f.path.clone()).collect();
     image_paths.sort_unstable();
     image_paths.dedup();
-    let (this_paths, same_targets, paths) = match (scope, last_paths) {
+    let (this_paths, targets_since, paths) = match (scope, last_paths) {
         // Only documents' sources changed, in place: every page and copied file is at
         // the last build's path. Image variants may come and go.
         // Tag pages and feeds may come and go (render named those gone).
         (Scope::Changes, Some(last)) => {
             let mut others = last.others;
-            let mut same_paths = removed.is_empty();
+            let mut added = false;
             others.retain(|p| removed.binary_search(p).is_err());
             for path in made.paths.drain(..) {
                 if let Err(at) = others.binary_search(&path) {
                     others.insert(at, path);
-                    same_paths = false;
+                    added = true;
                 }
             }
             for file in image_files {
@@ -446,16 +446,25 @@ fn stages(
                         .cloned(),
                 );
             }
-            let paths = match same_images && same_paths {
-                true => last.all,
-                false => Arc::new(joined(&others, &image_paths)),
+            let added = added
+                || image_paths
+                    .iter()
+                    .any(|p| last.images.binary_search(p).is_err());
+            let paths = match (added, removed.is_empty()) {
+                (false, true) => last.all,
+                _ => Arc::new(joined(&others, &image_paths)),
             };
             let last = LastPaths {
                 images: image_paths,
                 others,
                 all: Arc::clone(&paths),
             };
-            (last, same_images && same_paths, paths)
+            let targets = match (added || !loaded.same_sources, removed.is_empty()) {
+                (_, false) => TargetsSince::Changed,
+                (true, true) => TargetsSince::Added,
+                (false, true) => TargetsSince::Same,
+            };
+            (last, targets, paths)
         }
         _ => {
             made.paths.sort_unstable();
@@ -483,7 +492,7 @@ fn stages(
                 others,
                 all: Arc::clone(&paths),
             };
-            (last, false, paths)
+            (last, TargetsSince::Changed, paths)
         }
     };
     times.mark("images and static files");
@@ -499,7 +508,7 @@ fn stages(
         &paths,
         &drafts,
         markdown.images.is_some(),
-        same_targets,
+        targets_since,
     );
     check_memo.finish(patch, &removed, problems.judged);
     times.mark("link check");
@@ -930,6 +939,21 @@ mod tests {
         std::fs::write(root.join("templates/extra.html"), "x").unwrap();
         memo.changed_only([root.join("templates/extra.html")]);
         assert_eq!(broken(&mut memo).0, Scope::Whole);
+        post(root, "a", "Alpha", "one", "Mended.");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert_eq!(broken(&mut memo), (Scope::Changes, Vec::new()));
+        // A link to a tag no post has yet; the tag comes with another post's edit (a
+        // page added: the broken link is judged again), then goes.
+        post(root, "a", "Alpha", "one", "See [three](/tags/three/).");
+        memo.changed_only([root.join("content/blog/a.md")]);
+        assert_eq!(broken(&mut memo).1.len(), 1);
+        post(root, "bb", "Beta", "two, three", "## Use\n\nHow.");
+        memo.changed_only([root.join("content/blog/bb.md")]);
+        assert_eq!(broken(&mut memo), (Scope::Changes, Vec::new()));
+        post(root, "bb", "Beta", "two", "## Use\n\nHow.");
+        memo.changed_only([root.join("content/blog/bb.md")]);
+        let (scope, messages) = broken(&mut memo);
+        assert_eq!((scope, messages.len()), (Scope::Changes, 1), "{messages:?}");
         post(root, "a", "Alpha", "one", "Mended.");
         memo.changed_only([root.join("content/blog/a.md")]);
         assert_eq!(broken(&mut memo), (Scope::Changes, Vec::new()));

@@ -125,6 +125,18 @@ pub struct LinkCheck<'m> {
     patch: bool,
 }
 
+/// How the files, drafts and redirects links are judged against stand to the last
+/// build's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetsSince {
+    /// The same.
+    Same,
+    /// Some came (or drafts changed), none went: a link that found its target still does.
+    Added,
+    /// Some went, or the last build is unknown.
+    Changed,
+}
+
 /// What the link check keeps between the builds of a session: each page's ids with the
 /// page they were found in (a session searches again only the pages a build made anew), and each document's problems (judged again only when the document or the ids
 /// its links point at changed).
@@ -244,9 +256,9 @@ impl<'m> LinkCheck<'m> {
     /// document's outline, the paths of every file the build made and the site paths of
     /// drafts (built or not). Missing images
     /// come apart when `images_apart` (then they fail a build), else among the links.
-    /// With `same_targets` (a session's build whose paths, drafts and redirects are the
-    /// last build's), a document judged by the last build is not judged again unless
-    /// the ids its links point at changed.
+    /// `targets` says how this build's paths, drafts and redirects stand to the last
+    /// build's (a session's): a document judged by the last build is then not judged
+    /// again unless the ids its links point at changed.
     #[allow(clippy::too_many_arguments)]
     pub fn problems(
         self,
@@ -256,7 +268,7 @@ impl<'m> LinkCheck<'m> {
         paths: &[String],
         drafts: &Drafts,
         images_apart: bool,
-        same_targets: bool,
+        targets_since: TargetsSince,
     ) -> Problems {
         let redirects: HashMap<String, String> = crate::render::redirects::targets(site).collect();
         let files: HashSet<&str, foldhash::fast::RandomState> =
@@ -290,7 +302,13 @@ impl<'m> LinkCheck<'m> {
         let mut found = Problems::default();
         for doc in site.posts.iter().chain(&site.pages) {
             let last = memo.judged.get(&doc.revision).filter(|last| {
-                same_targets && !last.fragment_files.iter().any(|f| changed_ids.contains(f))
+                let same_verdict = match targets_since {
+                    TargetsSince::Same => true,
+                    // A link can only have found what it looked for.
+                    TargetsSince::Added => last.links.is_empty() && last.missing_images.is_empty(),
+                    TargetsSince::Changed => false,
+                };
+                same_verdict && !last.fragment_files.iter().any(|f| changed_ids.contains(f))
             });
             let now = match last {
                 Some(last) => Arc::clone(last),

@@ -74,8 +74,10 @@ struct Record {
 struct Pending {
     /// Encoded records not yet in the file.
     bytes: Vec<u8>,
-    /// Blocks highlighted since opening, by [`memory_key`] (only with `remember_new`).
-    made: HashMap<String, String>,
+    /// Blocks highlighted since opening, by [`memory_key`] (only with `remember_new`):
+    /// their HTML packed as in the file, with its length. Neither the code nor the HTML is
+    /// held as text: a first session of a large site highlights hundreds of megabytes.
+    made: HashMap<u128, (Box<[u8]>, usize)>,
     /// The file on disk cannot be appended to (missing, other version, torn record).
     rewrite: bool,
     /// Whether this process has already compacted the file.
@@ -177,8 +179,8 @@ impl HighlightCache {
         }
         if self.remember_new {
             let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(html) = pending.made.get(&memory_key(language, code)) {
-                return Some(html.clone());
+            if let Some((packed, len)) = pending.made.get(&memory_key(language, code)) {
+                return unpack(packed, *len);
             }
         }
         None
@@ -190,9 +192,10 @@ impl HighlightCache {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         encode_record(&mut pending.bytes, language, code, &packed, html.len());
         if self.remember_new {
+            let key = memory_key(language, code);
             pending
                 .made
-                .insert(memory_key(language, code), html.to_owned());
+                .insert(key, (packed.clone().into(), html.len()));
         }
         if pending.bytes.len() >= FLUSH_AT {
             self.write_out(&mut pending, false);
@@ -356,8 +359,14 @@ fn key_hash(language: &[u8], code: &[u8]) -> u64 {
     h.finish()
 }
 
-fn memory_key(language: &str, code: &str) -> String {
-    format!("{}:{language}{code}", language.len())
+/// A block's language and code, hashed to 128 bits: no two blocks of a site will ever
+/// share one, and the code need not be kept to tell them apart.
+fn memory_key(language: &str, code: &str) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&(language.len() as u64).to_le_bytes());
+    hasher.update(language.as_bytes());
+    hasher.update(code.as_bytes());
+    hasher.digest128()
 }
 
 #[cfg(test)]

@@ -174,7 +174,13 @@ impl Record {
             title: fields.title.to_owned(),
             date: fields.date,
             tags: fields.tags.to_vec(),
-            text: prose.text,
+            // The prose was gathered with room for the code too: a session holds every
+            // record, so the spare room would be a sixth of all their text.
+            text: {
+                let mut text = prose.text;
+                text.shrink_to_fit();
+                text
+            },
             blocks,
             terms,
             scores: kept,

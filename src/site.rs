@@ -100,23 +100,13 @@ impl Site {
         config: &Config,
     ) -> Option<Site> {
         let (mut posts, mut pages) = (self.posts.clone(), self.pages.clone());
-        for new in edits {
-            if new.source.kind == Kind::Author || (new.meta.draft && !include_drafts) {
-                return None;
-            }
-            let list = match new.source.kind {
-                Kind::Post => &mut posts,
-                _ => &mut pages,
-            };
-            let path = new.source.path.as_os_str();
-            let i = list
-                .iter()
-                .position(|d| d.source.path.as_os_str() == path)?;
-            if !same_place(&list[i], new) {
-                return None;
-            }
-            list[i] = Arc::clone(new);
-        }
+        swap_in(
+            &mut posts,
+            &mut pages,
+            edits,
+            include_drafts,
+            |list, i, new| same_place(&list[i], new),
+        )?;
         // Nearly in order already: the stable sort finds the runs.
         posts.sort_by(|a, b| newest_first(a, b));
         Some(Site::of_sorted(
@@ -163,31 +153,22 @@ impl Site {
     /// same documents.
     pub fn with_edits(&self, edits: &[Arc<Document>], include_drafts: bool) -> Option<Site> {
         let mut site = self.clone();
-        for new in edits {
-            if new.source.kind == Kind::Author || (new.meta.draft && !include_drafts) {
-                return None;
-            }
-            let list = match new.source.kind {
-                Kind::Post => &mut site.posts,
-                _ => &mut site.pages,
-            };
-            let path = new.source.path.as_os_str();
-            let i = list
-                .iter()
-                .position(|d| d.source.path.as_os_str() == path)?;
-            let old = &list[i];
-            let in_order = new.source.kind != Kind::Post
-                || (i
-                    .checked_sub(1)
-                    .is_none_or(|j| newest_first(&list[j], new) == std::cmp::Ordering::Less)
-                    && list
-                        .get(i + 1)
-                        .is_none_or(|next| newest_first(new, next) == std::cmp::Ordering::Less));
-            if !same_shape(old, new) || !in_order {
-                return None;
-            }
-            list[i] = Arc::clone(new);
-        }
+        swap_in(
+            &mut site.posts,
+            &mut site.pages,
+            edits,
+            include_drafts,
+            |list, i, new| {
+                let in_order = new.source.kind != Kind::Post
+                    || (i
+                        .checked_sub(1)
+                        .is_none_or(|j| newest_first(&list[j], new) == std::cmp::Ordering::Less)
+                        && list.get(i + 1).is_none_or(|next| {
+                            newest_first(new, next) == std::cmp::Ordering::Less
+                        }));
+                same_shape(&list[i], new) && in_order
+            },
+        )?;
         site.warnings = document_warnings(&site.tag_warnings, &site.posts, &site.pages);
         Some(site)
     }
@@ -213,12 +194,9 @@ impl Site {
                     .document_of(&new.source)
                     .is_some_and(|old| same_place(old, new))
         });
-        let same_documents = |a: &[Arc<Document>], b: &[Arc<Document>]| {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.path == b.path)
-        };
         if !same_places
             || self.posts.len() != reassembled.posts.len()
-            || !same_documents(&self.pages, &reassembled.pages)
+            || !same_paths(&self.pages, &reassembled.pages)
         {
             return None;
         }
@@ -245,10 +223,7 @@ impl Site {
     /// edited post changes its place (path, aliases, authors, draft flag), or a post that
     /// comes or goes has files of its own (a page bundle's, which patches do not carry).
     pub fn touched_by_posts(&self, edits: &[Arc<Document>], reassembled: &Site) -> Option<Touched> {
-        let same_documents = |a: &[Arc<Document>], b: &[Arc<Document>]| {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.path == b.path)
-        };
-        if !same_documents(&self.pages, &reassembled.pages)
+        if !same_paths(&self.pages, &reassembled.pages)
             || edits.iter().any(|d| d.source.kind != Kind::Post)
         {
             return None;
@@ -482,6 +457,42 @@ impl Site {
 /// its place in the order of posts: same path, tags, aliases, authors and draft flag.
 fn same_shape(old: &Document, new: &Document) -> bool {
     same_place(old, new) && old.tag_slugs == new.tag_slugs && old.meta.tags == new.meta.tags
+}
+
+/// Puts each of `edits` (a document loaded again) in `posts` or `pages` where the
+/// document of its file stands, if `fits(list, place, new)`. `None` (the lists half
+/// changed) when an edit is an author's page or a draft left out, its file is not
+/// there, or it does not fit.
+fn swap_in(
+    posts: &mut [Arc<Document>],
+    pages: &mut [Arc<Document>],
+    edits: &[Arc<Document>],
+    include_drafts: bool,
+    fits: impl Fn(&[Arc<Document>], usize, &Document) -> bool,
+) -> Option<()> {
+    for new in edits {
+        if new.source.kind == Kind::Author || (new.meta.draft && !include_drafts) {
+            return None;
+        }
+        let list = match new.source.kind {
+            Kind::Post => &mut *posts,
+            _ => &mut *pages,
+        };
+        let path = new.source.path.as_os_str();
+        let i = list
+            .iter()
+            .position(|d| d.source.path.as_os_str() == path)?;
+        if !fits(list, i, new) {
+            return None;
+        }
+        list[i] = Arc::clone(new);
+    }
+    Some(())
+}
+
+/// Whether two lists hold documents at the same paths, in the same order.
+fn same_paths(a: &[Arc<Document>], b: &[Arc<Document>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.path == b.path)
 }
 
 /// Whether two documents were read from the same file (most often they are one).
@@ -825,6 +836,21 @@ mod tests {
         .unwrap();
     }
 
+    /// `revisions` by the titles of `site`'s posts that have them, sorted, once each;
+    /// [`POST_LIST`] as "the list", and any other as `other` (a revision made since).
+    fn titles(site: &Site, revisions: &[u64], other: &str) -> Vec<String> {
+        let mut titles: Vec<String> = (revisions.iter())
+            .map(|r| match site.posts.iter().find(|d| d.revision == *r) {
+                Some(d) => d.meta.title.clone(),
+                None if *r == POST_LIST => "the list".to_owned(),
+                None => other.to_owned(),
+            })
+            .collect();
+        titles.sort();
+        titles.dedup();
+        titles
+    }
+
     /// What of a site shows on its pages, besides the documents' own revisions.
     fn shape(site: &Site) -> Vec<String> {
         let docs = site.posts.iter().chain(&site.pages);
@@ -905,16 +931,7 @@ mod tests {
             assert_eq!(touched.is_some(), reassembled.is_some());
             let touched = touched?;
             // By title, the edited post's old revision as `B` and its new one as `B'`.
-            let mut titles: Vec<String> = touched
-                .revisions
-                .iter()
-                .map(|r| match site.posts.iter().find(|d| d.revision == *r) {
-                    Some(d) => d.meta.title.clone(),
-                    None => "B'".to_owned(),
-                })
-                .collect();
-            titles.sort();
-            titles.dedup();
+            let titles = titles(&site, &touched.revisions, "B'");
             Some((titles, !touched.tags.is_empty()))
         };
         let expect =
@@ -964,18 +981,7 @@ mod tests {
             let (_, documents) = load(root);
             let reassembled = Site::assemble(documents, false, &config).unwrap();
             let touched = site.touched_by_posts(edits, &reassembled).unwrap();
-            let mut titles: Vec<String> = touched
-                .revisions
-                .iter()
-                .map(|r| match site.posts.iter().find(|d| d.revision == *r) {
-                    Some(d) => d.meta.title.clone(),
-                    None if *r == POST_LIST => "the list".to_owned(),
-                    None => "new".to_owned(),
-                })
-                .collect();
-            titles.sort();
-            titles.dedup();
-            (titles, touched.tags)
+            (titles(&site, &touched.revisions, "new"), touched.tags)
         };
         // The newest post: A gets a neighbour, tag y one more post (B carries it).
         post(root, "d", "title: D\ndate: 2024-01-04\ntags: [y]");

@@ -72,6 +72,17 @@ struct MadePage {
     body: Body,
 }
 
+impl MadePage {
+    /// Whether the page's values showed none of the `replaced` revisions.
+    fn read_none_of(&self, replaced: &HashSet<u64>) -> bool {
+        !self
+            .fingerprint
+            .reads()
+            .iter()
+            .any(|r| replaced.contains(r))
+    }
+}
+
 /// What a build knows of what changed since the pages in the memo were made.
 #[derive(Clone, Copy)]
 struct Since<'a> {
@@ -154,22 +165,15 @@ impl RenderMemo {
         if self.pages.retention() == Retention::Forget {
             return render().map(|bytes| Some(Body::Bytes(bytes)));
         }
-        let unread = |p: &Arc<MadePage>, replaced: &HashSet<u64>| {
-            !p.fingerprint.reads().iter().any(|r| replaced.contains(r))
-        };
-        if let (Some(replaced), true) = (since.replaced, repeatable) {
-            if since.patch {
-                // Left out of this build's values: `finish` keeps it as it was.
-                if self.left_as_it_was(path, repeatable, since) {
-                    return Ok(None);
-                }
-            } else {
-                let kept =
-                    self.pages
-                        .get_or_make(path.to_owned(), |p| unread(p, replaced), || Err(()));
-                if let Ok(kept) = kept {
-                    return Ok(Some(kept.body.clone()));
-                }
+        // Left out of this build's values: `finish` keeps it as it was.
+        if self.left_as_it_was(path, repeatable, since) {
+            return Ok(None);
+        }
+        if let (Some(replaced), true, false) = (since.replaced, repeatable, since.patch) {
+            let kept =
+                (self.pages).get_or_make(path.to_owned(), |p| p.read_none_of(replaced), || Err(()));
+            if let Ok(kept) = kept {
+                return Ok(Some(kept.body.clone()));
             }
         }
         let (template, fingerprint) = inputs()?;
@@ -235,14 +239,10 @@ impl RenderMemo {
     /// Whether the page or feed at `path` is left out of this build as the last one
     /// made it: a patch, and it read none of the replaced documents.
     fn left_as_it_was(&self, path: &str, repeatable: bool, since: &Since) -> bool {
-        let unread = |p: &Arc<MadePage>, replaced: &HashSet<u64>| {
-            !p.fingerprint.reads().iter().any(|r| replaced.contains(r))
-        };
         match since.replaced {
-            Some(replaced) if since.patch && repeatable => self
-                .pages
-                .previous(path)
-                .is_some_and(|p| unread(p, replaced)),
+            Some(replaced) if since.patch && repeatable => {
+                (self.pages.previous(path)).is_some_and(|p| p.read_none_of(replaced))
+            }
             _ => false,
         }
     }
